@@ -1,0 +1,50 @@
+# The two commands: `make run` and `make test`. Each sets itself up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+MANAGE := $(CURDIR)/$(BIN)/python $(CURDIR)/manage.py
+
+.PHONY: run test lint format e2e migrate messages clean
+
+# Re-install only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(PIP) install -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import django, rest_framework, celery" 
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP) install -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import pytest, pytest_django, playwright, hypothesis"
+	touch $@
+
+run: $(VENV)/.installed
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check src e2e bench
+	$(BIN)/ruff format --check src e2e bench
+	$(MANAGE) makemigrations --check --dry-run --settings=config.settings.test
+	$(BIN)/pytest -q
+
+e2e: $(VENV)/.installed-dev
+	$(BIN)/pytest -q -c e2e/pytest.ini e2e
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix src e2e bench
+	$(BIN)/ruff format src e2e bench
+
+# Refresh the translation catalogue (needs GNU gettext) and compile it.
+messages: $(VENV)/.installed-dev
+	cd src && $(MANAGE) makemessages -l zh_Hans --no-obsolete --ignore 'aftersales/static/*'
+	$(BIN)/python -m aftersales.core.i18n_compile
+
+clean:
+	rm -rf $(VENV) var/static

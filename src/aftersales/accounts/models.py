@@ -1,0 +1,62 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from aftersales.core.models import BaseModel
+
+phone_validator = RegexValidator(
+    r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$",
+    _("Enter a mainland mobile number (11 digits starting 13–19) or a landline like 010-12345678."),
+    code="invalid_phone",
+)
+
+
+class Department(BaseModel):
+    """A department of the company (销售部, 质检部, 售后服务部 …)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles are the Django groups of ``accounts.roles.Role``."""
+
+    full_name = models.CharField(
+        _("full name"), max_length=60, blank=True, help_text=_("As written in Chinese, e.g. 张伟.")
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    phone = models.CharField(_("phone"), max_length=24, blank=True, validators=[phone_validator])
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        # Chinese names are written family name first with no space; one field holds it.
+        return self.full_name or super().get_full_name()
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.first_name or self.username

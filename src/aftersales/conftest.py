@@ -1,0 +1,40 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from aftersales.accounts.roles import Role
+from aftersales.accounts.tests.factories import UserFactory
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*roles: Role, **fields):
+        return UserFactory(roles=list(roles), **fields)
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.ADMIN, username="admin1", full_name="管理员甲")
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api_client):
+    def login(user):
+        api_client.force_authenticate(user)
+        return api_client
+
+    return login
+
+
+@pytest.fixture
+def on_postgres(db) -> bool:
+    return connection.vendor == "postgresql"

@@ -1,0 +1,17 @@
+from django.conf import settings
+
+from aftersales.accounts.permissions import user_roles
+
+from .navigation import nav_for_user
+
+
+def site(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"site_title": settings.SITE_TITLE, "nav_items": [], "current_path": request.path}
+    return {
+        "site_title": settings.SITE_TITLE,
+        "company_name": settings.COMPANY_NAME,
+        "nav_items": nav_for_user(user, user_roles(user)),
+        "current_path": request.path,
+    }

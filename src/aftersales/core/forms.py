@@ -1,0 +1,42 @@
+"""Helpers that let pages show domain errors the way the API does: on the field concerned."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .errors import ApplicationError
+
+
+def add_error_to_form(form: forms.Form, error: ApplicationError) -> None:
+    placed = False
+    for field, messages in error.fields.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+class StyledFormMixin:
+    """Bootstrap classes on every widget, and ``is-invalid`` on fields that carry an error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(
+                widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput
+            ):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()

@@ -1,0 +1,57 @@
+"""Health checks behind /healthz: the database always, the broker when one is configured.
+
+A check returns ``(state, detail)`` with state ``ok``, ``warning`` or ``error``. Only an error
+makes the endpoint answer 503; a warning (e.g. something an administrator should do soon) is
+reported with 200 so load balancers keep the node in service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connections
+
+Check = Callable[[], tuple[str, str]]
+_CHECKS: dict[str, Check] = {}
+
+
+def register_health_check(name: str, check: Check) -> None:
+    _CHECKS[name] = check
+
+
+def check_database() -> tuple[str, str]:
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "down"
+        return "error", f"{type(exc).__name__}: {exc}".strip()[:200]
+    return "ok", connections["default"].vendor
+
+
+def check_broker() -> tuple[str, str]:
+    url = settings.CELERY_BROKER_URL
+    if not url:
+        return "ok", "not configured: tasks run in-process"
+    from kombu import Connection
+
+    try:
+        with Connection(url, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        return "error", f"{type(exc).__name__}: {exc}".strip()[:200]
+    return "ok", url.split("://", 1)[0]
+
+
+register_health_check("database", check_database)
+register_health_check("broker", check_broker)
+
+
+def run_health_checks() -> tuple[bool, dict[str, dict[str, str]]]:
+    results = {}
+    for name, check in _CHECKS.items():
+        state, detail = check()
+        results[name] = {"status": state, "detail": detail}
+    healthy = all(r["status"] != "error" for r in results.values())
+    return healthy, results

@@ -1,0 +1,82 @@
+"""Shared model bases and the document numbering tables."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class BaseModel(models.Model):
+    """Base of every business model: timestamps and a full change history (SEC-2).
+
+    ``HistoricalRecords(inherit=True)`` gives each concrete subclass its own history table, so
+    who changed what and when is kept without each app remembering to ask for it.
+    """
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(BaseModel):
+    """A mutable record that must not lose updates: writes check and bump ``version``.
+
+    See ``core.services.model_update``; a write made from a stale copy raises ``StaleVersion``.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True
+
+
+class NumberSeries(VersionedModel):
+    """How one kind of document is numbered: ``<prefix>-<YYYYMMDD>-<sequence>``."""
+
+    kind = models.SlugField(_("document kind"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    prefix = models.CharField(
+        _("prefix"),
+        max_length=10,
+        help_text=_("Letters put before the date, e.g. TK for service tickets."),
+    )
+    padding = models.PositiveSmallIntegerField(
+        _("sequence digits"), default=4, help_text=_("The daily sequence is zero-padded to this.")
+    )
+
+    class Meta:
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    def format(self, day, value: int) -> str:
+        return f"{self.prefix}-{day:%Y%m%d}-{value:0{self.padding}d}"
+
+
+class NumberCounter(models.Model):
+    """The last number given out for one series on one day.
+
+    Not a business record: it changes on every allocation, so it keeps no history. The numbers
+    themselves are on the documents, whose history does.
+    """
+
+    series = models.ForeignKey(NumberSeries, on_delete=models.CASCADE, related_name="counters")
+    day = models.DateField(_("day"))
+    last_value = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number counter")
+        verbose_name_plural = _("number counters")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "day"], name="core_counter_series_day_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series.prefix} {self.day:%Y-%m-%d} #{self.last_value}"

@@ -1,0 +1,71 @@
+"""Human document numbers: a prefix per kind and a gap-free daily sequence, e.g. TK-20261128-0007.
+
+The counter row is locked (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's IMMEDIATE
+transactions serialise writers) and incremented inside the *caller's* transaction. If the use
+case that asked for the number fails, its rollback returns the number too, so no gap is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from .errors import InvalidInput
+from .models import NumberCounter, NumberSeries
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    kind: str
+    prefix: str
+    name: str
+
+
+_KINDS: dict[str, DocumentKind] = {}
+
+
+def register_document_kind(kind: str, *, prefix: str, name: str) -> None:
+    """Declare a kind of document and its default prefix (apps call this in ``ready()``).
+
+    An administrator may change the prefix later on the ``NumberSeries`` row; the default only
+    seeds that row the first time a number is asked for.
+    """
+    _KINDS[kind] = DocumentKind(kind=kind, prefix=prefix, name=str(name))
+
+
+def document_kinds() -> dict[str, DocumentKind]:
+    return dict(_KINDS)
+
+
+def document_number_next(*, kind: str, on: date | None = None) -> str:
+    """Allocate the next number of ``kind`` for the day ``on`` (today in Asia/Shanghai)."""
+    if kind not in _KINDS and not NumberSeries.objects.filter(kind=kind).exists():
+        raise InvalidInput(
+            fields={"kind": [f"unknown document kind {kind!r}"]}, code="unknown_document_kind"
+        )
+    day = on or timezone.localdate()
+    with transaction.atomic():
+        series = _series(kind)
+        # INSERT ... ON CONFLICT DO NOTHING, then lock: no IntegrityError between racing callers.
+        NumberCounter.objects.bulk_create(
+            [NumberCounter(series=series, day=day, last_value=0)], ignore_conflicts=True
+        )
+        counter = NumberCounter.objects.select_for_update().get(series=series, day=day)
+        counter.last_value += 1
+        counter.save(update_fields=["last_value"])
+        return series.format(day, counter.last_value)
+
+
+def _series(kind: str) -> NumberSeries:
+    series = NumberSeries.objects.filter(kind=kind).first()
+    if series is not None:
+        return series
+    default = _KINDS[kind]
+    NumberSeries.objects.bulk_create(
+        [NumberSeries(kind=kind, prefix=default.prefix, name=default.name)],
+        ignore_conflicts=True,
+    )
+    return NumberSeries.objects.get(kind=kind)

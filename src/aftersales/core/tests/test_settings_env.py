@@ -1,0 +1,107 @@
+"""Settings from the environment: DATABASE_URL parsing and start-up errors as one line."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.env import BASE_DIR, ConfigError, parse_database_url
+
+MANAGE = str(Path(BASE_DIR) / "manage.py")
+GOOD_KEY = "k" * 20 + "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, MANAGE, *args], env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_sqlite_relative_path_is_under_the_project_and_uses_wal():
+    db = parse_database_url("sqlite:///var/x.sqlite3")
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["NAME"] == str(Path(BASE_DIR) / "var" / "x.sqlite3")
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_sqlite_absolute_path_and_memory():
+    assert parse_database_url("sqlite:////tmp/a.db")["NAME"] == "/tmp/a.db"
+    assert parse_database_url("sqlite://:memory:")["NAME"] == ":memory:"
+
+
+def test_postgres_url():
+    db = parse_database_url("postgres://app:s3cret@db.internal:6432/aftersales", conn_max_age=60)
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "aftersales",
+        "app",
+        "s3cret",
+        "db.internal",
+        "6432",
+    )
+    assert db["CONN_MAX_AGE"] == 60 and db["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("mysql://root@localhost/x", "unsupported scheme 'mysql'"),
+        ("postgres://u:pw@localhost:port/x", "malformed"),
+        ("postgres://localhost", "names no database"),
+        ("localhost:5432/db", "unsupported scheme"),
+        ("postgres:///dbname", "names no host"),
+    ],
+)
+def test_bad_database_urls_are_named(url, says):
+    with pytest.raises(ConfigError) as err:
+        parse_database_url(url)
+    assert says in str(err.value)
+
+
+def test_password_is_not_echoed_in_errors():
+    with pytest.raises(ConfigError) as err:
+        parse_database_url("postgres://u:topsecret@host:bad/db")
+    assert "topsecret" not in str(err.value)
+
+
+def test_malformed_database_url_stops_start_up_with_one_line():
+    result = run_manage("check", DATABASE_URL="mysql//nonsense")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("aftersales: configuration error: DATABASE_URL")
+    assert "Traceback" not in result.stderr
+
+
+def test_production_without_secret_key_stops_start_up_with_one_line():
+    result = run_manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        ALLOWED_HOSTS="service.example.cn",
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "aftersales: configuration error: SECRET_KEY is not set; production needs a long random "
+        "secret, e.g. from `openssl rand -base64 48`."
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="service.example.cn",
+        DATABASE_URL="sqlite://:memory:",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

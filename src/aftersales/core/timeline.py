@@ -1,0 +1,134 @@
+"""A record's timeline: what happened to it, when, and by whom, newest first.
+
+The basis is the record's django-simple-history trail (created, each changed field with old and
+new value, deleted). Apps add their own events — a state transition with its note, a message
+sent, an SLA escalation — by registering a source for their model; the timeline merges them.
+Pages render it with ``{% timeline obj %}`` (``core/templatetags/timeline.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+# Fields whose changes are noise on a timeline.
+IGNORED_FIELDS = {"updated_at", "created_at", "version", "password", "last_login"}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    actor: str
+    title: str
+    kind: str = "changed"  # created | changed | deleted | transition | note | alert
+    changes: tuple[Change, ...] = ()
+    note: str = ""
+    icon: str = field(default="")
+
+    @property
+    def icon_name(self) -> str:
+        return self.icon or {
+            "created": "plus-circle",
+            "changed": "pencil",
+            "deleted": "trash",
+            "transition": "arrow-right-circle",
+            "note": "chat-left-text",
+            "alert": "exclamation-triangle",
+        }.get(self.kind, "dot")
+
+
+Source = Callable[[models.Model], Iterable[TimelineEvent]]
+_SOURCES: dict[type[models.Model], list[Source]] = {}
+
+
+def register_timeline_source(model: type[models.Model], source: Source) -> None:
+    _SOURCES.setdefault(model, []).append(source)
+
+
+def timeline_for(obj: models.Model, *, limit: int = 200) -> list[TimelineEvent]:
+    events = list(history_events(obj, limit=limit))
+    for model, sources in _SOURCES.items():
+        if isinstance(obj, model):
+            for source in sources:
+                events.extend(source(obj))
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events[:limit]
+
+
+def actor_name(user) -> str:
+    if user is None:
+        return _("System")
+    full = getattr(user, "get_full_name", lambda: "")()
+    return full or user.get_username()
+
+
+def history_events(obj: models.Model, *, limit: int = 200) -> Iterable[TimelineEvent]:
+    history = getattr(obj, "history", None)
+    if history is None:
+        return []
+    records = list(history.select_related("history_user").order_by("history_date", "history_id"))
+    records = records[-limit:]
+    events = []
+    previous = None
+    for record in records:
+        actor = actor_name(record.history_user)
+        reason = record.history_change_reason or ""
+        if record.history_type == "+":
+            events.append(
+                TimelineEvent(record.history_date, actor, _("Created"), "created", note=reason)
+            )
+        elif record.history_type == "-":
+            events.append(
+                TimelineEvent(record.history_date, actor, _("Deleted"), "deleted", note=reason)
+            )
+        elif previous is not None:
+            changes = tuple(_changes(obj, previous, record))
+            if changes or reason:
+                events.append(
+                    TimelineEvent(
+                        record.history_date, actor, _("Changed"), "changed", changes, note=reason
+                    )
+                )
+        previous = record
+    return events
+
+
+def _changes(obj, old_record, new_record) -> Iterable[Change]:
+    delta = new_record.diff_against(old_record, foreign_keys_are_objs=False)
+    for change in delta.changes:
+        if change.field in IGNORED_FIELDS:
+            continue
+        try:
+            model_field = obj._meta.get_field(change.field)
+        except Exception:
+            continue
+        yield Change(
+            field=str(getattr(model_field, "verbose_name", change.field)),
+            old=_display(model_field, change.old),
+            new=_display(model_field, change.new),
+        )
+
+
+def _display(model_field, value) -> str:
+    if value in (None, ""):
+        return "—"
+    choices = dict(getattr(model_field, "flatchoices", None) or ())
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if getattr(model_field, "is_relation", False) and model_field.many_to_one:
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    return str(value)

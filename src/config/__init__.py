@@ -1,0 +1,1 @@
+"""Project configuration: settings, URLs, entry points and the Celery app."""

@@ -8,6 +8,27 @@ from aftersales.accounts.roles import Role
 from aftersales.accounts.tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _fresh_company_calendar():
+    """Each test starts from the database's calendar, not one cached by an earlier test."""
+    from aftersales.workdays.store import forget_company_calendar
+
+    forget_company_calendar()
+    yield
+    forget_company_calendar()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Code outside a request speaks the default language (a request may have switched it)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def make_user(db):
     def make(*roles: Role, **fields):

@@ -13,6 +13,8 @@ admin.site.index_title = _("System settings")
 
 api_v1 = [
     path("", include("aftersales.accounts.api_urls")),
+    path("workdays/", include("aftersales.workdays.api_urls")),
+    path("sla/", include("aftersales.sla.api_urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +22,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("aftersales.accounts.urls")),
+    path("calendar/", include("aftersales.workdays.urls")),
+    path("sla/", include("aftersales.sla.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

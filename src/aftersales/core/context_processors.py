@@ -3,6 +3,7 @@ from django.conf import settings
 from aftersales.accounts.permissions import user_roles
 
 from .navigation import nav_for_user
+from .notifications import unread_count
 
 
 def site(request):
@@ -13,5 +14,6 @@ def site(request):
         "site_title": settings.SITE_TITLE,
         "company_name": settings.COMPANY_NAME,
         "nav_items": nav_for_user(user, user_roles(user)),
+        "unread_notifications": unread_count(user),
         "current_path": request.path,
     }

@@ -80,3 +80,33 @@ class NumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series.prefix} {self.day:%Y-%m-%d} #{self.last_value}"
+
+
+class Notification(models.Model):
+    """A message to one person inside the product (the bell), optionally also e-mailed.
+
+    A message, not a business record: it keeps no history; what caused it is on the timeline
+    of the record it links to.
+    """
+
+    recipient = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    level = models.CharField(_("level"), max_length=10, default="info")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="core_notif_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.title

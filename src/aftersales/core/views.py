@@ -5,7 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.accounts.permissions import role_labels, user_roles
 from aftersales.accounts.roles import ROLE_DESCRIPTIONS, Role
@@ -39,3 +39,30 @@ def healthz(request):
     healthy, checks = run_health_checks()
     body = {"status": "ok" if healthy else "error", "checks": checks}
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_required
+def notification_list(request):
+    from django.core.paginator import Paginator
+
+    from .notifications import notifications_for_user
+
+    unread_only = request.GET.get("unread") == "1"
+    rows = notifications_for_user(request.user, unread_only=unread_only)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page, "unread_only": unread_only})
+
+
+@login_required
+@require_POST
+def notification_read(request):
+    from django.shortcuts import redirect
+
+    from .notifications import notifications_mark_read
+
+    ids = request.POST.getlist("id") or None
+    notifications_mark_read(
+        user=request.user, ids=[int(i) for i in ids if i.isdigit()] if ids else None
+    )
+    target = request.POST.get("next") or "core:notifications"
+    return redirect(target if target.startswith("/") else "core:notifications")

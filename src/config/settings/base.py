@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     # Our domains. core and accounts come first: the others build on them.
     "aftersales.core",
     "aftersales.accounts",
+    "aftersales.workdays",
+    "aftersales.sla",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +136,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "sla-sweep": {"task": "sla.sweep", "schedule": env.get_int("SLA_SWEEP_SECONDS", 300)},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

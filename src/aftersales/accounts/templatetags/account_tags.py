@@ -14,3 +14,8 @@ def role_badges(user) -> list[str]:
     labels = dict(Role.choices)
     names = {g.name for g in user.groups.all()}
     return [str(labels[code]) for code in Role.values if code in names]
+
+
+@register.filter
+def role_label(code: str) -> str:
+    return str(dict(Role.choices).get(code, code))

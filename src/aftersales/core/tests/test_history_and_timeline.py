@@ -5,11 +5,14 @@ from django.apps import apps
 
 from aftersales.accounts import services
 from aftersales.accounts.roles import Role
-from aftersales.core.models import NumberCounter
+from aftersales.core.models import Notification, NumberCounter
 from aftersales.core.timeline import timeline_for
+from aftersales.sla.models import SlaEscalation, SlaPause
 
-# Counters change on every allocation; the numbers live on the documents, which keep history.
-NO_HISTORY = {NumberCounter}
+# Not business records: counters change on every allocation (the numbers live on documents,
+# which keep history); notifications are messages; pauses and escalations are append-only
+# event rows of a clock, which itself keeps history and shows them on the owner's timeline.
+NO_HISTORY = {NumberCounter, Notification, SlaPause, SlaEscalation}
 
 
 def test_every_business_model_has_history():

@@ -1,0 +1,193 @@
+"""Working-day arithmetic and the company calendar over HTTP."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aftersales.accounts.permissions import has_role
+from aftersales.accounts.roles import Role
+from aftersales.core.errors import InvalidInput
+
+from . import current_calendar, selectors, services
+from .calendar import CalendarInputError
+from .errors import invalid_input
+from .models import CalendarOverride
+
+
+def _moment(raw: str | None, field: str) -> date | datetime:
+    """A date (2026-09-30) or an ISO datetime with offset (2026-09-30T18:00:00+08:00)."""
+    if not raw:
+        raise InvalidInput(fields={field: [_("This field is required.")]})
+    try:
+        value = parse_datetime(raw) if "T" in raw or " " in raw.strip() else parse_date(raw)
+    except ValueError:
+        value = None
+    if value is None:
+        raise InvalidInput(fields={field: [_("Enter a date like 2026-11-28.")]})
+    return value
+
+
+def _count(raw: str | None, field: str) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise InvalidInput(fields={field: [_("Enter a whole number.")]}) from None
+
+
+def _result(day: date) -> dict:
+    return {
+        "date": day.isoformat(),
+        "status": current_calendar().calendar_status(day),
+        "is_workday": current_calendar().is_workday(day),
+    }
+
+
+class DayResultSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    status = serializers.ChoiceField(choices=["official", "provisional"])
+    is_workday = serializers.BooleanField()
+
+
+START = OpenApiParameter(
+    "start",
+    OpenApiTypes.STR,
+    required=True,
+    description="Date, or ISO datetime with offset (read in Asia/Shanghai)",
+)
+
+
+class AddWorkingDaysApi(APIView):
+    """The n-th working day strictly after the day of ``start`` (R41)."""
+
+    @extend_schema(
+        parameters=[START, OpenApiParameter("n", int, required=True)],
+        responses={200: DayResultSerializer},
+    )
+    def get(self, request):
+        start = _moment(request.query_params.get("start"), "start")
+        n = _count(request.query_params.get("n"), "n")
+        try:
+            return Response(_result(current_calendar().add_working_days(start, n)))
+        except CalendarInputError as exc:
+            raise invalid_input(exc) from None
+
+
+class PeriodEndApi(APIView):
+    """Last day of a calendar-day period (Civil Code arts. 201, 203; R38)."""
+
+    @extend_schema(
+        parameters=[START, OpenApiParameter("days", int, required=True)],
+        responses={200: DayResultSerializer},
+    )
+    def get(self, request):
+        start = _moment(request.query_params.get("start"), "start")
+        days = _count(request.query_params.get("days"), "days")
+        try:
+            return Response(_result(current_calendar().period_end(start, days)))
+        except CalendarInputError as exc:
+            raise invalid_input(exc) from None
+
+
+class WorkingDaysBetweenApi(APIView):
+    """Working days after ``a``'s day up to and including ``b``'s day."""
+
+    class OutputSerializer(serializers.Serializer):
+        working_days = serializers.IntegerField()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("a", OpenApiTypes.STR, required=True),
+            OpenApiParameter("b", OpenApiTypes.STR, required=True),
+        ],
+        responses={200: OutputSerializer},
+    )
+    def get(self, request):
+        a = _moment(request.query_params.get("a"), "a")
+        b = _moment(request.query_params.get("b"), "b")
+        try:
+            return Response({"working_days": current_calendar().working_days_between(a, b)})
+        except CalendarInputError as exc:
+            raise invalid_input(exc) from None
+
+
+class CalendarYearApi(APIView):
+    """Every day of a year: working or not, why, and whether the schedule is official."""
+
+    class DaySerializer(serializers.Serializer):
+        date = serializers.DateField(source="day")
+        is_workday = serializers.BooleanField()
+        kind = serializers.CharField()
+        name = serializers.CharField()
+
+    class OutputSerializer(serializers.Serializer):
+        year = serializers.IntegerField()
+        status = serializers.CharField()
+        working_days = serializers.IntegerField()
+        days = serializers.ListField(child=serializers.DictField())
+
+    @extend_schema(responses={200: OutputSerializer})
+    def get(self, request, year: int):
+        if not 2004 <= year <= 2099:
+            raise InvalidInput(fields={"year": [_("Choose a year from 2004 to 2099.")]})
+        view = selectors.calendar_year(year)
+        days = [d for month in view.months for d in month]
+        return Response(
+            {
+                "year": year,
+                "status": view.status,
+                "working_days": view.working_days,
+                "days": self.DaySerializer(days, many=True).data,
+            }
+        )
+
+
+class OverrideSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    is_workday = serializers.BooleanField()
+    name = serializers.CharField(max_length=60)
+    source = serializers.CharField(read_only=True)
+
+
+class OverrideListApi(APIView):
+    """The company's rest days and extra working days (administrators change them)."""
+
+    def get_permissions(self):
+        if self.request.method == "GET":
+            return super().get_permissions()
+        return [has_role(Role.ADMIN)()]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)], responses={200: OverrideSerializer(many=True)}
+    )
+    def get(self, request):
+        rows = CalendarOverride.objects.order_by("day")
+        if request.query_params.get("year"):
+            rows = rows.filter(day__year=_count(request.query_params["year"], "year"))
+        return Response(OverrideSerializer(rows, many=True).data)
+
+    @extend_schema(request=OverrideSerializer, responses={201: OverrideSerializer})
+    def post(self, request):
+        data = OverrideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services.override_set(actor=request.user, **data.validated_data)
+        return Response(OverrideSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class OverrideDetailApi(APIView):
+    permission_classes = [has_role(Role.ADMIN)]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, day: str):
+        parsed = parse_date(day)
+        if parsed is None:
+            raise InvalidInput(fields={"day": [_("Enter a date like 2026-11-28.")]})
+        services.override_delete(actor=request.user, day=parsed)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aftersales.core.errors import ApplicationError
+from aftersales.core.forms import add_error_to_form
+
+from . import selectors, services
+from .calendar import FIRST_YEAR, LAST_SUPPORTED_YEAR, OFFICIAL_LAST_YEAR
+from .forms import AnnouncementForm, OverrideForm
+from .permissions import can_manage_calendar
+
+WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+
+
+def _admin_only(request) -> None:
+    if not can_manage_calendar(request.user):
+        raise Http404
+
+
+@login_required
+def year_current(request):
+    return redirect("workdays:year", year=timezone.localdate().year)
+
+
+def _render_year(request, year: int, *, override_form=None, announcement_form=None):
+    view = selectors.calendar_year(year)
+    months = []
+    for days in view.months:
+        lead = days[0].day.weekday()
+        cells = [None] * lead + days
+        cells += [None] * (-len(cells) % 7)
+        months.append(
+            {
+                "number": days[0].day.month,
+                "weeks": [cells[i : i + 7] for i in range(0, len(cells), 7)],
+            }
+        )
+    return render(
+        request,
+        "workdays/year.html",
+        {
+            "view": view,
+            "months": months,
+            "weekdays": WEEKDAYS,
+            "today": timezone.localdate(),
+            "prev_year": year - 1 if year > FIRST_YEAR else None,
+            "next_year": year + 1 if year < LAST_SUPPORTED_YEAR else None,
+            "can_load_announcement": year > OFFICIAL_LAST_YEAR,
+            "override_form": override_form or OverrideForm(),
+            "announcement_form": announcement_form or AnnouncementForm(),
+            "warnings": selectors.calendar_warnings(),
+        },
+    )
+
+
+@login_required
+def year(request, year: int):
+    _admin_only(request)
+    if not FIRST_YEAR <= year <= LAST_SUPPORTED_YEAR:
+        raise Http404
+    return _render_year(request, year)
+
+
+@login_required
+@require_POST
+def override_add(request, year: int):
+    _admin_only(request)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            row = services.override_set(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(day)s is now set: %(name)s.") % {"day": row.day.isoformat(), "name": row.name},
+            )
+            return redirect("workdays:year", year=row.day.year)
+    return _render_year(request, year, override_form=form)
+
+
+@login_required
+@require_POST
+def override_delete(request, year: int, day: str):
+    _admin_only(request)
+    from django.utils.dateparse import parse_date
+
+    parsed = parse_date(day)
+    if parsed is None:
+        raise Http404
+    try:
+        services.override_delete(actor=request.user, day=parsed)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The override of %(day)s was removed.") % {"day": day})
+    return redirect("workdays:year", year=year)
+
+
+@login_required
+@require_POST
+def announcement_load(request, year: int):
+    _admin_only(request)
+    form = AnnouncementForm(request.POST, request.FILES)
+    if form.is_valid():
+        raw = form.cleaned_data["file"].read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("gb18030", errors="replace")  # Excel in China saves CSV as GBK
+        try:
+            services.announcement_load(
+                actor=request.user, year=year, csv_text=text, notice=form.cleaned_data["notice"]
+            )
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The %(year)s schedule was loaded; open time limits were recomputed.")
+                % {"year": year},
+            )
+            return redirect("workdays:year", year=year)
+    return _render_year(request, year, announcement_form=form)

@@ -29,8 +29,17 @@ def home(request):
             ],
             "role_names": role_labels(roles),
             "activity": recent_activity_for_user(request.user, limit=10),
+            "admin_warnings": _admin_warnings(request.user),
         },
     )
+
+
+def _admin_warnings(user) -> list[str]:
+    """Things an administrator must act on soon (e.g. next year's holiday schedule, R43)."""
+    from aftersales.workdays.permissions import can_manage_calendar
+    from aftersales.workdays.selectors import calendar_warnings
+
+    return calendar_warnings() if can_manage_calendar(user) else []
 
 
 @never_cache

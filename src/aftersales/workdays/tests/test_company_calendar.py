@@ -237,3 +237,12 @@ def test_uploading_an_announcement_on_the_page(client, admin_user):
     html = client.get("/calendar/2027/").content.decode()
     assert 'data-testid="year-status">官方安排' in html
     assert 'data-date="2027-02-14" data-kind="company_workday"' in html
+
+
+def test_the_admin_home_warns_about_a_provisional_year_ahead(client, admin_user, make_user):
+    client.force_login(admin_user)
+    html = client.get("/").content.decode()
+    expected = bool(provisional_years_ahead())
+    assert ('data-testid="admin-warning"' in html) is expected
+    client.force_login(make_user(Role.SALES))
+    assert 'data-testid="admin-warning"' not in client.get("/").content.decode()

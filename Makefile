@@ -6,7 +6,7 @@ PORT   ?= 8000
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 MANAGE := $(CURDIR)/$(BIN)/python $(CURDIR)/manage.py
 
-.PHONY: run test lint format e2e migrate messages clean
+.PHONY: run test format e2e bench messages clean
 
 # Re-install only when the dependency list changes.
 $(VENV)/.installed: pyproject.toml
@@ -36,6 +36,10 @@ test: $(VENV)/.installed-dev
 
 e2e: $(VENV)/.installed-dev
 	$(BIN)/pytest -q -c e2e/pytest.ini e2e
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/workdays.py
+	$(BIN)/python bench/sla_sweep.py
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix src e2e bench

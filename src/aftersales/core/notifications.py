@@ -12,8 +12,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .bulk import db_datetime, insert_rows
 from .models import Notification
+
+DIGEST_LINES = 50  # an e-mail lists this many items; the rest are in the product
 
 
 def notify(
@@ -52,27 +56,39 @@ class Message:
     level: str = "info"
 
 
-def notify_many(messages: Iterable[Message], *, email: bool = True) -> int:
-    """Many messages at once (one INSERT), e.g. from a sweep over thousands of records."""
-    rows, mails = [], []
+def notify_many(messages: Iterable[Message], *, email_subject: str = "") -> int:
+    """Many messages at once (one INSERT), e.g. from a sweep over thousands of records.
+
+    With ``email_subject`` each person also gets *one* e-mail listing their messages (a
+    digest), not one e-mail per message: nobody reads ten thousand e-mails.
+    """
+    rows = []
+    digests: dict[str, list[str]] = {}
+    created = db_datetime(timezone.now())
     for m in messages:
         people = {p.pk: p for p in m.recipients if p is not None and p.is_active}
-        rows.extend(
-            Notification(
-                recipient_id=pk, title=m.title[:200], body=m.body, link=m.link, level=m.level
-            )
-            for pk in people
-        )
-        addressed = [p.email for p in people.values() if p.email]
-        if email and addressed:
-            mails.append((addressed, m.title, f"{m.body}\n\n{m.link}"))
-    Notification.objects.bulk_create(rows, batch_size=2000)
-    if mails:
+        rows.extend((pk, m.title[:200], m.body, m.link, m.level, created, None) for pk in people)
+        if email_subject:
+            for person in people.values():
+                if person.email:
+                    digests.setdefault(person.email, []).append(f"- {m.title} {m.body}".strip())
+    insert_rows(
+        Notification,
+        ["recipient", "title", "body", "link", "level", "created_at", "read_at"],
+        rows,
+    )
+    if digests:
         from .tasks import send_email
 
         def send():
-            for to, subject, body in mails:
-                send_email.delay(to=to, subject=subject, body=body)
+            for address, lines in digests.items():
+                shown = lines[:DIGEST_LINES]
+                if len(lines) > DIGEST_LINES:
+                    shown.append(
+                        _("… and %(n)s more: see Notifications in the system.")
+                        % {"n": len(lines) - DIGEST_LINES}
+                    )
+                send_email.delay(to=[address], subject=email_subject, body="\n".join(shown))
 
         transaction.on_commit(send)
     return len(rows)

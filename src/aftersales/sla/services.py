@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.core.bulk import db_datetime, insert_rows
 from aftersales.core.errors import Conflict, InvalidInput
 from aftersales.core.notifications import Message, notify_many
 from aftersales.workdays import current_calendar
@@ -217,11 +218,13 @@ def sla_sweep(*, now: datetime | None = None) -> SweepResult:
     max_lead = max(
         (-delta for steps in steps_by_policy.values() for _l, delta, _s in steps), default=0
     )
+    top_level = max(level for steps in steps_by_policy.values() for level, _d, _s in steps)
     horizon = now + timedelta(seconds=max(max_lead, 0))
     candidate_ids = list(
         SlaClock.objects.filter(
             status=SlaClock.Status.RUNNING,
             due_at__lte=horizon,
+            escalation_level__lt=top_level,
             policy_id__in=list(steps_by_policy),
         )
         .order_by("id")
@@ -285,6 +288,7 @@ def _sweep_chunk(ids, now, steps_by_policy, role_members, result: SweepResult) -
         return
     owners = _owners([r for rows_ in fire.values() for r in rows_])
     escalations, messages = [], defaultdict(list)
+    db_now = db_datetime(now)
     for level, level_rows in fire.items():
         SlaClock.objects.filter(id__in=[r["id"] for r in level_rows]).update(escalation_level=level)
         result.by_level[level] = result.by_level.get(level, 0) + len(level_rows)
@@ -300,13 +304,7 @@ def _sweep_chunk(ids, now, steps_by_policy, role_members, result: SweepResult) -
                 people.extend(owner.sla_responsible_users())
             people = list({p.pk: p for p in people}.values())
             escalations.append(
-                SlaEscalation(
-                    clock_id=row["id"],
-                    level=level,
-                    breached=breached,
-                    at=now,
-                    recipients="、".join(str(p) for p in people)[:400],
-                )
+                (row["id"], level, breached, db_now, "、".join(str(p) for p in people)[:400])
             )
             result.escalated += 1
             result.breached += breached
@@ -320,25 +318,35 @@ def _sweep_chunk(ids, now, steps_by_policy, role_members, result: SweepResult) -
                     row["due_at"],
                 )
             ] = people
-    SlaEscalation.objects.bulk_create(escalations, ignore_conflicts=True)
+    # The rows were claimed under lock above, so (clock, level) cannot clash here.
+    insert_rows(SlaEscalation, ["clock", "level", "breached", "at", "recipients"], escalations)
+    texts = _EscalationTexts()
     result.notified += notify_many(
-        [_escalation_message(key, people, owners) for key, people in messages.items()],
-        email=True,
+        [texts.message(key, people, owners) for key, people in messages.items()],
+        email_subject=_("Time limits needing attention"),
     )
 
 
-def _escalation_message(key, people, owners) -> Message:
-    level, breached, metric, type_id, owner_id, due_at = key
-    owner = owners.get((type_id, owner_id))
-    label = Metric(metric).label if metric in Metric.values else metric
-    title = (
-        _("Overdue: %(metric)s of %(record)s (level %(level)s)")
-        if breached
-        else _("Due soon: %(metric)s of %(record)s (level %(level)s)")
-    ) % {"metric": label, "record": owner if owner is not None else f"#{owner_id}", "level": level}
-    body = _("Due %(due)s.") % {"due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")}
-    link = owner.get_absolute_url() if hasattr(owner, "get_absolute_url") else ""
-    return Message(tuple(people), title, body, link, "danger" if breached else "warning")
+class _EscalationTexts:
+    """Translated texts looked up once per chunk, not once per clock (gettext is not free)."""
+
+    def __init__(self) -> None:
+        self.metrics = {value: str(label) for value, label in Metric.choices}
+        self.overdue = _("Overdue: %(metric)s of %(record)s (level %(level)s)")
+        self.soon = _("Due soon: %(metric)s of %(record)s (level %(level)s)")
+        self.due = _("Due %(due)s.")
+
+    def message(self, key, people, owners) -> Message:
+        level, breached, metric, type_id, owner_id, due_at = key
+        owner = owners.get((type_id, owner_id))
+        title = (self.overdue if breached else self.soon) % {
+            "metric": self.metrics.get(metric, metric),
+            "record": owner if owner is not None else f"#{owner_id}",
+            "level": level,
+        }
+        body = self.due % {"due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")}
+        link = owner.get_absolute_url() if hasattr(owner, "get_absolute_url") else ""
+        return Message(tuple(people), title, body, link, "danger" if breached else "warning")
 
 
 def _owners(rows) -> dict[tuple[int, int], object]:

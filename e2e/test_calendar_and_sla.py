@@ -54,7 +54,7 @@ def test_calendar_overrides_and_announcement(page, shot, demo_company, tmp_path)
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("year-status").inner_text() == "官方安排"
-    assert page.locator("[data-date='2027-02-14']").get_attribute("data-kind") == "company_workday"
+    assert page.locator("[data-date='2027-02-14']").get_attribute("data-kind") == "makeup_workday"
     shot("12-calendar-2027-loaded-zh")
 
 

@@ -46,6 +46,9 @@ def document_number_next(*, kind: str, on: date | None = None) -> str:
         raise InvalidInput(
             fields={"kind": [f"unknown document kind {kind!r}"]}, code="unknown_document_kind"
         )
+    if not transaction.get_connection().in_atomic_block:
+        # Outside the use case's transaction a failed use case could not return the number.
+        raise RuntimeError("document_number_next must run inside the use case's transaction")
     day = on or timezone.localdate()
     with transaction.atomic():
         series = _series(kind)

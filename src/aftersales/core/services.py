@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from .errors import StaleVersion
+from .errors import InvalidInput, StaleVersion
 
 
 @transaction.atomic
@@ -35,7 +36,12 @@ def model_update(
         raise StaleVersion()
     if not changed:
         return instance, False
-    instance.full_clean()
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(
+            fields={f: [str(m) for m in msgs] for f, msgs in exc.message_dict.items()}
+        ) from None
     if not versioned:
         instance.save(update_fields=[*changed, *_auto_now_fields(instance)])
         return instance, True

@@ -66,12 +66,16 @@ def notification_list(request):
 @require_POST
 def notification_read(request):
     from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
 
     from .notifications import notifications_mark_read
 
-    ids = request.POST.getlist("id") or None
-    notifications_mark_read(
-        user=request.user, ids=[int(i) for i in ids if i.isdigit()] if ids else None
-    )
-    target = request.POST.get("next") or "core:notifications"
-    return redirect(target if target.startswith("/") else "core:notifications")
+    raw = request.POST.getlist("id")
+    ids = [int(i) for i in raw if i.isascii() and i.isdigit()] if raw else None
+    notifications_mark_read(user=request.user, ids=ids)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "core:notifications"
+    return redirect(target)

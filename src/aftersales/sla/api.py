@@ -46,7 +46,14 @@ class PolicySerializer(serializers.Serializer):
     escalations = StepSerializer(many=True)
 
 
+INTERNAL_ROLES = [r for r in Role if r != Role.DEALER]
+
+
 class PolicyListApi(APIView):
+    """The company's time-limit policies (internal roles; dealers see their cases' limits)."""
+
+    permission_classes = [has_role(*INTERNAL_ROLES)]
+
     @extend_schema(responses={200: PolicySerializer(many=True)})
     def get(self, request):
         return Response(PolicySerializer(selectors.sla_policy_list(), many=True).data)

@@ -1,19 +1,28 @@
-"""Due moments and pause shifts for every unit of time. Pure: takes a ``WorkCalendar``.
+"""Due moments for every unit of time, pauses included. Pure: takes a ``WorkCalendar``.
 
 - clock hours: plain elapsed time (DESIGN "Hour periods are clock hours");
 - working hours: business hours of working days only;
 - working days: the n-th working day strictly after the start's date (R41), due at the end of
   that day or at close of business;
-- calendar days: Civil Code arts. 201/203 (R38): start day not counted, a last day on a rest
-  day moves to the next working day.
+- calendar days: Civil Code arts. 201/203 (R38): start day not counted, a last day on a
+  statutory rest day moves to the next working day.
+
+A pause gives back the time it took, measured in the target's own unit: elapsed time for
+clock hours and calendar days, business time for working hours and working days (a pause
+overnight or over a weekend gives back nothing). Whole days are rounded to the nearest day.
+The due moment is always rebuilt from the start and *all* pauses, so the order in which
+pauses are applied and earlier rest-day roll-overs cannot add up to extra days.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from aftersales.workdays.calendar import SHANGHAI, BusinessHours, WorkCalendar, end_of_day
+
+Interval = tuple[datetime, datetime]
 
 
 @dataclass(frozen=True)
@@ -35,51 +44,39 @@ def _day_end(day: date, target: Target) -> datetime:
     return end_of_day(day)
 
 
+def paused_allowance(calendar: WorkCalendar, target: Target, pauses: Iterable[Interval]):
+    """The time the pauses give back: a timedelta for hour units, whole days for day units."""
+    pauses = [(a, b) for a, b in pauses if b > a]
+    if target.unit == "clock_hours":
+        return sum((b - a for a, b in pauses), timedelta(0))
+    if target.unit == "calendar_days":
+        elapsed = sum((b - a for a, b in pauses), timedelta(0))
+        return round(elapsed / timedelta(days=1))
+    business = target.business
+    worked = sum((calendar.working_time_between(a, b, business) for a, b in pauses), timedelta(0))
+    if target.unit == "working_hours":
+        return worked
+    return round(worked / business.length)
+
+
 def due_moment(
-    calendar: WorkCalendar, started_at: datetime, target: Target
+    calendar: WorkCalendar,
+    started_at: datetime,
+    target: Target,
+    pauses: Iterable[Interval] = (),
 ) -> tuple[datetime, bool]:
     """``(due_at, provisional)``: provisional when any day the period spans is provisional."""
-    start_day = calendar.to_date(started_at)
+    extra = paused_allowance(calendar, target, pauses)
     if target.unit == "clock_hours":
-        due = started_at + timedelta(hours=target.amount)
+        due = started_at + timedelta(hours=target.amount) + extra
     elif target.unit == "working_hours":
-        due = calendar.add_working_hours(started_at, target.amount, target.business)
+        hours = timedelta(hours=target.amount) + extra
+        due = calendar.add_working_hours(started_at, hours / timedelta(hours=1), target.business)
     elif target.unit == "working_days":
-        due = _day_end(calendar.add_working_days(started_at, target.amount), target)
+        due = _day_end(calendar.add_working_days(started_at, target.amount + extra), target)
     elif target.unit == "calendar_days":
-        due = _day_end(calendar.period_end(started_at, target.amount), target)
+        due = _day_end(calendar.period_end(started_at, target.amount + extra), target)
     else:
         raise ValueError(f"unit: unknown unit {target.unit!r}")
+    start_day = calendar.to_date(started_at)
     return due, calendar.any_provisional(start_day, calendar.to_date(due))
-
-
-def shifted_due(
-    calendar: WorkCalendar,
-    due_at: datetime,
-    paused_at: datetime,
-    resumed_at: datetime,
-    target: Target,
-) -> datetime:
-    """Move ``due_at`` later by the working time that passed while the clock was paused."""
-    if resumed_at <= paused_at:
-        return due_at
-    if target.unit == "clock_hours":
-        return due_at + (resumed_at - paused_at)
-    if target.unit == "working_hours":
-        lost = calendar.working_time_between(paused_at, resumed_at, target.business)
-        if lost <= timedelta(0):
-            return due_at
-        return calendar.add_working_hours(due_at, lost / timedelta(hours=1), target.business)
-    due_day = calendar.to_date(due_at)
-    if target.unit == "working_days":
-        lost_days = calendar.working_days_between(paused_at, resumed_at)
-        if lost_days <= 0:
-            return due_at
-        return _day_end(calendar.add_working_days(due_day, lost_days), target)
-    lost_days = (calendar.to_date(resumed_at) - calendar.to_date(paused_at)).days
-    if lost_days <= 0:
-        return due_at
-    new_day = due_day + timedelta(days=lost_days)
-    if not calendar.is_workday(new_day):
-        new_day = calendar.next_workday_after(new_day)
-    return _day_end(new_day, target)

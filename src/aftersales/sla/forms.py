@@ -39,16 +39,18 @@ class PolicyForm(StyledFormMixin, forms.Form):
 
 class TargetForm(StyledFormMixin, forms.Form):
     metric = forms.ChoiceField(choices=Metric.choices, widget=forms.HiddenInput)
-    amount = forms.IntegerField(label=_("Amount"), min_value=1, required=False)
+    amount = forms.IntegerField(label=_("Amount"), min_value=1, max_value=3650, required=False)
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
     end_of_business = forms.BooleanField(label=_("At close of business"), required=False)
     source = forms.CharField(label=_("Source"), max_length=120, required=False)
 
 
 class StepForm(StyledFormMixin, forms.Form):
-    level = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=9)
     trigger = forms.ChoiceField(label=_("When"), choices=SlaEscalationStep.Trigger.choices)
-    offset_minutes = forms.IntegerField(label=_("Minutes"), min_value=0, required=False)
+    offset_minutes = forms.IntegerField(
+        label=_("Minutes"), min_value=0, max_value=525600, required=False
+    )
     notify_role = forms.ChoiceField(
         label=_("Notify role"), required=False, choices=[("", "—"), *Role.choices]
     )

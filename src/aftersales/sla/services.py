@@ -21,11 +21,12 @@ from aftersales.core.errors import Conflict, InvalidInput
 from aftersales.core.notifications import Message, notify_many
 from aftersales.workdays import current_calendar
 
-from .clock_math import Target, due_moment, shifted_due
+from .clock_math import Target, due_moment
 from .models import Metric, SlaClock, SlaEscalation, SlaPause, SlaPolicy
 from .selectors import sla_policy_for
 
 OPEN = (SlaClock.Status.RUNNING, SlaClock.Status.PAUSED)
+MAX_AMOUNT = 3650  # ten years of days; anything larger is a typing mistake
 
 
 def _target_of(clock: SlaClock) -> Target:
@@ -75,7 +76,12 @@ def sla_clock_start(
         policy.business_opens,
         policy.business_closes,
     )
-    due_at, provisional = due_moment(current_calendar(), started_at, target)
+    try:
+        due_at, provisional = due_moment(current_calendar(), started_at, target)
+    except (ValueError, OverflowError):
+        raise InvalidInput(
+            fields={"started_at": [_("The time limit would end beyond the supported calendar.")]}
+        ) from None
     return SlaClock.objects.create(
         owner_type=ContentType.objects.get_for_model(owner),
         owner_id=owner.pk,
@@ -116,14 +122,10 @@ def sla_clock_resume(*, clock: SlaClock, at: datetime | None = None) -> SlaClock
     clock = _locked(clock)
     if clock.status != SlaClock.Status.PAUSED:
         raise Conflict(_("Only a paused clock can be resumed."), code="clock_not_paused")
-    calendar = current_calendar()
-    clock.due_at = shifted_due(calendar, clock.due_at, clock.paused_at, at, _target_of(clock))
-    clock.provisional = clock.provisional or calendar.any_provisional(
-        calendar.to_date(clock.started_at), calendar.to_date(clock.due_at)
-    )
+    SlaPause.objects.filter(clock=clock, ended_at__isnull=True).update(ended_at=at)
+    clock.due_at, clock.provisional = _rebuilt_due(clock)
     clock.status, clock.paused_at = SlaClock.Status.RUNNING, None
     clock.save(update_fields=["status", "paused_at", "due_at", "provisional", "updated_at"])
-    SlaPause.objects.filter(clock=clock, ended_at__isnull=True).update(ended_at=at)
     return clock
 
 
@@ -135,9 +137,12 @@ def sla_clock_stop(*, clock: SlaClock, at: datetime | None = None) -> SlaClock:
     if clock.status not in OPEN:
         raise Conflict(_("This clock has already stopped."), code="clock_stopped")
     if clock.status == SlaClock.Status.PAUSED:
+        # Stopped while paused: the clock stood still since the pause, so judge it then.
+        late = clock.paused_at > clock.due_at
         SlaPause.objects.filter(clock=clock, ended_at__isnull=True).update(ended_at=at)
         clock.paused_at = None
-    late = at > clock.due_at
+    else:
+        late = at > clock.due_at
     clock.status = SlaClock.Status.BREACHED if late else SlaClock.Status.MET
     clock.stopped_at = at
     clock.save(update_fields=["status", "stopped_at", "paused_at", "updated_at"])
@@ -169,24 +174,22 @@ def sla_recompute_provisional() -> int:
     Runs inside the calendar change's transaction: the due moment is rebuilt from the start
     and the recorded pauses, on the new calendar.
     """
-    calendar = current_calendar()
     count = 0
     clocks = SlaClock.objects.select_for_update().filter(status__in=OPEN, provisional=True)
     for clock in clocks.prefetch_related("pauses"):
-        target = _target_of(clock)
-        due_at, provisional = due_moment(calendar, clock.started_at, target)
-        for pause in clock.pauses.all():
-            if pause.ended_at is not None:
-                due_at = shifted_due(calendar, due_at, pause.started_at, pause.ended_at, target)
-        provisional = provisional or calendar.any_provisional(
-            calendar.to_date(clock.started_at), calendar.to_date(due_at)
-        )
+        due_at, provisional = _rebuilt_due(clock)
         if (due_at, provisional) != (clock.due_at, clock.provisional):
             clock.due_at, clock.provisional = due_at, provisional
             clock._change_reason = _("Recomputed on the official holiday schedule")
             clock.save(update_fields=["due_at", "provisional", "updated_at"])
             count += 1
     return count
+
+
+def _rebuilt_due(clock: SlaClock) -> tuple:
+    """The due moment from the start and every finished pause, on today's calendar."""
+    pauses = [(p.started_at, p.ended_at) for p in clock.pauses.all() if p.ended_at is not None]
+    return due_moment(current_calendar(), clock.started_at, _target_of(clock), pauses)
 
 
 # -- escalation -------------------------------------------------------------------------------
@@ -415,15 +418,23 @@ def sla_policy_save(
     if len(metrics) != len(set(metrics)):
         errors["targets"] = [_("Each metric may have one target only.")]
     for t in targets:
-        if t.metric not in Metric.values or t.unit not in Unit.values or t.amount < 1:
+        if (
+            t.metric not in Metric.values
+            or t.unit not in Unit.values
+            or not 1 <= t.amount <= MAX_AMOUNT
+        ):
             errors.setdefault("targets", []).append(
-                _("%(metric)s: give a whole number of at least 1 and a unit.")
-                % {"metric": t.metric}
+                _("%(metric)s: give a whole number from 1 to %(max)s and a unit.")
+                % {"metric": t.metric, "max": MAX_AMOUNT}
             )
     levels = [s.level for s in steps]
     if len(levels) != len(set(levels)):
         errors["escalations"] = [_("Each escalation level may appear once.")]
     for s in steps:
+        if not 1 <= s.level <= 9 or not 0 <= s.offset_minutes <= 525600:
+            errors.setdefault("escalations", []).append(
+                _("Levels run from 1 to 9 and offsets up to one year (525,600 minutes).")
+            )
         if s.notify_role and s.notify_role not in ALL_ROLES:
             errors.setdefault("escalations", []).append(
                 _("Unknown role: %(roles)s.") % {"roles": s.notify_role}

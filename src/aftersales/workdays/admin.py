@@ -27,5 +27,8 @@ class AnnouncedYearAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     def has_add_permission(self, request) -> bool:
         return False

@@ -170,7 +170,10 @@ class OverrideListApi(APIView):
     def get(self, request):
         rows = CalendarOverride.objects.order_by("day")
         if request.query_params.get("year"):
-            rows = rows.filter(day__year=_count(request.query_params["year"], "year"))
+            year = _count(request.query_params["year"], "year")
+            if not 2004 <= year <= 2099:
+                raise InvalidInput(fields={"year": [_("Choose a year from 2004 to 2099.")]})
+            rows = rows.filter(day__year=year)
         return Response(OverrideSerializer(rows, many=True).data)
 
     @extend_schema(request=OverrideSerializer, responses={201: OverrideSerializer})
@@ -186,7 +189,10 @@ class OverrideDetailApi(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, day: str):
-        parsed = parse_date(day)
+        try:
+            parsed = parse_date(day)
+        except ValueError:
+            parsed = None
         if parsed is None:
             raise InvalidInput(fields={"day": [_("Enter a date like 2026-11-28.")]})
         services.override_delete(actor=request.user, day=parsed)

@@ -98,7 +98,12 @@ def to_local_date(value: date | datetime, *, field: str = "start") -> date:
                 "a naive datetime is ambiguous; give a timezone-aware datetime "
                 "(it is read in Asia/Shanghai)",
             )
-        day = value.astimezone(SHANGHAI).date()
+        try:
+            day = value.astimezone(SHANGHAI).date()
+        except OverflowError:
+            code = "too_late" if value.year > 2000 else "too_early"
+            year = LAST_SUPPORTED_YEAR if code == "too_late" else FIRST_YEAR
+            raise CalendarInputError(field, code, f"{value} is out of range", year=year) from None
     elif isinstance(value, date):
         day = value
     else:
@@ -190,10 +195,12 @@ class WorkCalendar:
         self,
         overrides: Iterable[Override] = (),
         *,
+        announced: Iterable[Override] = (),
         announced_years: Iterable[int] = (),
         official_last_year: int = OFFICIAL_LAST_YEAR,
     ) -> None:
         self.overrides: Mapping[date, Override] = {o.day: o for o in overrides}
+        self.announced: Mapping[date, Override] = {o.day: o for o in announced}
         self.official_last_year = official_last_year
         self.announced_years = frozenset(announced_years)
         self._start = date(FIRST_YEAR, 1, 1).toordinal()
@@ -201,6 +208,12 @@ class WorkCalendar:
         flags = bytearray(self._end - self._start + 1)
         for ordinal in range(self._start, self._end + 1):
             flags[ordinal - self._start] = self._base_is_workday(date.fromordinal(ordinal))
+        for day, override in self.announced.items():
+            if FIRST_YEAR <= day.year <= LAST_SUPPORTED_YEAR:
+                flags[day.toordinal() - self._start] = override.is_workday
+        # The statutory calendar alone (Civil Code art. 203 speaks of statutory rest days).
+        self._official_flags = bytes(flags)
+        self._official_workdays = [self._start + i for i, f in enumerate(self._official_flags) if f]
         for day, override in self.overrides.items():
             if FIRST_YEAR <= day.year <= LAST_SUPPORTED_YEAR:
                 flags[day.toordinal() - self._start] = override.is_workday
@@ -247,6 +260,10 @@ class WorkCalendar:
         if override is not None:
             kind = "company_workday" if override.is_workday else "company_rest"
             return DayInfo(day, override.is_workday, kind, override.name, status)
+        announced = self.announced.get(day)
+        if announced is not None:
+            kind = "makeup_workday" if announced.is_workday else "holiday"
+            return DayInfo(day, announced.is_workday, kind, announced.name, status)
         if day.year in SHIPPED:
             shipped = SHIPPED[day.year].get(day)
             if shipped is not None:
@@ -295,20 +312,32 @@ class WorkCalendar:
         return self.add_working_days(day, 1)
 
     def period_end(self, start: date | datetime, days: int) -> date:
-        """Last day of a ``days``-day period from ``start`` (R38, Civil Code arts. 201, 203)."""
+        """Last day of a ``days``-day period from ``start`` (R38, Civil Code arts. 201, 203).
+
+        Only *statutory* rest days move the last day (art. 203): a company's own shutdown does
+        not lengthen a period the law or a contract sets, so company overrides are ignored.
+        """
         day = to_local_date(start)
         _check_count(days, field="days", minimum=1)
-        end = day + timedelta(days=days)
-        if end.year > LAST_SUPPORTED_YEAR:
+        if days > self._end - day.toordinal():
             raise CalendarInputError(
                 "days",
                 "too_late",
                 f"the period from {day} ends after {LAST_SUPPORTED_YEAR}",
                 year=LAST_SUPPORTED_YEAR,
             )
-        if self._flags[end.toordinal() - self._start]:
+        end = day + timedelta(days=days)
+        if self._official_flags[end.toordinal() - self._start]:
             return end
-        return self.next_workday_after(end)
+        index = bisect.bisect_right(self._official_workdays, end.toordinal())
+        if index >= len(self._official_workdays):
+            raise CalendarInputError(
+                "days",
+                "too_late",
+                f"the period from {day} ends after {LAST_SUPPORTED_YEAR}",
+                year=LAST_SUPPORTED_YEAR,
+            )
+        return date.fromordinal(self._official_workdays[index])
 
     def working_days_between(self, a: date | datetime, b: date | datetime) -> int:
         """Working days in (a, b]: after ``a``'s day, up to and including ``b``'s day.

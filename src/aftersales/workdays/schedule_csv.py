@@ -51,8 +51,13 @@ class ScheduleError(ValueError):
 
 def parse_schedule(text: str, *, year: int) -> list[ScheduleDay]:
     """Every day the CSV names, for ``year``. Raises ``ScheduleError`` on the first bad row."""
+    if "\x00" in text:
+        raise ScheduleError(1, "file", "the file contains NUL characters", "binary")
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    rows = [r for r in reader if any(c.strip() for c in r)]
+    try:
+        rows = [r for r in reader if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise ScheduleError(reader.line_num or 1, "file", str(exc), "binary") from None
     if not rows:
         raise ScheduleError(1, "file", "the file is empty", "empty")
     header = [HEADERS.get(h.strip().lower()) for h in rows[0]]

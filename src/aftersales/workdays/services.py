@@ -16,7 +16,7 @@ from .calendar import FIRST_YEAR, LAST_SUPPORTED_YEAR, OFFICIAL_LAST_YEAR
 from .models import AnnouncedYear, CalendarOverride
 from .permissions import can_manage_calendar
 from .schedule_csv import ScheduleError, parse_schedule
-from .store import forget_company_calendar
+from .store import calendar_changed_in_transaction, forget_company_calendar
 
 _listeners: list[Callable[[], object]] = []
 
@@ -28,7 +28,7 @@ def register_calendar_listener(listener: Callable[[], object]) -> None:
 
 
 def _changed() -> None:
-    forget_company_calendar()
+    calendar_changed_in_transaction()
     for listener in _listeners:
         listener()
     # Other transactions must not keep a calendar built from rows that were rolled back.
@@ -140,6 +140,7 @@ def announcement_load(*, actor, year: int, csv_text: str, notice: str) -> Announ
 def _schedule_message(exc: ScheduleError) -> str:
     templates = {
         "empty": _("The file is empty."),
+        "binary": _("This is not a readable CSV text file."),
         "header": _("Missing column(s): %(columns)s. Expected kind,start,end,name."),
         "kind": _("The kind must be holiday (放假) or workday (上班)."),
         "order": _("The end is before the start."),

@@ -18,7 +18,12 @@ from .calendar import Override, WorkCalendar
 RECHECK_SECONDS = 5.0
 
 _lock = threading.Lock()
-_state: dict = {"calendar": None, "fingerprint": None, "checked": 0.0}
+_state: dict = {
+    "calendar": None,
+    "fingerprint": None,
+    "checked": 0.0,
+    "changed_in_transaction": False,
+}
 
 
 def _fingerprint():
@@ -32,19 +37,26 @@ def _fingerprint():
 def _build() -> WorkCalendar:
     from .models import AnnouncedYear, CalendarOverride
 
-    overrides = [
-        Override(day, is_workday, name)
-        for day, is_workday, name in CalendarOverride.objects.values_list(
-            "day", "is_workday", "name"
-        )
-    ]
+    company, announced = [], []
+    rows = CalendarOverride.objects.values_list("day", "is_workday", "name", "source")
+    for day, is_workday, name, source in rows:
+        target = announced if source == CalendarOverride.Source.ANNOUNCEMENT else company
+        target.append(Override(day, is_workday, name))
     years = AnnouncedYear.objects.values_list("year", flat=True)
-    return WorkCalendar(overrides, announced_years=years)
+    return WorkCalendar(company, announced=announced, announced_years=years)
 
 
 def company_calendar() -> WorkCalendar:
+    from django.db import connection
+
     now = time.monotonic()
     with _lock:
+        if _state["changed_in_transaction"]:
+            if connection.in_atomic_block:
+                # The change may still roll back: use it here, but cache nothing built on it.
+                return _build()
+            _state["changed_in_transaction"] = False
+            _state["calendar"] = None
         cached = _state["calendar"]
         if cached is not None and now - _state["checked"] < RECHECK_SECONDS:
             return cached
@@ -60,3 +72,13 @@ def forget_company_calendar() -> None:
     with _lock:
         _state["calendar"] = None
         _state["fingerprint"] = None
+        _state["changed_in_transaction"] = False
+
+
+def calendar_changed_in_transaction() -> None:
+    """Called by a service that changed overrides: until the transaction ends, calendars are
+    built fresh and not cached (a rollback must not leave a calendar with rolled-back days)."""
+    with _lock:
+        _state["calendar"] = None
+        _state["fingerprint"] = None
+        _state["changed_in_transaction"] = True

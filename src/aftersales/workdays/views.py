@@ -24,6 +24,11 @@ def _admin_only(request) -> None:
         raise Http404
 
 
+def _check_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_SUPPORTED_YEAR:
+        raise Http404
+
+
 @login_required
 def year_current(request):
     return redirect("workdays:year", year=timezone.localdate().year)
@@ -63,8 +68,7 @@ def _render_year(request, year: int, *, override_form=None, announcement_form=No
 @login_required
 def year(request, year: int):
     _admin_only(request)
-    if not FIRST_YEAR <= year <= LAST_SUPPORTED_YEAR:
-        raise Http404
+    _check_year(year)
     return _render_year(request, year)
 
 
@@ -72,6 +76,7 @@ def year(request, year: int):
 @require_POST
 def override_add(request, year: int):
     _admin_only(request)
+    _check_year(year)
     form = OverrideForm(request.POST)
     if form.is_valid():
         try:
@@ -93,7 +98,10 @@ def override_delete(request, year: int, day: str):
     _admin_only(request)
     from django.utils.dateparse import parse_date
 
-    parsed = parse_date(day)
+    try:
+        parsed = parse_date(day)
+    except ValueError:
+        parsed = None
     if parsed is None:
         raise Http404
     try:
@@ -109,6 +117,7 @@ def override_delete(request, year: int, day: str):
 @require_POST
 def announcement_load(request, year: int):
     _admin_only(request)
+    _check_year(year)
     form = AnnouncementForm(request.POST, request.FILES)
     if form.is_valid():
         raw = form.cleaned_data["file"].read()

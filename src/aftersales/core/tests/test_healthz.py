@@ -18,3 +18,16 @@ def test_healthz_is_503_when_the_configured_broker_is_down(client):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["status"] == "error"
+
+
+def test_marking_notifications_read_never_redirects_off_site(client, make_user):
+    from aftersales.core.notifications import notify
+
+    person = make_user()
+    notify(recipients=[person], title="提醒", email=False)
+    client.force_login(person)
+    response = client.post("/notifications/read/", {"id": ["²", "x"], "next": "//evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/notifications/"
+    response = client.post("/notifications/read/", {"next": "/"})
+    assert response["Location"] == "/"
+    assert not person.notifications.filter(read_at__isnull=True).exists()

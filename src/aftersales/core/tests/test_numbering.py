@@ -95,3 +95,10 @@ def test_eight_concurrent_threads_never_share_a_number_and_leave_no_gap():
     assert len(numbers) == len(set(numbers)) == threads * per_thread
     sequence = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
     assert sequence == list(range(1, threads * per_thread + 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_number_outside_a_transaction_is_refused():
+    """Only inside the use case's transaction can a failure give the number back."""
+    with pytest.raises(RuntimeError):
+        document_number_next(kind="test-ticket", on=DAY)

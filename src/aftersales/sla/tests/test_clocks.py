@@ -124,9 +124,10 @@ def test_pause_shifts_the_due_moment_by_the_working_days_paused(record, policy):
     )  # Monday
     assert clock.due_at.astimezone(SH).date() == date(2026, 11, 26)
     services.sla_clock_pause(clock=clock, at=at(2026, 11, 24, 10, 0), reason="waiting_customer")
-    # Waiting for the customer Tuesday → Friday: 3 working days pass (Wed, Thu, Fri).
+    # Waiting for the customer Tue 10:00 → Fri 15:00 took 8 + 9 + 9 + 6 = 32 business hours
+    # (09:00–18:00), 3.6 working days: 4 days are given back, due Wed 12-02 not Thu 11-26.
     clock = services.sla_clock_resume(clock=clock, at=at(2026, 11, 27, 15, 0))
-    assert clock.due_at.astimezone(SH).date() == date(2026, 12, 1)
+    assert clock.due_at.astimezone(SH).date() == date(2026, 12, 2)
     assert clock.pauses.get().ended_at == at(2026, 11, 27, 15, 0)
 
 
@@ -213,3 +214,38 @@ def test_clock_events_appear_on_the_owners_timeline(record, policy):
     )
     titles = [e.title for e in timeline_for(record)]
     assert "时限开始：首次响应" in titles
+
+
+def test_a_pause_overnight_gives_back_no_working_days(record, policy):
+    clock = services.sla_clock_start(
+        owner=record,
+        metric="initial_verification",
+        policy=policy,
+        started_at=at(2026, 11, 23, 9, 0),
+    )
+    services.sla_clock_pause(clock=clock, at=at(2026, 11, 27, 20, 0))  # Friday evening
+    clock = services.sla_clock_resume(clock=clock, at=at(2026, 11, 30, 8, 0))  # Monday 08:00
+    assert clock.due_at.astimezone(SH).date() == date(2026, 11, 26)
+
+
+def test_calendar_day_pauses_rebuild_from_the_start(record):
+    """5 days from Mon 2026-03-02 end Sat 03-07 → Mon 03-09 (R38). A one-day pause makes it a
+    6-day period, which ends Sun 03-08 → still Mon 03-09, not 03-10."""
+    policy = SlaPolicyFactory()
+    policy.targets.create(metric="refund", amount=5, unit="calendar_days")
+    clock = services.sla_clock_start(
+        owner=record, metric="refund", policy=policy, started_at=at(2026, 3, 2, 9, 0)
+    )
+    assert clock.due_at.astimezone(SH).date() == date(2026, 3, 9)
+    services.sla_clock_pause(clock=clock, at=at(2026, 3, 3, 9, 0))
+    clock = services.sla_clock_resume(clock=clock, at=at(2026, 3, 4, 9, 0))
+    assert clock.due_at.astimezone(SH).date() == date(2026, 3, 9)
+
+
+def test_a_clock_stopped_while_paused_is_judged_at_the_pause(record, policy):
+    clock = services.sla_clock_start(
+        owner=record, metric="initial_verification", policy=policy, started_at=at(2026, 3, 2, 10, 0)
+    )  # due 03-05
+    services.sla_clock_pause(clock=clock, at=at(2026, 3, 2, 11, 0))
+    # Closed a week later while still waiting for the customer: the clock stood still.
+    assert services.sla_clock_stop(clock=clock, at=at(2026, 3, 9, 9, 0)).status == "met"

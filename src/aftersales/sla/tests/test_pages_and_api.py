@@ -122,3 +122,14 @@ def test_api_overdue_clocks_with_a_fixed_number_of_queries(
         body = client.get("/api/v1/sla/clocks/overdue/").json()
     assert body["count"] == 12 and body["results"][0]["metric"] == "first_response"
     assert api_as(make_user(Role.SALES)).get("/api/v1/sla/clocks/overdue/").status_code == 403
+
+
+def test_a_tampered_escalation_level_is_a_form_error(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post("/sla/policies/new/", form_data(**{"s-0-level": "-1"}))
+    assert response.status_code == 200
+    assert not SlaPolicy.objects.filter(name="大客户时限").exists()
+
+
+def test_dealers_do_not_read_the_policies(api_as, make_user):
+    assert api_as(make_user(Role.DEALER)).get("/api/v1/sla/policies/").status_code == 403

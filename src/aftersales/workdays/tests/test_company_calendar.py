@@ -236,7 +236,7 @@ def test_uploading_an_announcement_on_the_page(client, admin_user):
     assert response.status_code == 302
     html = client.get("/calendar/2027/").content.decode()
     assert 'data-testid="year-status">官方安排' in html
-    assert 'data-date="2027-02-14" data-kind="company_workday"' in html
+    assert 'data-date="2027-02-14" data-kind="makeup_workday"' in html
 
 
 def test_the_admin_home_warns_about_a_provisional_year_ahead(client, admin_user, make_user):
@@ -246,3 +246,55 @@ def test_the_admin_home_warns_about_a_provisional_year_ahead(client, admin_user,
     assert ('data-testid="admin-warning"' in html) is expected
     client.force_login(make_user(Role.SALES))
     assert 'data-testid="admin-warning"' not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/api/v1/workdays/period-end/", {"start": "2026-01-01", "days": 3000000}, "days"),
+        (
+            "/api/v1/workdays/add-working-days/",
+            {"start": "9999-12-31T23:00:00-05:00", "n": 1},
+            "start",
+        ),
+        ("/api/v1/workdays/overrides/", {"year": 0}, "year"),
+    ],
+)
+def test_out_of_range_input_is_a_400_not_a_crash(api_as, make_user, path, params, field):
+    response = api_as(make_user()).get(path, params)
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == [field]
+
+
+def test_an_impossible_date_in_the_path_is_a_400(api_as, admin_user):
+    response = api_as(admin_user).delete("/api/v1/workdays/overrides/2026-02-30/")
+    assert response.status_code == 400 and list(response.json()["fields"]) == ["day"]
+
+
+def test_a_company_shutdown_does_not_lengthen_a_statutory_period(admin_user):
+    """R38 / Civil Code art. 203: only statutory rest days move the last day of a period."""
+    services.override_set(
+        actor=admin_user, day=date(2026, 11, 17), is_workday=False, name="设备检修停工"
+    )
+    assert workdays.period_end(date(2026, 11, 2), 15) == date(2026, 11, 17)
+    assert workdays.add_working_days(date(2026, 11, 16), 1) == date(2026, 11, 18)
+
+
+def test_a_binary_file_is_refused_by_name(admin_user):
+    with pytest.raises(InvalidInput) as err:
+        services.announcement_load(
+            actor=admin_user, year=2027, notice="x", csv_text="kind,start\x00"
+        )
+    assert "不是可读取的 CSV" in err.value.fields["file"][0]
+
+
+def test_a_rolled_back_override_does_not_linger_in_the_cache(admin_user):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.override_set(
+            actor=admin_user, day=date(2026, 12, 31), is_workday=False, name="公司年会"
+        )
+        assert not workdays.is_workday(date(2026, 12, 31))
+        raise RuntimeError("the use case failed")
+    assert workdays.is_workday(date(2026, 12, 31))

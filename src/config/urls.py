@@ -15,6 +15,8 @@ api_v1 = [
     path("", include("aftersales.accounts.api_urls")),
     path("workdays/", include("aftersales.workdays.api_urls")),
     path("sla/", include("aftersales.sla.api_urls")),
+    path("", include("aftersales.customers.api_urls")),
+    path("", include("aftersales.catalog.api_urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +25,8 @@ urlpatterns = [
     path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("aftersales.accounts.urls")),
     path("calendar/", include("aftersales.workdays.urls")),
+    path("customers/", include("aftersales.customers.urls")),
+    path("products/", include("aftersales.catalog.urls")),
     path("sla/", include("aftersales.sla.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

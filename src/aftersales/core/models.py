@@ -110,3 +110,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ExportRecord(models.Model):
+    """Every export of business data: who, what, how many rows, with which filters (SEC-1)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(_("what"), max_length=40)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    filters = models.CharField(_("filters"), max_length=300, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("export record")
+        verbose_name_plural = _("export records")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.what} {self.rows}"

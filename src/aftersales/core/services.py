@@ -56,3 +56,13 @@ def model_update(
 
 def _auto_now_fields(instance: models.Model) -> list[str]:
     return [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+
+
+def full_clean_or_invalid(instance: models.Model, *, exclude: list[str] | None = None) -> None:
+    """``full_clean`` whose errors come out as ``InvalidInput`` with one entry per field."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise InvalidInput(
+            fields={f: [str(m) for m in msgs] for f, msgs in exc.message_dict.items()}
+        ) from None

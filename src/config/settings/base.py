@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "aftersales.accounts",
     "aftersales.workdays",
     "aftersales.sla",
+    "aftersales.catalog",  # before customers: demo customers own demo products
+    "aftersales.customers",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +171,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerKindEnum": "aftersales.customers.models.Customer.Kind",
+        "CustomerFileEntryKindEnum": "aftersales.customers.models.CustomerFileEntry.Kind",
+        "CustomerLevelEnum": "aftersales.customers.models.Customer.Level",
+        "BatchQualityStatusEnum": "aftersales.catalog.models.Batch.QualityStatus",
+        "RoleEnum": "aftersales.accounts.roles.Role",
+    },
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

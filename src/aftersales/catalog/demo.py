@@ -1,0 +1,227 @@
+"""Demo catalogue for the categories of the source documents (S1, S8, S17)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from aftersales.core.demo import DemoContext
+
+from .models import Batch, Category, Product, ProductPart, SerialNumber, Supplier, WarrantyPolicy
+from .services import expiry_date
+
+POLICIES = [
+    ("电子产品三包（1年）", 12, 15, 7, "S17"),
+    ("家用电器三包（1年）", 12, 15, 7, "S17"),
+    ("家具三包（1年）", 12, 15, 15, "S8"),
+    ("日用品三包（6个月）", 6, 15, 7, "S17"),
+]
+SUPPLIERS = [
+    ("hd-elec", "华东精工电器有限公司", "manufacturer"),
+    ("mj-furn", "美家家具制造有限公司", "manufacturer"),
+    ("xw-food", "鲜味食品有限公司", "manufacturer"),
+    ("jl-home", "佳乐家居用品有限公司", "supplier"),
+]
+CATEGORIES = [
+    ("electronics", "电子产品", None, "电子产品三包（1年）"),
+    ("tv", "电视", "electronics", None),
+    ("phone", "手机", "electronics", None),
+    ("appliances", "家用电器", None, "家用电器三包（1年）"),
+    ("fridge", "冰箱", "appliances", None),
+    ("washer", "洗衣机", "appliances", None),
+    ("furniture", "家具", None, "家具三包（1年）"),
+    ("wardrobe", "衣柜", "furniture", None),
+    ("dining", "餐桌", "furniture", None),
+    ("daily", "日用品", None, "日用品三包（6个月）"),
+    ("kitchen", "厨具", "daily", None),
+    ("food", "食品", None, None),
+    ("snacks", "休闲食品", "food", None),
+]
+# sku, name, model, spec, unit, price, shelf life, serial, category, maker, parts
+PRODUCTS = [
+    (
+        "TV-55A1",
+        "55英寸4K智能电视",
+        "55A1",
+        "3840×2160，2GB+32GB",
+        "台",
+        "3299.00",
+        None,
+        True,
+        "tv",
+        "hd-elec",
+        [],
+    ),
+    (
+        "PH-X10",
+        "X10 智能手机",
+        "X10",
+        "8GB+256GB，6.7英寸",
+        "部",
+        "2499.00",
+        None,
+        True,
+        "phone",
+        "hd-elec",
+        [("电池", 6)],
+    ),
+    (
+        "FR-450",
+        "450升风冷对开门冰箱",
+        "BCD-450",
+        "一级能效",
+        "台",
+        "4599.00",
+        None,
+        True,
+        "fridge",
+        "hd-elec",
+        [("压缩机", 36)],
+    ),
+    (
+        "WM-10KG",
+        "10公斤滚筒洗衣机",
+        "XQG100",
+        "变频，洗烘一体",
+        "台",
+        "2899.00",
+        None,
+        True,
+        "washer",
+        "hd-elec",
+        [("电机", 120)],
+    ),
+    (
+        "WD-180",
+        "1.8米推拉门衣柜",
+        "YG-180",
+        "E0级板材，玻璃推拉门",
+        "套",
+        "3680.00",
+        None,
+        False,
+        "wardrobe",
+        "mj-furn",
+        [("玻璃门", 6), ("镜面", 6)],
+    ),
+    (
+        "DT-140",
+        "钢化玻璃餐桌",
+        "CZ-140",
+        "1.4米，配四椅",
+        "套",
+        "1980.00",
+        None,
+        False,
+        "dining",
+        "mj-furn",
+        [("玻璃台面", 6)],
+    ),
+    (
+        "KT-PAN28",
+        "28厘米不粘炒锅",
+        "PAN28",
+        "不粘涂层，电磁炉通用",
+        "只",
+        "129.00",
+        None,
+        False,
+        "kitchen",
+        "jl-home",
+        [],
+    ),
+    (
+        "FD-NUT30",
+        "每日坚果礼盒",
+        "NUT30",
+        "25克×30袋",
+        "盒",
+        "89.00",
+        180,
+        False,
+        "snacks",
+        "xw-food",
+        [],
+    ),
+]
+
+
+def seed(ctx: DemoContext) -> None:
+    policies = {}
+    for name, months, exchange, ret, source in POLICIES:
+        policies[name], _ = WarrantyPolicy.objects.get_or_create(
+            name=name,
+            defaults={
+                "warranty_months": months,
+                "exchange_days": exchange,
+                "return_days": ret,
+                "source": source,
+            },
+        )
+    suppliers = {}
+    for code, name, kind in SUPPLIERS:
+        suppliers[code], _ = Supplier.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind}
+        )
+    categories = {}
+    for code, name, parent, policy in CATEGORIES:
+        categories[code], _ = Category.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "parent": categories.get(parent),
+                "warranty_policy": policies.get(policy),
+            },
+        )
+    today = date.today()
+    for sku, name, model, spec, unit, price, shelf, serial, cat, maker, parts in PRODUCTS:
+        product, created = Product.objects.get_or_create(
+            sku=sku,
+            defaults={
+                "name": name,
+                "model": model,
+                "specification": spec,
+                "unit": unit,
+                "list_price": Decimal(price),
+                "shelf_life_days": shelf,
+                "serial_tracked": serial,
+                "category": categories[cat],
+                "manufacturer": suppliers[maker],
+            },
+        )
+        ctx.objects[f"product:{sku}"] = product
+        if not created:
+            continue
+        for part, months in parts:
+            ProductPart.objects.create(product=product, name=part, warranty_months=months)
+        for n, days_ago in enumerate((75, 20), start=1):
+            made = today - timedelta(days=days_ago)
+            batch = Batch.objects.create(
+                product=product,
+                batch_no=f"{sku.split('-')[0]}{made:%Y%m%d}{n:02d}",
+                production_date=made,
+                expiry_date=expiry_date(made, shelf),
+                packer_no=f"P{n:02d}",
+                packing_list_ref=f"PL-{made:%m%d}-{n:02d}",
+                quality_status=Batch.QualityStatus.PASSED,
+            )
+            ctx.objects[f"batch:{sku}:{n}"] = batch
+
+
+def seed_serials(ctx: DemoContext, owners: list) -> None:
+    """Serial numbers owned by demo customers (called by the customers demo)."""
+    for index, owner in enumerate(owners):
+        sku = ["TV-55A1", "FR-450", "WM-10KG", "PH-X10"][index % 4]
+        product = Product.objects.get(sku=sku)
+        serial = f"SN{sku.replace('-', '')}{index + 1:05d}"
+        if SerialNumber.objects.filter(serial=serial).exists():
+            continue
+        batch = product.batches.order_by("production_date").first()
+        SerialNumber.objects.create(
+            serial=serial,
+            product=product,
+            batch=batch,
+            owner=owner,
+            warranty_start=date.today() - timedelta(days=10 + 30 * index),
+            sale_ref=f"SO-{index + 1:04d}",
+        )

@@ -1,0 +1,106 @@
+"""Excel import: template, preview, per-row-and-column problems, all-or-nothing apply."""
+
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from aftersales.accounts.roles import Role
+from aftersales.catalog.models import Product
+from aftersales.catalog.tests.factories import CategoryFactory
+from aftersales.core.excel import get_importer, run_import
+from aftersales.customers.models import Customer
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["姓名", "类型", "手机", "省份", "城市", "客户等级"]
+
+
+def workbook(rows, headers=HEADERS) -> io.BytesIO:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    return data
+
+
+@pytest.fixture
+def cs(make_user):
+    return make_user(Role.CUSTOMER_SERVICE)
+
+
+def test_a_bad_row_in_the_middle_means_nothing_is_imported(cs):
+    rows = [
+        ["王一", "个人", 13800000001, "上海市", "上海市", "VIP"],
+        ["王二", "个人", "12345", "上海市", "上海市", "普通"],
+        ["王三", "外星人", "13800000003", "上海市", "上海市", "普通"],
+        ["王四", "个人", "13800000004", "上海市", "上海市", "普通"],
+    ]
+    result = run_import(get_importer("customers"), cs, workbook(rows), apply=True)
+    assert [(p.line, p.column) for p in result.problems] == [(3, "手机"), (4, "类型")]
+    assert "13–19" in result.problems[0].message
+    assert result.applied == 0 and not Customer.objects.exists()
+
+
+def test_a_good_file_is_previewed_then_applied(cs):
+    rows = [
+        ["王一", "个人", 13800000001, "上海市", "上海市", "VIP"],
+        ["和平酒店", "单位", "13800000002", "上海市", "上海市", "重点"],
+    ]
+    preview = run_import(get_importer("customers"), cs, workbook(rows), apply=False)
+    assert preview.ok and len(preview.rows) == 2 and not Customer.objects.exists()
+    done = run_import(get_importer("customers"), cs, workbook(rows), apply=True)
+    assert done.applied == 2
+    first = Customer.objects.get(name="王一")
+    assert (first.mobile, first.level, first.mobile_reversed) == (
+        "13800000001",
+        "vip",
+        "10000000831",
+    )
+    assert first.history.first().history_user == cs
+
+
+def test_missing_required_column_is_reported_on_row_1(cs):
+    result = run_import(
+        get_importer("customers"), cs, workbook([["x"]], headers=["手机"]), apply=False
+    )
+    assert [(p.line, p.column) for p in result.problems] == [(1, "姓名")]
+
+
+def test_duplicate_skus_inside_one_file(make_user):
+    CategoryFactory(code="tv")
+    clerk = make_user(Role.SALES)
+    headers = ["SKU", "名称", "标价（元）", "品类编码"]
+    rows = [
+        ["TV-1", "电视", "3299", "tv"],
+        ["TV-1", "电视二", "3299", "tv"],
+        ["TV-2", "电视三", "abc", "tv"],
+    ]
+    result = run_import(get_importer("products"), clerk, workbook(rows, headers), apply=True)
+    assert [(p.line, p.column) for p in result.problems] == [(3, "SKU"), (4, "标价（元）")]
+    assert not Product.objects.exists()
+
+
+def test_the_import_pages(client, cs):
+    client.force_login(cs)
+    template = client.get("/import/customers/template/")
+    sheet = load_workbook(io.BytesIO(template.content)).active
+    assert [c.value for c in sheet[1]][:3] == ["姓名", "类型", "手机"]
+    upload = workbook([["王一", "个人", "13800000001", "上海市", "上海市", "普通"]])
+    upload.name = "customers.xlsx"
+    preview = client.post("/import/customers/", {"file": upload}).content.decode()
+    assert 'data-testid="import-ok"' in preview
+    token = preview.split('name="token" value="')[1].split('"')[0]
+    applied = client.post("/import/customers/apply/", {"token": token})
+    assert applied.status_code == 302 and Customer.objects.filter(name="王一").exists()
+
+
+def test_import_pages_look_missing_without_the_right(client, make_user):
+    client.force_login(make_user(Role.QUALITY))
+    assert client.get("/import/customers/").status_code == 404
+    client.force_login(make_user(Role.DEALER))
+    assert client.get("/import/products/").status_code == 404

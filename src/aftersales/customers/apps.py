@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomersConfig(AppConfig):
+    name = "aftersales.customers"
+    label = "customers"
+    verbose_name = _("Customers and dealers")
+
+    def ready(self) -> None:
+        from aftersales.core.excel import register_importer
+        from aftersales.core.navigation import NavItem, register_nav
+
+        from .excel import IMPORTER
+
+        register_importer(IMPORTER)
+
+        register_nav(
+            NavItem(
+                "customers",
+                _("Customers"),
+                "customers:customer-list",
+                icon="person-vcard",
+                order=100,
+            )
+        )

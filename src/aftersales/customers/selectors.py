@@ -1,0 +1,82 @@
+"""Reads of customers, always scoped to the reader: a dealer sees its own customers only.
+
+Pages, the API and exports all start from ``customer_list_for_user``, so none can leak
+another dealer's customers.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from aftersales.core.errors import NotFound
+
+from .models import Customer, Dealer
+from .permissions import can_view_customers, dealer_of, is_dealer_user
+
+
+def customer_list_for_user(
+    user,
+    *,
+    q: str = "",
+    level: str = "",
+    dealer: str = "",
+    kind: str = "",
+    include_merged: bool = False,
+) -> QuerySet[Customer]:
+    if not can_view_customers(user):
+        return Customer.objects.none()
+    customers = Customer.objects.select_related("dealer")
+    if is_dealer_user(user):
+        own = dealer_of(user)
+        if own is None:
+            return Customer.objects.none()
+        customers = customers.filter(dealer=own)
+    if not include_merged:
+        customers = customers.filter(merged_into__isnull=True)
+    if q:
+        customers = customers.filter(_search(q.strip()))
+    if level:
+        customers = customers.filter(level=level)
+    if dealer:
+        customers = customers.filter(dealer__code=dealer)
+    if kind:
+        customers = customers.filter(kind=kind)
+    return customers.order_by("-created_at", "-id")
+
+
+def _search(q: str) -> Q:
+    """Name prefix, phone prefix or suffix, exact credit code: each an index range scan."""
+    digits = q.replace(" ", "").replace("-", "")
+    condition = Q(name__startswith=q)
+    if digits.isdigit():
+        condition |= Q(mobile__startswith=digits) | Q(mobile_reversed__startswith=digits[::-1])
+        condition |= Q(landline__endswith=digits) if len(digits) >= 4 else Q()
+    if len(q) == 18:
+        condition |= Q(credit_code=q.upper())
+    return condition
+
+
+def customer_get_for_user(user, *, customer_id: int) -> Customer:
+    customer = customer_list_for_user(user, include_merged=True).filter(pk=customer_id).first()
+    if customer is None:
+        raise NotFound()
+    return customer
+
+
+def customer_duplicates(*, mobile: str = "", credit_code: str = "", exclude_id=None):
+    """Customers that share the mobile (either field) or the credit code."""
+    condition = Q()
+    if mobile:
+        condition |= Q(mobile=mobile) | Q(mobile_alt=mobile)
+    if credit_code:
+        condition |= Q(credit_code=credit_code.upper())
+    if not condition:
+        return Customer.objects.none()
+    found = Customer.objects.filter(condition, merged_into__isnull=True)
+    if exclude_id:
+        found = found.exclude(pk=exclude_id)
+    return found.select_related("dealer").order_by("id")
+
+
+def dealer_list() -> QuerySet[Dealer]:
+    return Dealer.objects.filter(active=True).order_by("code")

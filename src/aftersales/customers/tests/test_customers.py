@@ -220,3 +220,13 @@ def test_customer_pages(client, cs):
     ).content.decode()
     assert 'data-field-error="mobile"' in bad
     assert not Customer.objects.filter(name="坏").exists()
+
+
+def test_customer_list_page_query_count(client, cs, django_assert_max_num_queries):
+    dealer = DealerFactory()
+    for _ in range(30):
+        CustomerFactory(dealer=dealer)
+    client.force_login(cs)
+    with django_assert_max_num_queries(12):
+        response = client.get("/customers/")
+    assert response.status_code == 200

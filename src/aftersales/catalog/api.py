@@ -72,7 +72,9 @@ class ProductInputSerializer(serializers.Serializer):
     specification = serializers.CharField(max_length=200, required=False, allow_blank=True)
     unit = serializers.CharField(max_length=10, required=False)
     list_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    shelf_life_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    shelf_life_days = serializers.IntegerField(
+        min_value=1, max_value=3650, required=False, allow_null=True
+    )
     serial_tracked = serializers.BooleanField(required=False)
     category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.all())
     manufacturer = serializers.SlugRelatedField(

@@ -15,7 +15,9 @@ class ProductForm(StyledFormMixin, forms.Form):
     list_price = forms.DecimalField(
         label=_("List price (CNY)"), max_digits=12, decimal_places=2, min_value=0
     )
-    shelf_life_days = forms.IntegerField(label=_("Shelf life (days)"), min_value=1, required=False)
+    shelf_life_days = forms.IntegerField(
+        label=_("Shelf life (days)"), min_value=1, max_value=3650, required=False
+    )
     serial_tracked = forms.BooleanField(label=_("Serial numbers tracked"), required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
     manufacturer = forms.ModelChoiceField(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -114,7 +114,7 @@ class Product(VersionedModel):
         _("shelf life (days)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
         help_text=_("For food and other goods that expire."),
     )
     serial_tracked = models.BooleanField(_("serial numbers tracked"), default=False)

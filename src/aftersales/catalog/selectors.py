@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from aftersales.core.errors import NotFound
+from aftersales.core.selectors import clean_query
 from aftersales.customers.permissions import dealer_of, is_dealer_user
 
 from .models import Batch, Category, Product, SerialNumber
@@ -17,8 +18,8 @@ def product_list_for_user(
     if not can_view_catalog(user):
         return Product.objects.none()
     products = Product.objects.select_related("category", "manufacturer")
+    q, category = clean_query(q), clean_query(category)
     if q:
-        q = q.strip()
         products = products.filter(
             Q(sku__istartswith=q) | Q(name__startswith=q) | Q(model__istartswith=q)
         )
@@ -42,10 +43,9 @@ def batch_list_for_user(
     if not can_view_catalog(user):
         return Batch.objects.none()
     batches = Batch.objects.select_related("product")
+    q, status = clean_query(q), clean_query(status)
     if q:
-        batches = batches.filter(
-            Q(batch_no__istartswith=q.strip()) | Q(product__sku__istartswith=q.strip())
-        )
+        batches = batches.filter(Q(batch_no__istartswith=q) | Q(product__sku__istartswith=q))
     if product_id:
         batches = batches.filter(product_id=product_id)
     if status:
@@ -60,9 +60,13 @@ def serial_list_for_user(
         return SerialNumber.objects.none()
     serials = SerialNumber.objects.select_related("product", "batch", "owner")
     if is_dealer_user(user):
-        serials = serials.filter(owner__dealer=dealer_of(user))
+        own = dealer_of(user)
+        if own is None:
+            return SerialNumber.objects.none()
+        serials = serials.filter(owner__dealer=own)
+    q = clean_query(q)
     if q:
-        serials = serials.filter(serial__istartswith=q.strip())
+        serials = serials.filter(serial__istartswith=q)
     if product_id:
         serials = serials.filter(product_id=product_id)
     return serials.order_by("serial")

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -52,8 +52,11 @@ def integer(value: Any) -> int | None:
     if not raw:
         return None
     try:
-        return int(Decimal(raw))
-    except (InvalidOperation, ValueError):
+        number = Decimal(raw)
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValueError
+        return int(number)
+    except (InvalidOperation, ValueError, OverflowError):
         raise CellError(_("Enter a whole number.")) from None
 
 
@@ -63,6 +66,8 @@ def money(value: Any) -> Decimal | None:
         return None
     try:
         amount = Decimal(raw).quantize(Decimal("0.01"))
+        if not amount.is_finite():
+            raise InvalidOperation
     except InvalidOperation:
         raise CellError(_("Enter an amount like 1299.00.")) from None
     return amount
@@ -210,6 +215,17 @@ def read_rows(importer: Importer, file) -> ImportResult:
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         result.problems.append(Problem(1, _("file"), _("This is not an Excel .xlsx file.")))
         return result
+    try:
+        return _read_sheet(importer, workbook, result)
+    except Exception:  # a damaged sheet inside a valid zip fails while rows are read
+        result.rows = []
+        result.problems = [Problem(1, _("file"), _("This is not an Excel .xlsx file."))]
+        return result
+    finally:
+        workbook.close()
+
+
+def _read_sheet(importer: Importer, workbook, result: ImportResult) -> ImportResult:
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
@@ -244,7 +260,6 @@ def read_rows(importer: Importer, file) -> ImportResult:
             if column.required and parsed[column.key] in (None, ""):
                 result.problems.append(Problem(line, str(column.header), _("Required.")))
         result.rows.append(Row(line, parsed))
-    workbook.close()
     if not result.rows and not result.problems:
         result.problems.append(Problem(2, _("file"), _("The sheet has no rows to import.")))
     return result
@@ -258,7 +273,8 @@ def validate(importer: Importer, actor, result: ImportResult) -> list[Any]:
     for row in result.rows:
         for key in importer.unique_keys:
             keys = key if isinstance(key, tuple) else (key,)
-            value = tuple(row.values.get(k) for k in keys)
+            # Compared as the services store them: trimmed and upper-cased (SKUs, serials).
+            value = tuple(str(row.values.get(k) or "").strip().upper() for k in keys)
             if all(value):
                 first = seen.setdefault((keys, value), row.line)
                 if first != row.line:
@@ -293,7 +309,21 @@ def run_import(importer: Importer, actor, file, *, apply: bool) -> ImportResult:
         if result.problems or not apply:
             transaction.set_rollback(True)
             return result
-        result.applied = importer.save(actor, objects)
+        try:
+            with transaction.atomic():
+                result.applied = importer.save(actor, objects)
+        except IntegrityError:
+            result.problems.append(
+                Problem(
+                    0,
+                    _("file"),
+                    _(
+                        "Some rows clash with each other or with existing records (the same number "
+                        "twice). Nothing was saved."
+                    ),
+                )
+            )
+            transaction.set_rollback(True)
     return result
 
 

@@ -36,3 +36,10 @@ def recent_activity_for_user(user, *, limit: int = 10) -> list[Activity]:
             )
     rows.sort(key=lambda a: a.at, reverse=True)
     return rows[:limit]
+
+
+def clean_query(value) -> str:
+    """A search or filter value from a URL: text without NUL or control characters (which
+    PostgreSQL refuses), trimmed, at most 100 characters."""
+    text = str(value or "")
+    return "".join(ch for ch in text if ch >= " " or ch == "\t").strip()[:100]

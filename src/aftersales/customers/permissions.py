@@ -24,9 +24,11 @@ def dealer_of(user):
 
 
 def is_dealer_user(user) -> bool:
-    """Scoped to one dealer: holds the dealer role and no company-wide role."""
-    roles = user_roles(user)
-    return Role.DEALER.value in roles and not user.is_superuser and roles <= {Role.DEALER.value}
+    """Scoped to one dealer: a member of a dealer (whatever other roles they hold), or someone
+    with the dealer role but no dealer yet (who then sees nothing)."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    return dealer_of(user) is not None or Role.DEALER.value in user_roles(user)
 
 
 def can_view_customers(user) -> bool:

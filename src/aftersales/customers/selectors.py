@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from aftersales.core.errors import NotFound
+from aftersales.core.selectors import clean_query
 
 from .models import Customer, Dealer
-from .permissions import can_view_customers, dealer_of, is_dealer_user
+from .permissions import can_see_full_phone, can_view_customers, dealer_of, is_dealer_user
 
 
 def customer_list_for_user(
@@ -33,8 +34,9 @@ def customer_list_for_user(
         customers = customers.filter(dealer=own)
     if not include_merged:
         customers = customers.filter(merged_into__isnull=True)
+    q, level, dealer, kind = (clean_query(v) for v in (q, level, dealer, kind))
     if q:
-        customers = customers.filter(_search(q.strip()))
+        customers = customers.filter(_search(q, full_phone=can_see_full_phone(user)))
     if level:
         customers = customers.filter(level=level)
     if dealer:
@@ -44,13 +46,20 @@ def customer_list_for_user(
     return customers.order_by("-created_at", "-id")
 
 
-def _search(q: str) -> Q:
+def _search(q: str, *, full_phone: bool) -> Q:
     """Name prefix, mobile prefix or last digits, exact credit code: each an index range scan
     (bench/master_data.py shows the plans), so the search stays fast at a million customers."""
     digits = q.replace(" ", "").replace("-", "")
     condition = Q(name__startswith=q)
-    if digits.isdigit():
+    if digits.isdigit() and full_phone:
         condition |= Q(mobile__startswith=digits) | Q(mobile_reversed__startswith=digits[::-1])
+    elif digits.isdigit():
+        # Masked roles see the last four digits already; partial matches on other digits
+        # would let them rebuild a number digit by digit without a recorded reveal.
+        if len(digits) == 11:
+            condition |= Q(mobile=digits)
+        elif len(digits) == 4:
+            condition |= Q(mobile_reversed__startswith=digits[::-1])
     if len(q) == 18:
         condition |= Q(credit_code=q.upper())
     return condition
@@ -63,7 +72,7 @@ def customer_get_for_user(user, *, customer_id: int) -> Customer:
     return customer
 
 
-def customer_duplicates(*, mobile: str = "", credit_code: str = "", exclude_id=None):
+def customer_duplicates(*, mobile: str = "", credit_code: str = "", exclude_id=None, user=None):
     """Customers that share the mobile (either field) or the credit code."""
     condition = Q()
     if mobile:
@@ -72,7 +81,8 @@ def customer_duplicates(*, mobile: str = "", credit_code: str = "", exclude_id=N
         condition |= Q(credit_code=credit_code.upper())
     if not condition:
         return Customer.objects.none()
-    found = Customer.objects.filter(condition, merged_into__isnull=True)
+    base = Customer.objects if user is None else customer_list_for_user(user)
+    found = base.filter(condition, merged_into__isnull=True)
     if exclude_id:
         found = found.exclude(pk=exclude_id)
     return found.select_related("dealer").order_by("id")

@@ -81,7 +81,10 @@ def customer_build(*, actor, data: dict) -> Customer:
     """A validated, unsaved customer (also used by the import to check every row)."""
     data = _clean(data)
     if is_dealer_user(actor):
-        data["dealer"] = dealer_of(actor)
+        own = dealer_of(actor)
+        if data.get("dealer") is not None and data["dealer"] != own:
+            raise InvalidInput(fields={"dealer": [_("A dealer can only keep its own customers.")]})
+        data["dealer"] = own
     customer = Customer(**data)
     customer.mobile_reversed = customer.mobile[::-1]
     _check(customer, actor)
@@ -128,6 +131,10 @@ def customer_update(
 
 @transaction.atomic
 def customer_file_add(*, actor, customer: Customer, kind: str, content: str) -> CustomerFileEntry:
+    if not can_edit_customers(actor):
+        raise PermissionDenied()
+    if customer.merged_into_id:
+        raise InvalidInput(fields={"customer": [_("This customer was merged into another.")]})
     content = (content or "").strip()
     if kind not in CustomerFileEntry.Kind.values:
         raise InvalidInput(fields={"kind": [_("Choose need, feedback or contact.")]})
@@ -159,15 +166,22 @@ def customer_merge(*, actor, source: Customer, target: Customer) -> Customer:
     target = Customer.objects.select_for_update().get(pk=target.pk)
     if source.merged_into_id or target.merged_into_id:
         raise InvalidInput(fields={"target": [_("A merged customer cannot be merged again.")]})
+    if source.dealer_id != target.dealer_id:
+        # Merging would hand one dealer's customer data to another dealer.
+        raise InvalidInput(fields={"target": [_("Both customers must belong to the same dealer.")]})
     CustomerFileEntry.objects.filter(customer=source).update(customer=target)
     for hook in _merge_hooks:
         hook(source, target)
-    for field in ("mobile", "landline", "email", "credit_code", "street"):
+    fillable = ["mobile", "landline", "email", "street"]
+    if target.kind == Customer.Kind.ORGANISATION:
+        fillable.append("credit_code")
+    for field in fillable:
         if not getattr(target, field) and getattr(source, field):
             setattr(target, field, getattr(source, field))
     if source.mobile and source.mobile != target.mobile and not target.mobile_alt:
         target.mobile_alt = source.mobile
     target.mobile_reversed = target.mobile[::-1]
+    _check(target, actor)
     target.version += 1
     target._history_user = actor
     target._change_reason = _("Merged in %(name)s (#%(id)s)") % {

@@ -77,9 +77,11 @@ def customer_export(request):
 def customer_detail(request, customer_id: int):
     customer = _customer(request, customer_id)
     duplicates = selectors.customer_duplicates(
-        mobile=customer.mobile, credit_code=customer.credit_code, exclude_id=customer.pk
+        mobile=customer.mobile,
+        credit_code=customer.credit_code,
+        exclude_id=customer.pk,
+        user=request.user,
     )
-    visible = selectors.customer_list_for_user(request.user, include_merged=True)
     return render(
         request,
         "customers/customer_detail.html",
@@ -88,7 +90,7 @@ def customer_detail(request, customer_id: int):
             "full_phone": can_see_full_phone(request.user),
             "can_edit": can_edit_customers(request.user) and not customer.merged_into_id,
             "can_merge": can_merge_customers(request.user) and not customer.merged_into_id,
-            "duplicates": visible.filter(pk__in=duplicates.values("pk")),
+            "duplicates": duplicates,
             "file_form": FileEntryForm(),
             "merge_form": MergeForm(),
             "serials": customer.serials.select_related("product")[:50],
@@ -175,8 +177,11 @@ def customer_validate(request):
             message = (exc.fields.get(field) or [""])[0]
         if not message and field in {"mobile", "credit_code"} and data.get(field):
             value = data[field]
+            raw_id = request.POST.get("_id", "")
             found = selectors.customer_duplicates(
-                **{field: value}, exclude_id=request.POST.get("_id") or None
+                **{field: value},
+                exclude_id=int(raw_id) if raw_id.isascii() and raw_id.isdigit() else None,
+                user=request.user,
             ).first()
             if found is not None:
                 message, level = (
@@ -205,6 +210,8 @@ def customer_reveal(request, customer_id: int):
 @require_POST
 def customer_file_add(request, customer_id: int):
     customer = _customer(request, customer_id)
+    if not can_edit_customers(request.user):
+        raise Http404
     form = FileEntryForm(request.POST)
     if form.is_valid():
         try:

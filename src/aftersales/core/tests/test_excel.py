@@ -104,3 +104,27 @@ def test_import_pages_look_missing_without_the_right(client, make_user):
     assert client.get("/import/customers/").status_code == 404
     client.force_login(make_user(Role.DEALER))
     assert client.get("/import/products/").status_code == 404
+
+
+def test_skus_differing_only_in_case_repeat_and_odd_numbers_are_refused(make_user):
+    CategoryFactory(code="tv")
+    clerk = make_user(Role.SALES)
+    headers = ["SKU", "名称", "标价（元）", "品类编码", "保质期（天）"]
+    rows = [
+        ["NEW-1", "电视", "3299", "tv", None],
+        ["new-1", "电视二", "3299", "tv", None],
+        ["NEW-2", "坚果", "9", "tv", "inf"],
+        ["NEW-3", "坚果", "9", "tv", "1.5"],
+    ]
+    result = run_import(get_importer("products"), clerk, workbook(rows, headers), apply=True)
+    assert [(p.line, p.column) for p in result.problems] == [
+        (3, "SKU"),
+        (4, "保质期（天）"),
+        (5, "保质期（天）"),
+    ]
+    assert not Product.objects.exists()
+
+
+def test_a_damaged_file_is_a_clear_problem(cs):
+    result = run_import(get_importer("customers"), cs, io.BytesIO(b"PK\x03\x04broken"), apply=False)
+    assert [p.message for p in result.problems] == ["这不是 Excel .xlsx 文件。"]

@@ -69,10 +69,14 @@ def test_dealer_users_see_and_keep_only_their_own_customers(make_user, dealers, 
     names = [c["name"] for c in api.get("/api/v1/customers/").json()["results"]]
     assert names == ["徐汇客户"]
     assert api.get(f"/api/v1/customers/{theirs.pk}/").status_code == 404
-    created = api.post(
+    refused = api.post(
         "/api/v1/customers/",
         {"name": "新客户", "mobile": "13911112222", "dealer": "hz"},
         format="json",
+    )
+    assert refused.status_code == 400 and list(refused.json()["fields"]) == ["dealer"]
+    created = api.post(
+        "/api/v1/customers/", {"name": "新客户", "mobile": "13911112222"}, format="json"
     ).json()
     assert created["dealer"]["code"] == "sh"  # a dealer's new customer is its own
     # pages
@@ -230,3 +234,84 @@ def test_customer_list_page_query_count(client, cs, django_assert_max_num_querie
     with django_assert_max_num_queries(12):
         response = client.get("/customers/")
     assert response.status_code == 200
+
+
+def test_a_dealer_member_with_a_second_role_is_still_scoped(make_user, dealers, api_as):
+    from aftersales.accounts.services import role_groups
+
+    sh, hz = dealers
+    CustomerFactory(name="西湖客户", dealer=hz)
+    user = dealer_user(make_user, sh, username="sh-tech")
+    user.groups.add(*role_groups(["service"]))
+    assert api_as(user).get("/api/v1/customers/").json()["count"] == 0
+
+
+def test_the_dealer_role_without_a_dealer_sees_nothing(make_user, api_as):
+    from aftersales.catalog.tests.factories import ProductFactory
+
+    SerialNumber.objects.create(
+        serial="SN9", product=ProductFactory(serial_tracked=True), owner=CustomerFactory()
+    )
+    lonely = make_user(Role.DEALER)
+    assert api_as(lonely).get("/api/v1/customers/").json()["count"] == 0
+    assert api_as(lonely).get("/api/v1/serials/").json()["count"] == 0
+
+
+def test_merging_across_dealers_is_refused(cs, dealers):
+    sh, hz = dealers
+    a, b = CustomerFactory(dealer=sh), CustomerFactory(dealer=hz)
+    with pytest.raises(InvalidInput) as err:
+        services.customer_merge(actor=cs, source=a, target=b)
+    assert list(err.value.fields) == ["target"]
+
+
+def test_merging_an_organisation_into_a_person_keeps_the_person_valid(cs):
+    person = CustomerFactory(name="王总")
+    org = CustomerFactory(name="王氏公司", kind="organisation", credit_code="91350100M000100Y43")
+    kept = services.customer_merge(actor=cs, source=org, target=person)
+    assert kept.credit_code == ""
+    services.customer_update(actor=cs, customer=kept, data={"notes": "合并后仍可编辑"})
+
+
+def test_masked_roles_cannot_search_by_partial_numbers(make_user, api_as):
+    CustomerFactory(name="甲", mobile="13812345678")
+    quality = api_as(make_user(Role.QUALITY))
+
+    def count(q):
+        return quality.get("/api/v1/customers/", {"q": q}).json()["count"]
+
+    assert count("1381") == 0 and count("45678") == 0
+    assert count("5678") == 1 and count("13812345678") == 1
+
+
+def test_only_editors_write_the_customer_file(make_user, api_as):
+    customer = CustomerFactory()
+    response = api_as(make_user(Role.QUALITY)).post(
+        f"/api/v1/customers/{customer.pk}/file/", {"kind": "need", "content": "x"}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_inline_validation_does_not_leak_other_dealers(client, make_user, dealers):
+    sh, hz = dealers
+    CustomerFactory(name="西湖客户", dealer=hz, mobile="13700001111")
+    client.force_login(dealer_user(make_user, sh))
+    html = client.post(
+        "/customers/validate/",
+        {
+            "_field": "mobile",
+            "_id": "abc",
+            "name": "x",
+            "mobile": "13700001111",
+            "kind": "individual",
+            "level": "normal",
+        },
+    ).content.decode()
+    assert "西湖客户" not in html
+
+
+def test_control_characters_in_a_search_are_ignored(client, cs, api_as):
+    client.force_login(cs)
+    assert client.get("/customers/", {"q": "\x00"}).status_code == 200
+    assert client.get("/products/", {"category": "\x00"}).status_code == 200
+    assert api_as(cs).get("/api/v1/serials/", {"q": "\x00"}).status_code == 200

@@ -17,6 +17,7 @@ api_v1 = [
     path("sla/", include("aftersales.sla.api_urls")),
     path("", include("aftersales.customers.api_urls")),
     path("", include("aftersales.catalog.api_urls")),
+    path("", include("aftersales.sales.api_urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("calendar/", include("aftersales.workdays.urls")),
     path("customers/", include("aftersales.customers.urls")),
     path("products/", include("aftersales.catalog.urls")),
+    path("orders/", include("aftersales.sales.urls")),
     path("sla/", include("aftersales.sla.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

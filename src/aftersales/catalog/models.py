@@ -229,3 +229,23 @@ class SerialNumber(BaseModel):
 
     def __str__(self) -> str:
         return self.serial
+
+
+class EmergencyRelease(BaseModel):
+    """Uninspected goods released by the vice-president's decision, with the reason (QC-3)."""
+
+    batch = models.ForeignKey(
+        Batch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="emergency_releases"
+    )
+    approved_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        verbose_name = _("emergency release")
+        verbose_name_plural = _("emergency releases")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.batch} {self.reason[:30]}"

@@ -106,8 +106,11 @@ def history_events(obj: models.Model, *, limit: int = 200) -> Iterable[TimelineE
 
 def _changes(obj, old_record, new_record) -> Iterable[Change]:
     delta = new_record.diff_against(old_record, foreign_keys_are_objs=False)
+    # A model whose state changes have their own events (e.g. order transitions) lists the
+    # fields those events already show, so they are not told twice.
+    ignored = IGNORED_FIELDS | set(getattr(obj, "timeline_ignored_fields", ()))
     for change in delta.changes:
-        if change.field in IGNORED_FIELDS:
+        if change.field in ignored:
             continue
         try:
             model_field = obj._meta.get_field(change.field)

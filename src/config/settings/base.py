@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "aftersales.sla",
     "aftersales.catalog",  # before customers: demo customers own demo products
     "aftersales.customers",
+    "aftersales.sales",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "aftersales.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_THROTTLE_RATES": {"track": env.get_str("TRACK_RATE", "20/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "aftersales API",
@@ -190,6 +192,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# The address customers reach the site at (tracking links in messages and QR codes).
+PUBLIC_BASE_URL = env.get_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+SMS_BACKEND = env.get_str("SMS_BACKEND", "aftersales.core.messaging.OutboxSmsBackend")
 
 # Shown in the page header and documents.
 COMPANY_NAME = env.get_str("COMPANY_NAME", "") or None

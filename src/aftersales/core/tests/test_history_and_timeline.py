@@ -5,16 +5,28 @@ from django.apps import apps
 
 from aftersales.accounts import services
 from aftersales.accounts.roles import Role
-from aftersales.core.models import ExportRecord, Notification, NumberCounter
+from aftersales.core.models import ExportRecord, Notification, NumberCounter, OutboundMessage
 from aftersales.core.timeline import timeline_for
 from aftersales.customers.models import PhoneReveal
+from aftersales.sales.models import AcceptancePhoto, OrderEvent
 from aftersales.sla.models import SlaEscalation, SlaPause
 
 # Not business records: counters change on every allocation (the numbers live on documents,
 # which keep history); notifications are messages; pauses and escalations are append-only
 # event rows of a clock, which itself keeps history and shows them on the owner's timeline;
-# export records and phone reveals are themselves the audit trail (SEC-1).
-NO_HISTORY = {NumberCounter, Notification, SlaPause, SlaEscalation, ExportRecord, PhoneReveal}
+# export records, phone reveals, order events and sent messages are themselves the audit
+# trail (SEC-1, SEC-2); acceptance photos are evidence, never edited.
+NO_HISTORY = {
+    NumberCounter,
+    Notification,
+    SlaPause,
+    SlaEscalation,
+    ExportRecord,
+    PhoneReveal,
+    OrderEvent,
+    AcceptancePhoto,
+    OutboundMessage,
+}
 
 
 def test_every_business_model_has_history():

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("orders/", api.OrderListCreateApi.as_view(), name="api-order-list"),
+    path("orders/<int:order_id>/", api.OrderDetailApi.as_view(), name="api-order-detail"),
+    path("orders/<int:order_id>/submit/", api.OrderSubmitApi.as_view()),
+    path("orders/<int:order_id>/approve/", api.OrderApproveApi.as_view()),
+    path("orders/<int:order_id>/reject/", api.OrderRejectApi.as_view()),
+    path("orders/<int:order_id>/rework/", api.OrderReworkApi.as_view()),
+    path("orders/<int:order_id>/cancel/", api.OrderCancelApi.as_view()),
+    path("orders/<int:order_id>/start-fulfilment/", api.OrderStartFulfilmentApi.as_view()),
+    path("orders/<int:order_id>/close/", api.OrderCloseApi.as_view()),
+    path("orders/<int:order_id>/shipments/", api.ShipApi.as_view(), name="api-order-ship"),
+    path("shipments/<int:shipment_id>/deliver/", api.DeliverApi.as_view()),
+    path("shipments/<int:shipment_id>/accept/", api.AcceptApi.as_view()),
+    path("batches/<int:batch_id>/emergency-release/", api.EmergencyReleaseApi.as_view()),
+    path("track/", api.TrackApi.as_view(), name="api-track"),
+]

@@ -1,0 +1,50 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.catalog.models import Product
+from aftersales.core.forms import StyledFormMixin
+
+from .models import Order
+
+
+class OrderForm(StyledFormMixin, forms.Form):
+    customer = forms.IntegerField(label=_("Customer number"), min_value=1)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Order.Channel.choices)
+    delivery_date = forms.DateField(
+        label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    delivery_place = forms.CharField(label=_("Delivery place"), max_length=200)
+    delivery_method = forms.ChoiceField(
+        label=_("Delivery method"), choices=Order.DeliveryMethod.choices
+    )
+    contact_name = forms.CharField(label=_("Contact"), max_length=60, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=24, required=False)
+    quality_standard = forms.CharField(
+        label=_("Agreed quality standard"), max_length=200, required=False
+    )
+    warranty_months = forms.IntegerField(
+        label=_("Warranty (months)"),
+        min_value=0,
+        max_value=120,
+        required=False,
+        help_text=_("Empty: the product category's warranty applies."),
+    )
+    return_terms = forms.CharField(label=_("Return terms"), max_length=200, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class LineForm(StyledFormMixin, forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
+    unit_price = forms.DecimalField(
+        label=_("Unit price (CNY)"), max_digits=12, decimal_places=2, min_value=0
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(active=True).order_by("sku")
+
+
+LineFormSet = forms.formset_factory(LineForm, extra=0, min_num=1, validate_min=True, max_num=100)

@@ -1,0 +1,313 @@
+"""Contracts and orders from signature to acceptance (SAL-1 … SAL-9, QC-2, QC-3)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from aftersales.core.models import BaseModel, VersionedModel
+
+
+class SalesPolicy(VersionedModel):
+    """When an order needs the sales vice-president's approval (SAL-2). One active row."""
+
+    name = models.CharField(_("name"), max_length=80)
+    approval_amount = models.DecimalField(
+        _("approval from amount (CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("50000.00"),
+        help_text=_("Orders of this total or more need the vice-president's approval."),
+    )
+    approve_special_terms = models.BooleanField(
+        _("approve special terms"),
+        default=True,
+        help_text=_(
+            "Orders whose warranty or return terms differ from the standard need "
+            "approval whatever their amount."
+        ),
+    )
+    follow_up_working_days = models.PositiveSmallIntegerField(
+        _("follow-up after delivery (working days)"), default=3
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("sales policy")
+        verbose_name_plural = _("sales policies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Order(VersionedModel):
+    """A contract or order (合同/订单, SAL-1)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        IN_FULFILMENT = "in_fulfilment", _("In fulfilment")
+        PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED_WITH_ISSUES = "accepted_with_issues", _("Accepted with issues")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Channel(models.TextChoices):
+        OFFLINE = "offline", _("Offline")
+        ONLINE_SHOP = "online_shop", _("Own online shop")
+        PLATFORM = "platform", _("E-commerce platform")
+        DEALER = "dealer", _("Through a dealer")
+
+    class DeliveryMethod(models.TextChoices):
+        OUR_DELIVERY = "our_delivery", _("Our delivery")
+        CARRIER = "carrier", _("Carrier")
+        PICKUP = "pickup", _("Customer pickup")
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    dealer = models.ForeignKey(
+        "customers.Dealer",
+        verbose_name=_("dealer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("salesperson"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.OFFLINE
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    delivery_date = models.DateField(_("delivery date"))
+    delivery_place = models.CharField(_("delivery place"), max_length=200)
+    delivery_method = models.CharField(
+        _("delivery method"),
+        max_length=20,
+        choices=DeliveryMethod.choices,
+        default=DeliveryMethod.OUR_DELIVERY,
+    )
+    contact_name = models.CharField(_("contact"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=24, blank=True)
+    quality_standard = models.CharField(
+        _("agreed quality standard"), max_length=200, blank=True, help_text=_("e.g. GB/T 1234-2020")
+    )
+    warranty_months = models.PositiveSmallIntegerField(
+        _("warranty (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the product category's warranty applies (S5)."),
+    )
+    return_terms = models.CharField(_("return terms"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    total = models.DecimalField(
+        _("total (CNY)"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    needs_approval = models.BooleanField(_("needs approval"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    signed_scan = models.FileField(
+        _("signed contract scan"), upload_to="contracts/%Y/%m/", blank=True
+    )
+
+    timeline_ignored_fields = ("status",)  # shown by the order's transition events
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="sales_order_status_idx"),
+            models.Index(fields=["customer", "-created_at"], name="sales_order_customer_idx"),
+            models.Index(fields=["dealer", "-created_at"], name="sales_order_dealer_idx"),
+            models.Index(fields=["-created_at"], name="sales_order_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(BaseModel):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "catalog.Product",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        related_name="order_lines",
+    )
+    specification = models.CharField(_("specification"), max_length=200, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(
+        _("unit price (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+    requested_batch = models.ForeignKey(
+        "catalog.Batch",
+        verbose_name=_("requested batch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    shipped_quantity = models.PositiveIntegerField(_("shipped"), default=0)
+    accepted_quantity = models.PositiveIntegerField(_("accepted"), default=0)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.product} × {self.quantity}"
+
+    @property
+    def open_quantity(self) -> int:
+        return self.quantity - self.shipped_quantity
+
+
+class OrderEvent(models.Model):
+    """One state change of an order: who, when, from, to, why (SEC-2). Shown on the timeline."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["order", "at", "id"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.from_status}→{self.to_status}"
+
+
+class Shipment(BaseModel):
+    """Goods leaving the warehouse for one order, with the delivery note (送货单, SAL-7)."""
+
+    class Status(models.TextChoices):
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED_WITH_ISSUES = "accepted_with_issues", _("Accepted with issues")
+
+    number = models.CharField(_("delivery note number"), max_length=30, unique=True)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="shipments")
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.SHIPPED
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by (warehouse)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    shipped_at = models.DateTimeField(_("shipped at"))
+    documents = models.JSONField(_("documents with the goods"), default=list, blank=True)
+    planned_at = models.DateTimeField(_("planned delivery"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    deliverer = models.CharField(_("deliverer"), max_length=60, blank=True)
+    carrier = models.CharField(_("vehicle / carrier"), max_length=100, blank=True)
+    handed_over = models.CharField(_("handed over"), max_length=300, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        ordering = ["-shipped_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ShipmentLine(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="shipped")
+    batch = models.ForeignKey(
+        "catalog.Batch",
+        verbose_name=_("batch"),
+        on_delete=models.PROTECT,
+        related_name="shipment_lines",
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    serials = models.ManyToManyField("catalog.SerialNumber", blank=True, related_name="+")
+    accepted_quantity = models.PositiveIntegerField(_("accepted"), null=True, blank=True)
+    problem = models.CharField(_("problem"), max_length=30, blank=True)
+    problem_note = models.CharField(_("problem details"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["shipment", "id"]
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
+
+    def __str__(self) -> str:
+        return f"{self.order_line.product} × {self.quantity}"
+
+
+class AcceptancePhoto(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="acceptance/%Y/%m/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("acceptance photo")
+        verbose_name_plural = _("acceptance photos")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class FollowUp(BaseModel):
+    """The satisfaction follow-up after delivery (SAL-9), scheduled for the salesperson."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="follow_ups")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sales_follow_ups"
+    )
+    due_on = models.DateField(_("due on"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.due_on}"

@@ -1,0 +1,104 @@
+"""Reads of orders and shipments, scoped: a dealer's people see their dealer's orders only."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from aftersales.accounts.permissions import user_roles
+from aftersales.core.errors import NotFound
+from aftersales.core.selectors import clean_query
+from aftersales.customers.permissions import dealer_of, is_dealer_user
+
+from .models import Order, OrderLine, Shipment
+
+
+def order_list_for_user(
+    user, *, q: str = "", status: str = "", customer_id=None, date_from=None, date_to=None
+) -> QuerySet[Order]:
+    if not user_roles(user):
+        return Order.objects.none()
+    orders = Order.objects.select_related("customer", "dealer", "salesperson")
+    if is_dealer_user(user):
+        own = dealer_of(user)
+        if own is None:
+            return Order.objects.none()
+        orders = orders.filter(dealer=own)
+    q, status = clean_query(q), clean_query(status)
+    if q:
+        orders = orders.filter(Q(number__istartswith=q) | Q(customer__name__startswith=q))
+    if status:
+        orders = orders.filter(status=status)
+    if customer_id:
+        orders = orders.filter(customer_id=customer_id)
+    if date_from:
+        orders = orders.filter(created_at__date__gte=date_from)
+    if date_to:
+        orders = orders.filter(created_at__date__lte=date_to)
+    return orders.order_by("-created_at", "-id")
+
+
+def order_get_for_user(user, *, order_id: int) -> Order:
+    order = (
+        order_list_for_user(user)
+        .prefetch_related(
+            Prefetch(
+                "lines", queryset=OrderLine.objects.select_related("product", "requested_batch")
+            ),
+            Prefetch(
+                "shipments",
+                queryset=Shipment.objects.prefetch_related(
+                    "lines__batch", "lines__order_line__product"
+                ),
+            ),
+        )
+        .filter(pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise NotFound()
+    return order
+
+
+def shipment_get_for_user(user, *, shipment_id: int) -> Shipment:
+    orders = order_list_for_user(user)
+    shipment = (
+        Shipment.objects.select_related("order__customer", "verified_by")
+        .filter(pk=shipment_id, order__in=orders)
+        .first()
+    )
+    if shipment is None:
+        raise NotFound()
+    return shipment
+
+
+def approval_queue(user) -> QuerySet[Order]:
+    return order_list_for_user(user, status=Order.Status.SUBMITTED).exclude(salesperson=user)
+
+
+def shipping_queue(user) -> QuerySet[Order]:
+    return order_list_for_user(user).filter(
+        status__in=[
+            Order.Status.APPROVED,
+            Order.Status.IN_FULFILMENT,
+            Order.Status.PARTIALLY_SHIPPED,
+        ]
+    )
+
+
+def order_track(*, number: str, phone_tail: str) -> Order | None:
+    """Public tracking: the number plus the last four digits of the customer's phone."""
+    number, phone_tail = clean_query(number).upper(), clean_query(phone_tail)
+    if len(phone_tail) != 4 or not phone_tail.isdigit() or not number:
+        return None
+    order = (
+        Order.objects.select_related("customer")
+        .prefetch_related("events", "shipments")
+        .filter(number=number)
+        .first()
+    )
+    if order is None:
+        return None
+    phones = [order.customer.mobile, order.customer.mobile_alt, order.contact_phone]
+    if not any(p and p.endswith(phone_tail) for p in phones):
+        return None
+    return order

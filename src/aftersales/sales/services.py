@@ -1,0 +1,557 @@
+"""Use cases from a signed contract to accepted goods. Pages and API call these only.
+
+The order's workflow is the table ``TRANSITIONS``; ``_move`` is the one function that applies
+it, and records every change as an ``OrderEvent`` (who, when, from, to, why).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.permissions import user_has_role
+from aftersales.accounts.roles import Role
+from aftersales.catalog.models import Batch, SerialNumber
+from aftersales.catalog.services import batch_shippable_problem
+from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
+from aftersales.core.hooks import call_hook
+from aftersales.core.messaging import message_customer
+from aftersales.core.notifications import notify
+from aftersales.core.numbering import document_number_next
+from aftersales.core.services import full_clean_or_invalid
+
+from .models import FollowUp, Order, OrderEvent, OrderLine, SalesPolicy, Shipment, ShipmentLine
+
+S = Order.Status
+
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.SUBMITTED, S.CANCELLED},
+    S.SUBMITTED: {S.APPROVED, S.REJECTED, S.CANCELLED},
+    S.REJECTED: {S.DRAFT, S.CANCELLED},
+    S.APPROVED: {S.IN_FULFILMENT, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED},
+    S.IN_FULFILMENT: {S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED},
+    S.PARTIALLY_SHIPPED: {S.SHIPPED},
+    S.SHIPPED: {S.DELIVERED},
+    S.DELIVERED: {S.ACCEPTED, S.ACCEPTED_WITH_ISSUES},
+    S.ACCEPTED: {S.CLOSED},
+    S.ACCEPTED_WITH_ISSUES: {S.CLOSED},
+    S.CLOSED: set(),
+    S.CANCELLED: set(),
+}
+
+SELLER_ROLES = (Role.SALES, Role.ADMIN, Role.DEALER)
+WAREHOUSE_ROLES = (Role.LOGISTICS, Role.ADMIN)
+ACCEPT_ROLES = (Role.LOGISTICS, Role.SALES, Role.DEALER, Role.ADMIN)
+DOCUMENTS = ["contract", "invoice", "manual", "certificate"]
+
+
+def can_transition(order: Order, to: str) -> bool:
+    return to in TRANSITIONS.get(order.status, set())
+
+
+def _move(order: Order, to: str, *, actor, note: str = "") -> Order:
+    """Apply one transition of the table, or refuse with 409 saying what is possible."""
+    if not can_transition(order, to):
+        raise Conflict(
+            _("An order that is %(current)s cannot become %(target)s.")
+            % {"current": order.get_status_display(), "target": S(to).label},
+            code="illegal_transition",
+        )
+    previous = order.status
+    order.status = to
+    order.version += 1
+    order._history_user = actor
+    order.save(update_fields=["status", "version", "updated_at"])
+    OrderEvent.objects.create(
+        order=order, from_status=previous, to_status=to, actor=actor, note=note[:300]
+    )
+    return order
+
+
+def _locked(order: Order, expected_version: int | None = None) -> Order:
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion()
+    return locked
+
+
+def _require(actor, *roles) -> None:
+    if not user_has_role(actor, *roles):
+        raise PermissionDenied()
+
+
+def active_policy() -> SalesPolicy:
+    policy = SalesPolicy.objects.filter(active=True).order_by("-id").first()
+    return policy or SalesPolicy(name="default")
+
+
+# -- orders -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineInput:
+    product: object
+    quantity: int
+    unit_price: Decimal
+    specification: str = ""
+    requested_batch: Batch | None = None
+
+
+def _lines(order: Order, lines: list[LineInput]) -> list[OrderLine]:
+    if not lines:
+        raise InvalidInput(fields={"lines": [_("Add at least one product line.")]})
+    built, errors = [], {}
+    for index, line in enumerate(lines):
+        row = OrderLine(
+            order=order,
+            product=line.product,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            specification=line.specification or line.product.specification,
+            requested_batch=line.requested_batch,
+            amount=(Decimal(line.quantity) * line.unit_price).quantize(Decimal("0.01")),
+        )
+        if line.requested_batch is not None and line.requested_batch.product_id != line.product.pk:
+            errors[f"lines[{index}].requested_batch"] = [_("The batch belongs to another product.")]
+        if not line.product.active:
+            errors[f"lines[{index}].product"] = [_("This product is no longer sold.")]
+        try:
+            full_clean_or_invalid(row, exclude=["order"])
+        except InvalidInput as exc:
+            for field, messages in exc.fields.items():
+                errors[f"lines[{index}].{field}"] = messages
+        built.append(row)
+    if errors:
+        raise InvalidInput(fields=errors)
+    return built
+
+
+@transaction.atomic
+def order_create(*, actor, customer, lines: list[LineInput], **fields) -> Order:
+    """A draft order with its lines; the number is given now (gap-free, per day)."""
+    from aftersales.customers.permissions import dealer_of, is_dealer_user
+
+    _require(actor, *SELLER_ROLES)
+    if is_dealer_user(actor):
+        own = dealer_of(actor)
+        if own is None or customer.dealer_id != own.pk:
+            raise InvalidInput(fields={"customer": [_("A dealer sells to its own customers.")]})
+        fields["dealer"], fields["channel"] = own, Order.Channel.DEALER
+    order = Order(customer=customer, salesperson=actor, **fields)
+    order.number = document_number_next(kind="order")
+    full_clean_or_invalid(order, exclude=["total", "version"])
+    rows = _lines(order, lines)
+    order.total = sum((r.amount for r in rows), Decimal("0.00"))
+    order._history_user = actor
+    order.save()
+    for row in rows:
+        row.order = order
+    OrderLine.objects.bulk_create(rows)
+    OrderEvent.objects.create(order=order, to_status=S.DRAFT, actor=actor, note=_("Created"))
+    return order
+
+
+def _special_terms(order: Order) -> bool:
+    return bool(order.warranty_months is not None or order.return_terms.strip())
+
+
+@transaction.atomic
+def order_submit(*, actor, order: Order, expected_version: int | None = None) -> Order:
+    """Submit for approval (SAL-2). Small orders on standard terms are approved at once."""
+    _require(actor, *SELLER_ROLES)
+    order = _locked(order, expected_version)
+    policy = active_policy()
+    order.needs_approval = order.total >= policy.approval_amount or (
+        policy.approve_special_terms and _special_terms(order)
+    )
+    order.submitted_at = timezone.now()
+    order.save(update_fields=["needs_approval", "submitted_at"])
+    _move(order, S.SUBMITTED, actor=actor)
+    if not order.needs_approval:
+        _approve(order, actor=None, note=_("Below the approval threshold: approved at once."))
+    else:
+        vps = _role_users(Role.SALES_VP)
+        notify(
+            recipients=vps,
+            title=_("Order %(number)s waits for your approval") % {"number": order.number},
+            body=_("Total ¥%(total)s, customer %(customer)s.")
+            % {"total": order.total, "customer": order.customer},
+            link=reverse("sales:order-detail", args=[order.pk]),
+        )
+    return order
+
+
+def _approve(order: Order, *, actor, note: str) -> Order:
+    order.decided_by, order.decided_at = actor, timezone.now()
+    order.decision_reason = note[:300]
+    order.save(update_fields=["decided_by", "decided_at", "decision_reason"])
+    _move(order, S.APPROVED, actor=actor, note=note)
+    _confirm_to_customer(order)
+    return order
+
+
+def _confirm_to_customer(order: Order) -> None:
+    """Order confirmation by SMS and e-mail (SAL-3), sent after commit."""
+    customer = order.customer
+    message_customer(
+        phone=order.contact_phone if order.contact_phone.startswith("1") else customer.mobile,
+        email=customer.email,
+        template="order_confirmed",
+        context={
+            "name": customer.name,
+            "number": order.number,
+            "total": order.total,
+            "date": order.delivery_date.isoformat(),
+            "url": tracking_url(order),
+        },
+        related=order.number,
+    )
+
+
+def tracking_url(order: Order) -> str:
+    from django.conf import settings
+
+    base = getattr(settings, "PUBLIC_BASE_URL", "") or ""
+    return f"{base}{reverse('sales:track')}?number={order.number}"
+
+
+@transaction.atomic
+def order_approve(*, actor, order: Order, note: str = "") -> Order:
+    """The sales vice-president approves; never the person who submitted it (SAL-2)."""
+    _require(actor, Role.SALES_VP)
+    order = _locked(order)
+    if order.salesperson_id == actor.pk:
+        raise PermissionDenied(_("You cannot approve an order you submitted yourself."))
+    return _approve(order, actor=actor, note=note.strip())
+
+
+@transaction.atomic
+def order_reject(*, actor, order: Order, reason: str) -> Order:
+    _require(actor, Role.SALES_VP)
+    order = _locked(order)
+    if order.salesperson_id == actor.pk:
+        raise PermissionDenied(_("You cannot decide on an order you submitted yourself."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(fields={"reason": [_("Say why the order is rejected.")]})
+    order.decided_by, order.decided_at, order.decision_reason = actor, timezone.now(), reason
+    order.save(update_fields=["decided_by", "decided_at", "decision_reason"])
+    _move(order, S.REJECTED, actor=actor, note=reason)
+    notify(
+        recipients=[order.salesperson],
+        title=_("Order %(number)s was rejected") % {"number": order.number},
+        body=reason,
+        link=reverse("sales:order-detail", args=[order.pk]),
+        level="warning",
+    )
+    return order
+
+
+@transaction.atomic
+def order_rework(*, actor, order: Order) -> Order:
+    """A rejected order goes back to draft to be changed and submitted again."""
+    _require(actor, *SELLER_ROLES)
+    return _move(_locked(order), S.DRAFT, actor=actor)
+
+
+@transaction.atomic
+def order_cancel(*, actor, order: Order, reason: str) -> Order:
+    """Cancel with a reason, only before anything has shipped."""
+    _require(actor, *SELLER_ROLES, Role.SALES_VP)
+    order = _locked(order)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(fields={"reason": [_("Say why the order is cancelled.")]})
+    if order.shipments.exists():
+        raise Conflict(
+            _("Goods of this order have shipped: it can no longer be cancelled."),
+            code="already_shipped",
+        )
+    return _move(order, S.CANCELLED, actor=actor, note=reason)
+
+
+@transaction.atomic
+def order_start_fulfilment(*, actor, order: Order) -> Order:
+    _require(actor, *WAREHOUSE_ROLES)
+    return _move(_locked(order), S.IN_FULFILMENT, actor=actor)
+
+
+@transaction.atomic
+def order_close(*, actor, order: Order, note: str = "") -> Order:
+    _require(actor, *SELLER_ROLES)
+    return _move(_locked(order), S.CLOSED, actor=actor, note=note)
+
+
+# -- shipping (QC-2, SAL-6, SAL-7) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShipInput:
+    order_line: OrderLine
+    batch: Batch
+    quantity: int
+    serials: tuple[SerialNumber, ...] = ()
+
+
+@transaction.atomic
+def shipment_create(
+    *,
+    actor,
+    order: Order,
+    lines: list[ShipInput],
+    documents: list[str] = (),
+    planned_at: datetime | None = None,
+) -> Shipment:
+    """Ship from inspected batches only (QC-2); the warehouse keeper's check is recorded."""
+    _require(actor, *WAREHOUSE_ROLES)
+    order = _locked(order)
+    if order.status not in (S.APPROVED, S.IN_FULFILMENT, S.PARTIALLY_SHIPPED):
+        raise Conflict(
+            _("An order that is %(current)s cannot ship.")
+            % {"current": order.get_status_display()},
+            code="illegal_transition",
+        )
+    if not lines:
+        raise InvalidInput(fields={"lines": [_("Ship at least one line.")]})
+    unknown = [d for d in documents if d not in DOCUMENTS]
+    if unknown:
+        raise InvalidInput(
+            fields={"documents": [_("Unknown document: %(d)s.") % {"d": ", ".join(unknown)}]}
+        )
+    errors: dict[str, list[str]] = {}
+    for index, line in enumerate(lines):
+        order_line = OrderLine.objects.select_for_update().get(pk=line.order_line.pk)
+        if order_line.order_id != order.pk:
+            errors[f"lines[{index}].order_line"] = [_("This line belongs to another order.")]
+            continue
+        if line.batch.product_id != order_line.product_id:
+            errors[f"lines[{index}].batch"] = [_("The batch belongs to another product.")]
+        if not 1 <= line.quantity <= order_line.open_quantity:
+            errors[f"lines[{index}].quantity"] = [
+                _("Ship from 1 to %(n)s.") % {"n": order_line.open_quantity}
+            ]
+        if line.serials and len(line.serials) != line.quantity:
+            errors[f"lines[{index}].serials"] = [_("Give one serial number per unit.")]
+        for serial in line.serials:
+            if serial.product_id != order_line.product_id or serial.owner_id is not None:
+                errors[f"lines[{index}].serials"] = [
+                    _("Serial %(serial)s is not an unsold unit of this product.")
+                    % {"serial": serial}
+                ]
+    if errors:
+        raise InvalidInput(fields=errors)
+    for line in lines:  # QC-2 after the input checks: a 409 names the batch and why
+        problem = batch_shippable_problem(line.batch)
+        if problem:
+            raise Conflict(problem, code="batch_not_released")
+    shipment = Shipment.objects.create(
+        number=document_number_next(kind="delivery_note"),
+        order=order,
+        verified_by=actor,
+        shipped_at=timezone.now(),
+        documents=list(documents),
+        planned_at=planned_at,
+        place=order.delivery_place,
+    )
+    for line in lines:
+        row = ShipmentLine.objects.create(
+            shipment=shipment, order_line=line.order_line, batch=line.batch, quantity=line.quantity
+        )
+        if line.serials:
+            row.serials.set(line.serials)
+        OrderLine.objects.filter(pk=line.order_line.pk).update(
+            shipped_quantity=F("shipped_quantity") + line.quantity
+        )
+    everything = not order.lines.filter(shipped_quantity__lt=F("quantity")).exists()
+    target = S.SHIPPED if everything else S.PARTIALLY_SHIPPED
+    if order.status != target:
+        _move(order, target, actor=actor, note=shipment.number)
+    customer = order.customer
+    message_customer(
+        phone=customer.mobile,
+        template="order_shipped",
+        context={
+            "name": customer.name,
+            "number": order.number,
+            "note": shipment.number,
+            "url": tracking_url(order),
+        },
+        related=shipment.number,
+    )
+    return shipment
+
+
+@transaction.atomic
+def shipment_deliver(
+    *,
+    actor,
+    shipment: Shipment,
+    delivered_at: datetime | None = None,
+    deliverer: str = "",
+    carrier: str = "",
+    handed_over: str = "",
+    place: str = "",
+) -> Shipment:
+    """The delivery record (SAL-7). Serial numbers get their owner and warranty start."""
+    _require(actor, *WAREHOUSE_ROLES)
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if shipment.status != Shipment.Status.SHIPPED:
+        raise Conflict(_("This delivery is already recorded."), code="already_delivered")
+    delivered_at = delivered_at or timezone.now()
+    if delivered_at < shipment.shipped_at:
+        raise InvalidInput(fields={"delivered_at": [_("Delivery cannot be before shipping.")]})
+    shipment.status = Shipment.Status.DELIVERED
+    shipment.delivered_at = delivered_at
+    shipment.deliverer = (deliverer or str(actor))[:60]
+    shipment.carrier, shipment.handed_over = carrier[:100], handed_over[:300]
+    shipment.place = (place or shipment.place)[:200]
+    shipment._history_user = actor
+    shipment.save()
+    order = shipment.order
+    day = timezone.localdate(delivered_at)
+    for line in shipment.lines.prefetch_related("serials"):
+        SerialNumber.objects.filter(pk__in=[s.pk for s in line.serials.all()]).update(
+            owner=order.customer,
+            warranty_start=day,
+            sale_ref=order.number,
+            delivery_ref=shipment.number,
+        )
+    order = _locked(order)
+    all_delivered = not order.shipments.exclude(
+        status__in=[
+            Shipment.Status.DELIVERED,
+            Shipment.Status.ACCEPTED,
+            Shipment.Status.ACCEPTED_WITH_ISSUES,
+        ]
+    ).exists()
+    if order.status == S.SHIPPED and all_delivered:
+        _move(order, S.DELIVERED, actor=actor, note=shipment.number)
+        _schedule_follow_up(order, day)
+    return shipment
+
+
+def _schedule_follow_up(order: Order, delivered_on) -> FollowUp:
+    """A satisfaction call for the salesperson some working days after delivery (SAL-9)."""
+    from aftersales.workdays import add_working_days
+
+    due = add_working_days(delivered_on, active_policy().follow_up_working_days)
+    follow_up = FollowUp.objects.create(order=order, assignee=order.salesperson, due_on=due)
+    notify(
+        recipients=[order.salesperson],
+        title=_("Call %(customer)s about order %(number)s by %(due)s")
+        % {"customer": order.customer, "number": order.number, "due": due.isoformat()},
+        link=reverse("sales:order-detail", args=[order.pk]),
+        email=False,
+    )
+    return follow_up
+
+
+@dataclass(frozen=True)
+class AcceptInput:
+    shipment_line: ShipmentLine
+    accepted_quantity: int
+    problem: str = ""  # "" | damage | shortage | wrong_specification
+    note: str = ""
+
+
+PROBLEMS = {"damage", "shortage", "wrong_specification"}
+
+
+@transaction.atomic
+def shipment_accept(*, actor, shipment: Shipment, lines: list[AcceptInput], photos=()) -> Shipment:
+    """The customer's check at delivery (SAL-8). A problem opens an after-sales case."""
+    _require(actor, *ACCEPT_ROLES)
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if shipment.status != Shipment.Status.DELIVERED:
+        raise Conflict(_("Record the delivery before the acceptance."), code="not_delivered")
+    given = {line.shipment_line.pk: line for line in lines}
+    errors: dict[str, list[str]] = {}
+    rows = list(shipment.lines.select_related("order_line__product"))
+    for index, row in enumerate(rows):
+        line = given.get(row.pk)
+        if line is None:
+            errors[f"lines[{index}]"] = [_("Record every line of the delivery.")]
+            continue
+        if not 0 <= line.accepted_quantity <= row.quantity:
+            errors[f"lines[{index}].accepted_quantity"] = [
+                _("From 0 to %(n)s.") % {"n": row.quantity}
+            ]
+        if line.problem and line.problem not in PROBLEMS:
+            errors[f"lines[{index}].problem"] = [_("Unknown problem.")]
+        if line.accepted_quantity < row.quantity and not line.problem:
+            errors[f"lines[{index}].problem"] = [
+                _("Say what is wrong with the goods not accepted.")
+            ]
+    if errors:
+        raise InvalidInput(fields=errors)
+    issues = []
+    for row in rows:
+        line = given[row.pk]
+        row.accepted_quantity, row.problem = line.accepted_quantity, line.problem
+        row.problem_note = line.note[:300]
+        row.save(update_fields=["accepted_quantity", "problem", "problem_note"])
+        OrderLine.objects.filter(pk=row.order_line_id).update(
+            accepted_quantity=F("accepted_quantity") + line.accepted_quantity
+        )
+        if line.problem:
+            issues.append(row)
+    for photo in photos:
+        shipment.photos.create(image=photo)
+    shipment.status = Shipment.Status.ACCEPTED_WITH_ISSUES if issues else Shipment.Status.ACCEPTED
+    shipment._history_user = actor
+    shipment.save(update_fields=["status", "updated_at"])
+    for row in issues:
+        _report_problem(shipment, row, actor)
+    order = _locked(shipment.order)
+    pending = order.shipments.exclude(
+        status__in=[Shipment.Status.ACCEPTED, Shipment.Status.ACCEPTED_WITH_ISSUES]
+    ).exists()
+    if order.status == S.DELIVERED and not pending:
+        with_issues = order.shipments.filter(status=Shipment.Status.ACCEPTED_WITH_ISSUES).exists()
+        _move(
+            order,
+            S.ACCEPTED_WITH_ISSUES if with_issues else S.ACCEPTED,
+            actor=actor,
+            note=shipment.number,
+        )
+    return shipment
+
+
+def _report_problem(shipment: Shipment, row: ShipmentLine, actor) -> None:
+    """Hand the problem to the after-sales service (SAL-8, SVC-1 "failed acceptance")."""
+    handled = call_hook("acceptance_problem", shipment=shipment, line=row, actor=actor)
+    if any(handled):
+        return
+    # No service app answered: make sure customer service hears of it.
+    notify(
+        recipients=_role_users(Role.CUSTOMER_SERVICE),
+        title=_("Acceptance problem on %(note)s: %(product)s")
+        % {"note": shipment.number, "product": row.order_line.product},
+        body=f"{row.problem}: {row.problem_note}".strip(": "),
+        link=reverse("sales:order-detail", args=[shipment.order_id]),
+        level="danger",
+    )
+
+
+def _role_users(role: Role):
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(groups__name=role.value, is_active=True))
+
+
+@transaction.atomic
+def follow_up_done(*, actor, follow_up: FollowUp, result: str) -> FollowUp:
+    result = (result or "").strip()
+    if not result:
+        raise InvalidInput(fields={"result": [_("Write what the customer said.")]})
+    follow_up.done_at, follow_up.result = timezone.now(), result[:300]
+    follow_up._history_user = actor
+    follow_up.save(update_fields=["done_at", "result", "updated_at"])
+    return follow_up

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sales"
+
+urlpatterns = [
+    path("", views.order_list, name="order-list"),
+    path("new/", views.order_create, name="order-create"),
+    path("queue/<slug:which>/", views.queue, name="queue"),
+    path("track/", views.track, name="track"),
+    path("<int:order_id>/", views.order_detail, name="order-detail"),
+    path("<int:order_id>/ship/", views.order_ship, name="order-ship"),
+    path("<int:order_id>/<slug:action>/", views.order_action, name="order-action"),
+    path("shipments/<int:shipment_id>/deliver/", views.shipment_deliver, name="shipment-deliver"),
+    path("shipments/<int:shipment_id>/accept/", views.shipment_accept, name="shipment-accept"),
+    path(
+        "shipments/<int:shipment_id>/delivery-note.pdf", views.delivery_note, name="delivery-note"
+    ),
+]

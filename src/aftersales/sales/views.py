@@ -1,0 +1,347 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from aftersales.accounts.permissions import user_has_role
+from aftersales.accounts.roles import Role
+from aftersales.catalog.models import Batch
+from aftersales.core.errors import ApplicationError, NotFound
+from aftersales.core.forms import add_error_to_form
+from aftersales.customers.selectors import customer_get_for_user
+
+from . import selectors, services
+from .forms import LineFormSet, OrderForm
+from .models import Order, Shipment
+from .pdf import delivery_note_pdf
+
+
+def _order(request, order_id: int) -> Order:
+    try:
+        return selectors.order_get_for_user(request.user, order_id=order_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def order_list(request):
+    q, status = request.GET.get("q", ""), request.GET.get("status", "")
+    orders = selectors.order_list_for_user(request.user, q=q, status=status)
+    page = Paginator(orders, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sales/order_list.html",
+        {
+            "page": page,
+            "q": q,
+            "status": status,
+            "statuses": Order.Status.choices,
+            "can_sell": user_has_role(request.user, *services.SELLER_ROLES),
+            "approvals": selectors.approval_queue(request.user).count()
+            if user_has_role(request.user, Role.SALES_VP)
+            else None,
+            "to_ship": selectors.shipping_queue(request.user).count()
+            if user_has_role(request.user, *services.WAREHOUSE_ROLES)
+            else None,
+        },
+    )
+
+
+@login_required
+def queue(request, which: str):
+    if which == "approval" and user_has_role(request.user, Role.SALES_VP):
+        orders, title = selectors.approval_queue(request.user), _("Waiting for my approval")
+    elif which == "shipping" and user_has_role(request.user, *services.WAREHOUSE_ROLES):
+        orders, title = selectors.shipping_queue(request.user), _("Waiting to ship")
+    else:
+        raise Http404
+    page = Paginator(orders, 25).get_page(request.GET.get("page"))
+    return render(request, "sales/queue.html", {"page": page, "title": title, "which": which})
+
+
+@login_required
+def order_create(request):
+    if not user_has_role(request.user, *services.SELLER_ROLES):
+        raise Http404
+    form = OrderForm(request.POST or None, initial={"customer": request.GET.get("customer", "")})
+    lines = LineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            customer = customer_get_for_user(request.user, customer_id=data.pop("customer"))
+            order = services.order_create(
+                actor=request.user,
+                customer=customer,
+                lines=[
+                    services.LineInput(f["product"], f["quantity"], f["unit_price"])
+                    for f in lines.cleaned_data
+                    if f
+                ],
+                **data,
+            )
+        except NotFound:
+            form.add_error("customer", _("No such customer."))
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("Order %(number)s was created as a draft.") % {"number": order.number}
+            )
+            return redirect("sales:order-detail", order_id=order.pk)
+    return render(request, "sales/order_form.html", {"form": form, "lines": lines})
+
+
+@login_required
+def order_detail(request, order_id: int):
+    order = _order(request, order_id)
+    user = request.user
+    actions = []
+    if user_has_role(user, *services.SELLER_ROLES):
+        actions += [
+            a
+            for a in ("submit", "rework", "cancel", "close")
+            if services.can_transition(order, _ACTION_TARGET[a])
+        ]
+    if user_has_role(user, Role.SALES_VP) and order.salesperson_id != user.pk:
+        actions += [
+            a for a in ("approve", "reject") if services.can_transition(order, _ACTION_TARGET[a])
+        ]
+    if user_has_role(user, *services.WAREHOUSE_ROLES) and services.can_transition(
+        order, Order.Status.IN_FULFILMENT
+    ):
+        actions.append("start-fulfilment")
+    can_ship = user_has_role(user, *services.WAREHOUSE_ROLES) and order.status in (
+        Order.Status.APPROVED,
+        Order.Status.IN_FULFILMENT,
+        Order.Status.PARTIALLY_SHIPPED,
+    )
+    open_lines = [line for line in order.lines.all() if line.open_quantity > 0]
+    batches = (
+        {
+            line.pk: Batch.objects.filter(product_id=line.product_id).order_by("-production_date")[
+                :10
+            ]
+            for line in open_lines
+        }
+        if can_ship
+        else {}
+    )
+    return render(
+        request,
+        "sales/order_detail.html",
+        {
+            "order": order,
+            "actions": actions,
+            "can_ship": can_ship,
+            "ship_lines": [(line, batches.get(line.pk, [])) for line in open_lines],
+            "can_deliver": user_has_role(user, *services.WAREHOUSE_ROLES),
+            "can_accept": user_has_role(user, *services.ACCEPT_ROLES),
+            "documents": services.DOCUMENTS,
+            "follow_ups": order.follow_ups.all(),
+        },
+    )
+
+
+_ACTION_TARGET = {
+    "submit": Order.Status.SUBMITTED,
+    "approve": Order.Status.APPROVED,
+    "reject": Order.Status.REJECTED,
+    "rework": Order.Status.DRAFT,
+    "cancel": Order.Status.CANCELLED,
+    "close": Order.Status.CLOSED,
+}
+
+
+@login_required
+@require_POST
+def order_action(request, order_id: int, action: str):
+    order = _order(request, order_id)
+    reason = request.POST.get("reason", "")
+    calls = {
+        "submit": lambda: services.order_submit(actor=request.user, order=order),
+        "approve": lambda: services.order_approve(actor=request.user, order=order, note=reason),
+        "reject": lambda: services.order_reject(actor=request.user, order=order, reason=reason),
+        "rework": lambda: services.order_rework(actor=request.user, order=order),
+        "cancel": lambda: services.order_cancel(actor=request.user, order=order, reason=reason),
+        "start-fulfilment": lambda: services.order_start_fulfilment(
+            actor=request.user, order=order
+        ),
+        "close": lambda: services.order_close(actor=request.user, order=order, note=reason),
+    }
+    if action not in calls:
+        raise Http404
+    try:
+        calls[action]()
+    except ApplicationError as exc:
+        detail = " ".join(m for ms in exc.fields.values() for m in ms)
+        messages.error(request, detail or exc.message)
+    else:
+        order.refresh_from_db()
+        messages.success(
+            request,
+            _("Order %(number)s is now %(status)s.")
+            % {"number": order.number, "status": order.get_status_display()},
+        )
+    return redirect("sales:order-detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
+def order_ship(request, order_id: int):
+    order = _order(request, order_id)
+    lines = []
+    try:
+        for line in order.lines.all():
+            quantity = request.POST.get(f"qty-{line.pk}", "").strip()
+            if not quantity or quantity == "0":
+                continue
+            batch = Batch.objects.filter(pk=request.POST.get(f"batch-{line.pk}") or 0).first()
+            if batch is None or not quantity.isdigit():
+                messages.error(
+                    request,
+                    _("Choose a batch and a quantity for %(product)s.") % {"product": line.product},
+                )
+                return redirect("sales:order-detail", order_id=order.pk)
+            lines.append(services.ShipInput(line, batch, int(quantity)))
+        shipment = services.shipment_create(
+            actor=request.user,
+            order=order,
+            lines=lines,
+            documents=request.POST.getlist("documents"),
+        )
+    except ApplicationError as exc:
+        detail = " ".join(m for ms in exc.fields.values() for m in ms)
+        messages.error(request, detail or exc.message)
+    else:
+        messages.success(
+            request, _("Delivery note %(number)s was issued.") % {"number": shipment.number}
+        )
+    return redirect("sales:order-detail", order_id=order.pk)
+
+
+def _shipment(request, shipment_id: int) -> Shipment:
+    try:
+        return selectors.shipment_get_for_user(request.user, shipment_id=shipment_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def shipment_deliver(request, shipment_id: int):
+    shipment = _shipment(request, shipment_id)
+    try:
+        services.shipment_deliver(
+            actor=request.user,
+            shipment=shipment,
+            deliverer=request.POST.get("deliverer", ""),
+            carrier=request.POST.get("carrier", ""),
+            handed_over=request.POST.get("handed_over", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The delivery of %(number)s was recorded.") % {"number": shipment.number}
+        )
+    return redirect("sales:order-detail", order_id=shipment.order_id)
+
+
+@login_required
+def shipment_accept(request, shipment_id: int):
+    """The deliverer's phone form: accepted quantity and any problem per line, photos."""
+    shipment = _shipment(request, shipment_id)
+    rows = list(shipment.lines.select_related("order_line__product", "batch"))
+    if request.method == "POST":
+        lines = []
+        for row in rows:
+            raw = request.POST.get(f"accepted-{row.pk}", "")
+            lines.append(
+                services.AcceptInput(
+                    row,
+                    int(raw) if raw.isascii() and raw.isdigit() else -1,
+                    request.POST.get(f"problem-{row.pk}", ""),
+                    request.POST.get(f"note-{row.pk}", ""),
+                )
+            )
+        try:
+            services.shipment_accept(
+                actor=request.user,
+                shipment=shipment,
+                lines=lines,
+                photos=request.FILES.getlist("photos"),
+            )
+        except ApplicationError as exc:
+            detail = " ".join(m for ms in exc.fields.values() for m in ms)
+            messages.error(request, detail or exc.message)
+        else:
+            messages.success(
+                request,
+                _("The acceptance of %(number)s was recorded.") % {"number": shipment.number},
+            )
+            return redirect("sales:order-detail", order_id=shipment.order_id)
+    return render(request, "sales/accept.html", {"shipment": shipment, "rows": rows})
+
+
+@login_required
+def delivery_note(request, shipment_id: int):
+    from django.conf import settings
+
+    shipment = _shipment(request, shipment_id)
+    pdf = delivery_note_pdf(
+        shipment,
+        tracking_url=services.tracking_url(shipment.order),
+        company=settings.COMPANY_NAME or str(settings.SITE_TITLE),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{shipment.number}.pdf"'
+    return response
+
+
+@never_cache
+def track(request):
+    """Public page: the order number and the last four digits of the phone."""
+    from django.core.cache import cache
+
+    order, asked = None, bool(request.GET.get("number"))
+    if asked:
+        key = f"track:{request.META.get('REMOTE_ADDR', '')}"
+        attempts = cache.get_or_set(key, 0, 60)
+        if attempts >= 20:
+            return render(request, "sales/track.html", {"limited": True}, status=429)
+        cache.incr(key)
+        order = selectors.order_track(
+            number=request.GET.get("number", ""), phone_tail=request.GET.get("phone", "")
+        )
+    return render(
+        request,
+        "sales/track.html",
+        {
+            "order": order,
+            "asked": asked,
+            "number": request.GET.get("number", ""),
+            "steps": _progress(order) if order else [],
+        },
+    )
+
+
+def _progress(order: Order) -> list[tuple[str, bool]]:
+    S = Order.Status
+    reached = {
+        S.APPROVED: 1,
+        S.IN_FULFILMENT: 1,
+        S.PARTIALLY_SHIPPED: 2,
+        S.SHIPPED: 2,
+        S.DELIVERED: 3,
+        S.ACCEPTED: 4,
+        S.ACCEPTED_WITH_ISSUES: 4,
+        S.CLOSED: 4,
+    }.get(order.status, 0)
+    labels = [_("Order received"), _("Confirmed"), _("Shipped"), _("Delivered"), _("Accepted")]
+    return [(label, index <= reached) for index, label in enumerate(labels)]

@@ -48,10 +48,13 @@ def api_client():
 
 
 @pytest.fixture
-def api_as(api_client):
+def api_as():
+    """A separate API client signed in as each person (two people can act in one test)."""
+
     def login(user):
-        api_client.force_authenticate(user)
-        return api_client
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
 
     return login
 

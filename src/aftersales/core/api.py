@@ -72,7 +72,10 @@ def _flatten_fields(detail, prefix: str = "") -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, int):  # a ListSerializer's errors, keyed by position
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             out.update(_flatten_fields(value, name))
     elif isinstance(detail, list) and detail and all(isinstance(d, dict | list) for d in detail):
         for index, value in enumerate(detail):

@@ -35,3 +35,9 @@ def test_the_language_switch_makes_pages_english(client):
     html = client.get("/accounts/login/").content.decode()
     assert '<html lang="en">' in html
     assert "Sign in with your work account" in html
+
+
+def test_the_catalogue_stays_mergeable():
+    """Leftover "#|" lines of fuzzy entries make makemessages (msgmerge) fail."""
+    text = (LOCALE / "django.po").read_text(encoding="utf-8")
+    assert "\n#| " not in text

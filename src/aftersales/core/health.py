@@ -32,7 +32,7 @@ def check_database() -> tuple[str, str]:
 
 def check_broker() -> tuple[str, str]:
     url = settings.CELERY_BROKER_URL
-    if not url:
+    if not url or url.startswith("memory://"):
         return "ok", "not configured: tasks run in-process"
     from kombu import Connection
 

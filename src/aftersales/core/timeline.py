@@ -131,6 +131,10 @@ def _display(model_field, value) -> str:
         return str(choices[value])
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        from django.utils import timezone
+
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if getattr(model_field, "is_relation", False) and model_field.many_to_one:
         related = model_field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else f"#{value}"

@@ -45,6 +45,7 @@ class LineForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.filter(active=True).order_by("sku")
+        self.fields["product"].label_from_instance = lambda p: f"{p.sku} · {p.name}"
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=0, min_num=1, validate_min=True, max_num=100)

@@ -141,7 +141,15 @@ class Order(VersionedModel):
         _("signed contract scan"), upload_to="contracts/%Y/%m/", blank=True
     )
 
-    timeline_ignored_fields = ("status",)  # shown by the order's transition events
+    # Shown by the order's transition events already.
+    timeline_ignored_fields = (
+        "status",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "needs_approval",
+        "decision_reason",
+    )
 
     class Meta:
         verbose_name = _("order")

@@ -131,9 +131,11 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise env.ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on; choose one.")
 
 # Background jobs: a broker URL makes them real; without one they run in-process (eager).
-CELERY_BROKER_URL = env.get_str("CELERY_BROKER_URL", "") or ""
+# Without one, tasks run eagerly and the in-memory transport keeps kombu from dialling
+# localhost.
+CELERY_BROKER_URL = env.get_str("CELERY_BROKER_URL", "") or "memory://"
 CELERY_RESULT_BACKEND = env.get_str("CELERY_RESULT_BACKEND", "") or None
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -190,7 +192,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.get_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "celery.app.trace": {"level": "WARNING"},  # one line per task is noise in-process
+    },
 }
 
 # The address customers reach the site at (tracking links in messages and QR codes).

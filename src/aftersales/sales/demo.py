@@ -1,0 +1,57 @@
+"""Demo sales: the approval rule and a few orders at different steps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from aftersales.core.demo import DemoContext
+
+from . import services
+from .models import Order, SalesPolicy
+
+
+def seed(ctx: DemoContext) -> None:
+    if not SalesPolicy.objects.exists():
+        SalesPolicy.objects.create(name="销售合同审批规则", approval_amount=Decimal("10000.00"))
+    if Order.objects.exists():
+        return
+    from aftersales.catalog.models import Product
+    from aftersales.customers.models import Customer
+
+    sales, vp = ctx.objects.get("user:zhangwei"), ctx.objects.get("user:liuyang")
+    warehouse = ctx.objects.get("user:zhaolei")
+    if not (sales and vp and warehouse):
+        return
+    customers = list(Customer.objects.filter(kind="individual").order_by("id")[:3])
+    tv, fridge = Product.objects.get(sku="TV-55A1"), Product.objects.get(sku="FR-450")
+    soon = timezone.localdate() + timedelta(days=7)
+
+    def order(customer, product, quantity):
+        return services.order_create(
+            actor=sales,
+            customer=customer,
+            delivery_date=soon,
+            delivery_place=customer.address or "上海市",
+            contact_phone=customer.mobile,
+            lines=[services.LineInput(product, quantity, product.list_price)],
+        )
+
+    order(customers[0], tv, 1)  # a draft
+    waiting = order(customers[1], fridge, 3)  # 13,797: waits for the vice-president
+    services.order_submit(actor=sales, order=waiting)
+    done = order(customers[2], tv, 1)
+    services.order_submit(actor=sales, order=done)  # small: approved at once
+    line = done.lines.get()
+    batch = tv.batches.filter(quality_status="passed").order_by("production_date").first()
+    shipment = services.shipment_create(
+        actor=warehouse,
+        order=done,
+        lines=[services.ShipInput(line, batch, 1)],
+        documents=["contract", "invoice", "manual"],
+    )
+    services.shipment_deliver(
+        actor=warehouse, shipment=shipment, deliverer="赵磊", carrier="沪A·12345"
+    )

@@ -1,0 +1,112 @@
+"""The same path through the pages: sales, vice-president, warehouse, deliverer."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from aftersales.accounts.roles import Role
+from aftersales.catalog.models import Batch
+from aftersales.catalog.tests.factories import ProductFactory
+from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.sales.models import Order, SalesPolicy
+
+pytestmark = pytest.mark.django_db
+
+
+def test_draft_to_accepted_through_the_pages(client, make_user):
+    SalesPolicy.objects.create(name="标准", approval_amount=Decimal("1000.00"))
+    sales, vp = make_user(Role.SALES), make_user(Role.SALES_VP)
+    warehouse = make_user(Role.LOGISTICS)
+    customer = CustomerFactory(name="王小明", mobile="13812345678")
+    tv = ProductFactory(sku="TV-55", name="55英寸电视")
+    batch = Batch.objects.create(
+        product=tv,
+        batch_no="B-OK",
+        production_date=date(2026, 10, 1),
+        quality_status=Batch.QualityStatus.PASSED,
+    )
+    client.force_login(sales)
+    response = client.post(
+        "/orders/new/",
+        {
+            "customer": customer.pk,
+            "channel": "offline",
+            "delivery_date": "2026-12-10",
+            "delivery_place": "上海",
+            "delivery_method": "our_delivery",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-MIN_NUM_FORMS": "1",
+            "lines-MAX_NUM_FORMS": "100",
+            "lines-0-product": tv.pk,
+            "lines-0-quantity": "2",
+            "lines-0-unit_price": "3299.00",
+        },
+    )
+    order = Order.objects.get()
+    assert response["Location"] == f"/orders/{order.pk}/"
+    assert "SO-" in client.get(f"/orders/{order.pk}/").content.decode()
+    client.post(f"/orders/{order.pk}/submit/")
+    order.refresh_from_db()
+    assert order.status == "submitted"
+
+    client.force_login(vp)
+    queue = client.get("/orders/queue/approval/").content.decode()
+    assert order.number in queue
+    client.post(f"/orders/{order.pk}/approve/")
+    order.refresh_from_db()
+    assert order.status == "approved"
+
+    client.force_login(warehouse)
+    assert order.number in client.get("/orders/queue/shipping/").content.decode()
+    line = order.lines.get()
+    client.post(
+        f"/orders/{order.pk}/ship/",
+        {f"batch-{line.pk}": batch.pk, f"qty-{line.pk}": "2", "documents": ["contract", "invoice"]},
+    )
+    shipment = order.shipments.get()
+    assert shipment.documents == ["contract", "invoice"]
+    client.post(f"/orders/shipments/{shipment.pk}/deliver/", {"deliverer": "赵磊"})
+    row = shipment.lines.get()
+    form = client.get(f"/orders/shipments/{shipment.pk}/accept/").content.decode()
+    assert 'data-testid="accept-form"' in form
+    client.post(f"/orders/shipments/{shipment.pk}/accept/", {f"accepted-{row.pk}": "2"})
+    order.refresh_from_db()
+    assert order.status == "accepted"
+    html = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "已验收" in html and 'data-testid="timeline"' in html
+
+
+def test_a_refused_shipment_says_which_batch(client, make_user):
+    warehouse = make_user(Role.LOGISTICS)
+    customer = CustomerFactory()
+    tv = ProductFactory()
+    pending = Batch.objects.create(product=tv, batch_no="B-NEW", production_date=date(2026, 11, 1))
+    from aftersales.sales import services
+
+    order = services.order_create(
+        actor=make_user(Role.SALES),
+        customer=customer,
+        lines=[services.LineInput(tv, 1, Decimal("10"))],
+        delivery_date=date(2026, 12, 1),
+        delivery_place="上海",
+    )
+    Order.objects.filter(pk=order.pk).update(status="approved")
+    client.force_login(warehouse)
+    line = order.lines.get()
+    response = client.post(
+        f"/orders/{order.pk}/ship/",
+        {f"batch-{line.pk}": pending.pk, f"qty-{line.pk}": "1"},
+        follow=True,
+    )
+    assert "B-NEW" in response.content.decode() and "尚未检验合格" in response.content.decode()
+    assert not order.shipments.exists()
+
+
+def test_order_pages_by_role(client, make_user):
+    client.force_login(make_user(Role.QUALITY))
+    assert client.get("/orders/new/").status_code == 404
+    assert client.get("/orders/queue/approval/").status_code == 404
+    client.force_login(make_user(Role.SALES))
+    assert client.get("/orders/new/").status_code == 200

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import register_views, views
 
 app_name = "sales"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("new/", views.order_create, name="order-create"),
     path("queue/<slug:which>/", views.queue, name="queue"),
     path("track/", views.track, name="track"),
+    path("register/", register_views.order_register, name="register-orders"),
+    path("ledger/", register_views.sales_ledger, name="register-ledger"),
+    path("delivery-notes/", register_views.delivery_note_register, name="register-delivery"),
     path("<int:order_id>/", views.order_detail, name="order-detail"),
     path("<int:order_id>/ship/", views.order_ship, name="order-ship"),
     path("<int:order_id>/<slug:action>/", views.order_action, name="order-action"),

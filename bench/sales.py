@@ -161,6 +161,7 @@ def load(orders: int, per_order: int) -> None:
                 total,
                 False,
                 "",
+                "",
                 1,
                 db_datetime(created),
                 db_datetime(created),
@@ -203,6 +204,7 @@ def load(orders: int, per_order: int) -> None:
             "total",
             "needs_approval",
             "decision_reason",
+            "signed_scan",
             "version",
             "created_at",
             "updated_at",
@@ -246,8 +248,8 @@ def load(orders: int, per_order: int) -> None:
     shipment_of = dict(Shipment.objects.values_list("order_id", "id"))
     insert_rows(
         ShipmentLine,
-        ["shipment", "order_line", "batch", "quantity"],
-        [(shipment_of[o], line, batch, q) for o, line, batch, q in shipment_line_rows],
+        ["shipment", "order_line", "batch", "quantity", "problem", "problem_note"],
+        [(shipment_of[o], line, batch, q, "", "") for o, line, batch, q in shipment_line_rows],
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -133,9 +133,9 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 # Background jobs: a broker URL makes them real; without one they run in-process (eager).
 # Without one, tasks run eagerly and the in-memory transport keeps kombu from dialling
 # localhost.
-CELERY_BROKER_URL = env.get_str("CELERY_BROKER_URL", "") or "memory://"
+CELERY_BROKER_URL = env.get_str("CELERY_BROKER_URL", "") or "memory://localhost/"
 CELERY_RESULT_BACKEND = env.get_str("CELERY_RESULT_BACKEND", "") or None
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

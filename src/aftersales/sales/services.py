@@ -548,6 +548,11 @@ def _role_users(role: Role):
 
 @transaction.atomic
 def follow_up_done(*, actor, follow_up: FollowUp, result: str) -> FollowUp:
+    """The salesperson (or a colleague) records what the customer said (SAL-9)."""
+    _require(actor, *SELLER_ROLES, Role.CUSTOMER_SERVICE)
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.done_at is not None:
+        raise Conflict(_("This follow-up is already recorded."), code="already_done")
     result = (result or "").strip()
     if not result:
         raise InvalidInput(fields={"result": [_("Write what the customer said.")]})

@@ -14,6 +14,9 @@ urlpatterns = [
     path("delivery-notes/", register_views.delivery_note_register, name="register-delivery"),
     path("<int:order_id>/", views.order_detail, name="order-detail"),
     path("<int:order_id>/ship/", views.order_ship, name="order-ship"),
+    path(
+        "<int:order_id>/follow-ups/<int:follow_up_id>/", views.follow_up_done, name="follow-up-done"
+    ),
     path("<int:order_id>/<slug:action>/", views.order_action, name="order-action"),
     path("shipments/<int:shipment_id>/deliver/", views.shipment_deliver, name="shipment-deliver"),
     path("shipments/<int:shipment_id>/accept/", views.shipment_accept, name="shipment-accept"),

@@ -234,6 +234,25 @@ def _shipment(request, shipment_id: int) -> Shipment:
 
 @login_required
 @require_POST
+def follow_up_done(request, order_id: int, follow_up_id: int):
+    order = _order(request, order_id)
+    follow_up = order.follow_ups.filter(pk=follow_up_id).first()
+    if follow_up is None:
+        raise Http404
+    try:
+        services.follow_up_done(
+            actor=request.user, follow_up=follow_up, result=request.POST.get("result", "")
+        )
+    except ApplicationError as exc:
+        detail = " ".join(m for ms in exc.fields.values() for m in ms)
+        messages.error(request, detail or exc.message)
+    else:
+        messages.success(request, _("The follow-up was recorded."))
+    return redirect("sales:order-detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
 def shipment_deliver(request, shipment_id: int):
     shipment = _shipment(request, shipment_id)
     try:

@@ -26,12 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def setup(name: str = "aftersales_bench_sales") -> None:
+def setup(name: str = "aftersales_bench_sales", *, fresh: bool = True) -> None:
     import psycopg
 
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
+    if fresh:
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+        ) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
     os.environ.update(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}",
         DJANGO_SETTINGS_MODULE="config.settings.local",
@@ -44,8 +47,9 @@ def setup(name: str = "aftersales_bench_sales") -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+    if fresh:
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", verbosity=0)
 
 
 def load(orders: int, per_order: int) -> None:
@@ -277,9 +281,30 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=200_000)
     parser.add_argument("--lines-per-order", type=int, default=5)
+    parser.add_argument("--load-only", action="store_true")
+    parser.add_argument("--measure-only", action="store_true")
     args = parser.parse_args()
-    setup()
-    load(args.orders, args.lines_per_order)
+    if args.load_only:
+        setup()
+        load(args.orders, args.lines_per_order)
+        return
+    if not args.measure_only:
+        # Load in another process so that the peak memory below is the measurement's own.
+        import subprocess
+
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--load-only",
+                "--orders",
+                str(args.orders),
+                "--lines-per-order",
+                str(args.lines_per_order),
+            ],
+            check=True,
+        )
+    setup(fresh=False)
 
     from django.db.models import Count
 

@@ -318,6 +318,12 @@ class AcceptApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         lines = serializers.ListField(child=serializers.DictField())
+        carrier_claim_ref = serializers.CharField(
+            max_length=60, required=False, allow_blank=True, default=""
+        )
+        carrier_claim_amount = serializers.DecimalField(
+            max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
+        )
 
     @extend_schema(request=InputSerializer, responses={200: ShipmentOutputSerializer})
     def post(self, request, shipment_id: int):
@@ -348,7 +354,13 @@ class AcceptApi(APIView):
                     row, values["accepted_quantity"], values["problem"], values["note"]
                 )
             )
-        shipment = services.shipment_accept(actor=request.user, shipment=shipment, lines=lines)
+        shipment = services.shipment_accept(
+            actor=request.user,
+            shipment=shipment,
+            lines=lines,
+            carrier_claim_ref=data.validated_data["carrier_claim_ref"],
+            carrier_claim_amount=data.validated_data["carrier_claim_amount"],
+        )
         return Response(ShipmentOutputSerializer(Shipment.objects.get(pk=shipment.pk)).data)
 
 

@@ -253,6 +253,11 @@ class Shipment(BaseModel):
     carrier = models.CharField(_("vehicle / carrier"), max_length=100, blank=True)
     handed_over = models.CharField(_("handed over"), max_length=300, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
+    # A dealer receiving goods claims transport damage against the carrier (S8).
+    carrier_claim_ref = models.CharField(_("carrier claim number"), max_length=60, blank=True)
+    carrier_claim_amount = models.DecimalField(
+        _("carrier claim (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("shipment")

@@ -465,8 +465,17 @@ PROBLEMS = {"damage", "shortage", "wrong_specification"}
 
 
 @transaction.atomic
-def shipment_accept(*, actor, shipment: Shipment, lines: list[AcceptInput], photos=()) -> Shipment:
-    """The customer's check at delivery (SAL-8). A problem opens an after-sales case."""
+def shipment_accept(
+    *,
+    actor,
+    shipment: Shipment,
+    lines: list[AcceptInput],
+    photos=(),
+    carrier_claim_ref: str = "",
+    carrier_claim_amount: Decimal | None = None,
+) -> Shipment:
+    """The customer's check at delivery (SAL-8). A problem opens an after-sales case; a dealer
+    receiving goods by carrier records its claim against the carrier (S8)."""
     _require(actor, *ACCEPT_ROLES)
     shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
     if shipment.status != Shipment.Status.DELIVERED:
@@ -489,8 +498,15 @@ def shipment_accept(*, actor, shipment: Shipment, lines: list[AcceptInput], phot
             errors[f"lines[{index}].problem"] = [
                 _("Say what is wrong with the goods not accepted.")
             ]
+    if carrier_claim_amount is not None and carrier_claim_amount < 0:
+        errors["carrier_claim_amount"] = [_("The claim cannot be negative.")]
+    has_problem = any(given[r.pk].problem for r in rows if r.pk in given)
+    if (carrier_claim_ref or carrier_claim_amount) and not has_problem:
+        errors["carrier_claim_ref"] = [_("A carrier claim needs a damaged or missing line.")]
     if errors:
         raise InvalidInput(fields=errors)
+    shipment.carrier_claim_ref = (carrier_claim_ref or "").strip()[:60]
+    shipment.carrier_claim_amount = carrier_claim_amount
     issues = []
     for row in rows:
         line = given[row.pk]
@@ -506,7 +522,9 @@ def shipment_accept(*, actor, shipment: Shipment, lines: list[AcceptInput], phot
         shipment.photos.create(image=photo)
     shipment.status = Shipment.Status.ACCEPTED_WITH_ISSUES if issues else Shipment.Status.ACCEPTED
     shipment._history_user = actor
-    shipment.save(update_fields=["status", "updated_at"])
+    shipment.save(
+        update_fields=["status", "carrier_claim_ref", "carrier_claim_amount", "updated_at"]
+    )
     for row in issues:
         _report_problem(shipment, row, actor)
     order = _locked(shipment.order)
@@ -544,6 +562,30 @@ def _role_users(role: Role):
     from django.contrib.auth import get_user_model
 
     return list(get_user_model().objects.filter(groups__name=role.value, is_active=True))
+
+
+SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def order_attach_scan(*, actor, order: Order, scan) -> Order:
+    """Attach the signed contract (PDF or photo, up to 10 MB) to the order (SAL-1)."""
+    _require(actor, *SELLER_ROLES)
+    order = _locked(order)
+    if order.status in (S.CLOSED, S.CANCELLED):
+        raise Conflict(
+            _("A closed or cancelled order is not changed any more."), code="illegal_transition"
+        )
+    if getattr(scan, "content_type", "") not in SCAN_TYPES:
+        raise InvalidInput(fields={"signed_scan": [_("Attach a PDF, JPEG or PNG file.")]})
+    if scan.size > SCAN_MAX_BYTES:
+        raise InvalidInput(fields={"signed_scan": [_("The file is larger than 10 MB.")]})
+    order.signed_scan.save(scan.name, scan, save=False)
+    order.version += 1
+    order._history_user = actor
+    order.save(update_fields=["signed_scan", "version", "updated_at"])
+    return order
 
 
 @transaction.atomic

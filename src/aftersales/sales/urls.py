@@ -14,6 +14,8 @@ urlpatterns = [
     path("delivery-notes/", register_views.delivery_note_register, name="register-delivery"),
     path("<int:order_id>/", views.order_detail, name="order-detail"),
     path("<int:order_id>/ship/", views.order_ship, name="order-ship"),
+    path("<int:order_id>/scan/", views.order_scan, name="order-scan"),
+    path("<int:order_id>/scan/file/", views.order_scan_download, name="order-scan-file"),
     path(
         "<int:order_id>/follow-ups/<int:follow_up_id>/", views.follow_up_done, name="follow-up-done"
     ),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -234,6 +236,38 @@ def _shipment(request, shipment_id: int) -> Shipment:
 
 @login_required
 @require_POST
+def order_scan(request, order_id: int):
+    order = _order(request, order_id)
+    scan = request.FILES.get("signed_scan")
+    if scan is None:
+        messages.error(request, _("Choose the scanned contract to attach."))
+        return redirect("sales:order-detail", order_id=order.pk)
+    try:
+        services.order_attach_scan(actor=request.user, order=order, scan=scan)
+    except ApplicationError as exc:
+        detail = " ".join(m for ms in exc.fields.values() for m in ms)
+        messages.error(request, detail or exc.message)
+    else:
+        messages.success(request, _("The signed contract was attached."))
+    return redirect("sales:order-detail", order_id=order.pk)
+
+
+@login_required
+def order_scan_download(request, order_id: int):
+    from django.http import FileResponse
+
+    order = _order(request, order_id)
+    if not order.signed_scan:
+        raise Http404
+    return FileResponse(
+        order.signed_scan.open("rb"),
+        as_attachment=False,
+        filename=order.signed_scan.name.rsplit("/", 1)[-1],
+    )
+
+
+@login_required
+@require_POST
 def follow_up_done(request, order_id: int, follow_up_id: int):
     order = _order(request, order_id)
     follow_up = order.follow_ups.filter(pk=follow_up_id).first()
@@ -289,12 +323,19 @@ def shipment_accept(request, shipment_id: int):
                     request.POST.get(f"note-{row.pk}", ""),
                 )
             )
+        raw_claim = request.POST.get("carrier_claim_amount", "").strip()
+        try:
+            claim = Decimal(raw_claim) if raw_claim else None
+        except InvalidOperation:
+            claim = Decimal("-1")  # reported on the field by the service
         try:
             services.shipment_accept(
                 actor=request.user,
                 shipment=shipment,
                 lines=lines,
                 photos=request.FILES.getlist("photos"),
+                carrier_claim_ref=request.POST.get("carrier_claim_ref", ""),
+                carrier_claim_amount=claim,
             )
         except ApplicationError as exc:
             detail = " ".join(m for ms in exc.fields.values() for m in ms)

@@ -133,3 +133,133 @@ def test_the_follow_up_is_recorded_once(client, make_user):
         f"/orders/{order.pk}/follow-ups/{follow_up.pk}/", {"result": "x"}, follow=True
     )
     assert "已登记" in again.content.decode() or follow_up.result == "很满意，安装及时"
+
+
+def _submitted(make_user, amount="20000.00"):
+    from aftersales.sales import services
+
+    SalesPolicy.objects.get_or_create(name="标准", defaults={"approval_amount": Decimal("1000")})
+    sales = make_user(Role.SALES)
+    order = services.order_create(
+        actor=sales,
+        customer=CustomerFactory(),
+        lines=[services.LineInput(ProductFactory(), 1, Decimal(amount))],
+        delivery_date=date(2026, 12, 1),
+        delivery_place="上海",
+    )
+    services.order_submit(actor=sales, order=order)
+    return sales, order
+
+
+def test_rejection_rework_and_cancellation_through_the_pages(client, make_user):
+    sales, order = _submitted(make_user)
+    client.force_login(make_user(Role.SALES_VP))
+    response = client.post(f"/orders/{order.pk}/reject/", {"reason": ""}, follow=True)
+    assert "请填写驳回理由" in response.content.decode()
+    client.post(f"/orders/{order.pk}/reject/", {"reason": "价格过低"})
+    order.refresh_from_db()
+    assert (order.status, order.decision_reason) == ("rejected", "价格过低")
+    client.force_login(sales)
+    client.post(f"/orders/{order.pk}/rework/")
+    client.post(f"/orders/{order.pk}/cancel/", {"reason": "客户放弃"})
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+    html = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "已驳回" in html and "客户放弃" in html  # both on the timeline
+
+
+def test_emergency_release_through_the_batch_page(client, make_user):
+    batch = Batch.objects.create(
+        product=ProductFactory(), batch_no="B-NEW", production_date=date(2026, 11, 1)
+    )
+    client.force_login(make_user(Role.LOGISTICS))
+    assert (
+        client.post(f"/products/batches/{batch.pk}/release/", {"reason": "急"}).status_code == 404
+    )
+    vp = make_user(Role.SALES_VP)
+    client.force_login(vp)
+    assert (
+        'data-testid="release-B-NEW"'
+        in client.get("/products/batches/", {"status": "pending"}).content.decode()
+    )
+    client.post(f"/products/batches/{batch.pk}/release/", {"reason": "客户急需，报告明日补"})
+    batch.refresh_from_db()
+    assert batch.quality_status == "released_by_exception"
+    assert batch.emergency_releases.get().approved_by == vp
+
+
+def test_signed_contract_scan_and_close(client, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sales, order = _submitted(make_user, amount="10.00")  # approved at once
+    client.force_login(sales)
+    bad = client.post(
+        f"/orders/{order.pk}/scan/",
+        {
+            "signed_scan": SimpleUploadedFile(
+                "x.exe", b"MZ", content_type="application/x-msdownload"
+            )
+        },
+        follow=True,
+    )
+    assert "PDF、JPEG 或 PNG" in bad.content.decode()
+    client.post(
+        f"/orders/{order.pk}/scan/",
+        {
+            "signed_scan": SimpleUploadedFile(
+                "合同.pdf", b"%PDF-1.4 signed", content_type="application/pdf"
+            )
+        },
+    )
+    order.refresh_from_db()
+    assert order.signed_scan
+    assert b"%PDF" in b"".join(client.get(f"/orders/{order.pk}/scan/file/").streaming_content)
+
+
+def test_a_dealer_records_a_carrier_claim_on_receipt(api_as, make_user):
+    from aftersales.customers.tests.factories import DealerFactory, dealer_user
+    from aftersales.sales import services
+
+    dealer = DealerFactory(code="sh")
+    receiver = dealer_user(make_user, dealer)
+    tv = ProductFactory()
+    batch = Batch.objects.create(
+        product=tv, batch_no="B1", production_date=date(2026, 10, 1), quality_status="passed"
+    )
+    order = services.order_create(
+        actor=make_user(Role.SALES),
+        customer=CustomerFactory(dealer=dealer),
+        lines=[services.LineInput(tv, 2, Decimal("100"))],
+        delivery_date=date(2026, 12, 1),
+        delivery_place="上海仓",
+        delivery_method="carrier",
+    )
+    Order.objects.filter(pk=order.pk).update(status="approved")
+    warehouse = make_user(Role.LOGISTICS)
+    shipment = services.shipment_create(
+        actor=warehouse, order=order, lines=[services.ShipInput(order.lines.get(), batch, 2)]
+    )
+    services.shipment_deliver(actor=warehouse, shipment=shipment, carrier="顺丰物流")
+    row = shipment.lines.get()
+    response = api_as(receiver).post(
+        f"/api/v1/shipments/{shipment.pk}/accept/",
+        {
+            "lines": [
+                {
+                    "shipment_line": row.pk,
+                    "accepted_quantity": 1,
+                    "problem": "damage",
+                    "note": "外箱压坏，一台屏裂",
+                }
+            ],
+            "carrier_claim_ref": "SF-CLAIM-0001",
+            "carrier_claim_amount": "1500.00",
+        },
+        format="json",
+    )
+    assert response.status_code == 200
+    shipment.refresh_from_db()
+    assert (shipment.carrier_claim_ref, shipment.carrier_claim_amount) == (
+        "SF-CLAIM-0001",
+        Decimal("1500.00"),
+    )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ExportRecord, NumberCounter, NumberSeries
+from .models import ExportRecord, NumberCounter, NumberSeries, OutboundMessage
 
 
 @admin.register(NumberSeries)
@@ -38,4 +38,21 @@ class ExportRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    """The customer message outbox: what was sent by SMS or e-mail, and what failed."""
+
+    list_display = ("created_at", "channel", "to", "status", "attempts", "related", "error")
+    list_filter = ("channel", "status")
+    search_fields = ("to", "related", "body")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboundMessage._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -76,6 +76,10 @@ def test_draft_to_accepted_through_the_pages(client, make_user):
     assert order.status == "accepted"
     html = client.get(f"/orders/{order.pk}/").content.decode()
     assert "已验收" in html and 'data-testid="timeline"' in html
+    client.force_login(sales)
+    client.post(f"/orders/{order.pk}/close/")
+    order.refresh_from_db()
+    assert order.status == "closed"
 
 
 def test_a_refused_shipment_says_which_batch(client, make_user):

@@ -1,0 +1,53 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import FollowUp, Order, SalesPolicy, Shipment
+
+
+@admin.register(SalesPolicy)
+class SalesPolicyAdmin(SimpleHistoryAdmin):
+    """When an order needs the vice-president (SAL-2): edit the amount and terms here."""
+
+    list_display = (
+        "name",
+        "approval_amount",
+        "approve_special_terms",
+        "follow_up_working_days",
+        "active",
+    )
+    exclude = ("version",)
+
+
+@admin.register(Order)
+class OrderAdmin(SimpleHistoryAdmin):
+    """Read-only: orders move only through their workflow on the order pages and the API."""
+
+    list_display = ("number", "customer", "status", "total", "delivery_date", "salesperson")
+    list_filter = ("status", "channel")
+    search_fields = ("number", "customer__name")
+    readonly_fields = [f.name for f in Order._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "order", "status", "shipped_at", "delivered_at", "verified_by")
+    list_filter = ("status",)
+    search_fields = ("number", "order__number")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ("order", "assignee", "due_on", "done_at", "result")
+    list_filter = ("done_at",)

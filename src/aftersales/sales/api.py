@@ -159,9 +159,44 @@ class OrderListCreateApi(APIView):
 
 
 class OrderDetailApi(APIView):
+    class PatchSerializer(serializers.Serializer):
+        channel = serializers.ChoiceField(choices=Order.Channel.choices, required=False)
+        delivery_date = serializers.DateField(required=False)
+        delivery_place = serializers.CharField(max_length=200, required=False)
+        delivery_method = serializers.ChoiceField(
+            choices=Order.DeliveryMethod.choices, required=False
+        )
+        contact_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+        contact_phone = serializers.CharField(max_length=24, required=False, allow_blank=True)
+        quality_standard = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        warranty_months = serializers.IntegerField(
+            min_value=0, max_value=120, required=False, allow_null=True
+        )
+        return_terms = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        notes = serializers.CharField(required=False, allow_blank=True)
+        lines = LineInputSerializer(many=True, required=False)
+        version = serializers.IntegerField(required=False)
+
     @extend_schema(responses={200: OrderOutputSerializer})
     def get(self, request, order_id: int):
         order = selectors.order_get_for_user(request.user, order_id=order_id)
+        return Response(_order_out(order))
+
+    @extend_schema(request=PatchSerializer, responses={200: OrderOutputSerializer})
+    def patch(self, request, order_id: int):
+        """Change a draft (409 ``not_draft`` otherwise); ``lines`` replaces all lines."""
+        order = selectors.order_get_for_user(request.user, order_id=order_id)
+        data = self.PatchSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        lines = values.pop("lines", None)
+        order = services.order_update(
+            actor=request.user,
+            order=order,
+            expected_version=values.pop("version", None),
+            lines=[services.LineInput(**line) for line in lines] if lines is not None else None,
+            **values,
+        )
         return Response(_order_out(order))
 
 

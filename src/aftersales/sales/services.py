@@ -158,6 +158,56 @@ def order_create(*, actor, customer, lines: list[LineInput], **fields) -> Order:
     return order
 
 
+EDITABLE_FIELDS = {
+    "channel",
+    "delivery_date",
+    "delivery_place",
+    "delivery_method",
+    "contact_name",
+    "contact_phone",
+    "quality_standard",
+    "warranty_months",
+    "return_terms",
+    "notes",
+    "signed_on",
+}
+
+
+@transaction.atomic
+def order_update(
+    *,
+    actor,
+    order: Order,
+    lines: list[LineInput] | None = None,
+    expected_version: int | None = None,
+    **fields,
+) -> Order:
+    """Change a draft: its terms and, when given, all its lines (a rejected order goes back
+    to draft first). Anything past draft is changed only through its workflow."""
+    _require(actor, *SELLER_ROLES)
+    order = _locked(order, expected_version)
+    if order.status != S.DRAFT:
+        raise Conflict(
+            _("Only a draft can be changed; send a rejected order back to draft first."),
+            code="not_draft",
+        )
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(fields={k: [_("This field cannot be changed.")] for k in unknown})
+    for key, value in fields.items():
+        setattr(order, key, value)
+    full_clean_or_invalid(order, exclude=["total", "version", "number"])
+    if lines is not None:
+        rows = _lines(order, lines)
+        order.lines.all().delete()
+        OrderLine.objects.bulk_create(rows)
+        order.total = sum((r.amount for r in rows), Decimal("0.00"))
+    order.version += 1
+    order._history_user = actor
+    order.save()
+    return order
+
+
 def _special_terms(order: Order) -> bool:
     return bool(order.warranty_months is not None or order.return_terms.strip())
 

@@ -100,6 +100,43 @@ def order_create(request):
 
 
 @login_required
+def order_edit(request, order_id: int):
+    """Change a draft: its terms and its lines."""
+    order = _order(request, order_id)
+    if not user_has_role(request.user, *services.SELLER_ROLES) or order.status != "draft":
+        raise Http404
+    initial = {f: getattr(order, f) for f in services.EDITABLE_FIELDS if f != "signed_on"}
+    form = OrderForm(request.POST or None, initial={**initial, "customer": order.customer_id})
+    del form.fields["customer"]
+    lines = LineFormSet(
+        request.POST or None,
+        prefix="lines",
+        initial=[
+            {"product": line.product_id, "quantity": line.quantity, "unit_price": line.unit_price}
+            for line in order.lines.all()
+        ],
+    )
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        try:
+            services.order_update(
+                actor=request.user,
+                order=order,
+                **form.cleaned_data,
+                lines=[
+                    services.LineInput(f["product"], f["quantity"], f["unit_price"])
+                    for f in lines.cleaned_data
+                    if f
+                ],
+            )
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            messages.success(request, _("Order %(number)s was saved.") % {"number": order.number})
+            return redirect("sales:order-detail", order_id=order.pk)
+    return render(request, "sales/order_form.html", {"form": form, "lines": lines, "order": order})
+
+
+@login_required
 def order_detail(request, order_id: int):
     order = _order(request, order_id)
     user = request.user

@@ -379,3 +379,26 @@ def test_follow_up_is_due_in_working_days(api_as, team, goods, customer):
     post(wh, f"/api/v1/shipments/{shipment['id']}/deliver/")
     # The salesperson calls the customer three working days after delivery (SAL-9).
     assert FollowUp.objects.get().due_on == add_working_days(date.today(), 3)
+
+
+def test_a_draft_is_edited_and_anything_later_is_refused(api_as, team, goods, customer):
+    sales = api_as(team["sales"])
+    order = create(sales, customer, quantity=1)
+    changed = sales.patch(
+        f"/api/v1/orders/{order['id']}/",
+        {
+            "delivery_place": "上海市闵行区",
+            "version": order["version"],
+            "lines": [{"product": "TV-55", "quantity": 3, "unit_price": "3000.00"}],
+        },
+        format="json",
+    )
+    assert changed.status_code == 200
+    assert changed.json()["total"] == "9000.00" and changed.json()["lines"][0]["quantity"] == 3
+    stale = sales.patch(
+        f"/api/v1/orders/{order['id']}/", {"notes": "x", "version": 1}, format="json"
+    )
+    assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
+    post(sales, f"/api/v1/orders/{order['id']}/submit/")
+    late = sales.patch(f"/api/v1/orders/{order['id']}/", {"notes": "x"}, format="json")
+    assert late.status_code == 409 and late.json()["code"] == "not_draft"

@@ -267,3 +267,38 @@ def test_a_dealer_records_a_carrier_claim_on_receipt(api_as, make_user):
         "SF-CLAIM-0001",
         Decimal("1500.00"),
     )
+
+
+def test_editing_a_draft_on_the_page(client, make_user):
+    from aftersales.sales import services
+
+    sales = make_user(Role.SALES)
+    tv = ProductFactory(sku="TV-1")
+    order = services.order_create(
+        actor=sales,
+        customer=CustomerFactory(),
+        lines=[services.LineInput(tv, 1, Decimal("100"))],
+        delivery_date=date(2026, 12, 1),
+        delivery_place="上海",
+    )
+    client.force_login(sales)
+    form = client.get(f"/orders/{order.pk}/edit/").content.decode()
+    assert 'name="lines-0-quantity"' in form and 'value="1"' in form
+    client.post(
+        f"/orders/{order.pk}/edit/",
+        {
+            "channel": "offline",
+            "delivery_date": "2026-12-05",
+            "delivery_place": "杭州",
+            "delivery_method": "carrier",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "1",
+            "lines-MIN_NUM_FORMS": "1",
+            "lines-MAX_NUM_FORMS": "100",
+            "lines-0-product": tv.pk,
+            "lines-0-quantity": "4",
+            "lines-0-unit_price": "100",
+        },
+    )
+    order.refresh_from_db()
+    assert (order.delivery_place, order.total) == ("杭州", Decimal("400.00"))

@@ -111,7 +111,7 @@ class OrderListCreateApi(APIView):
     class FilterSerializer(serializers.Serializer):
         q = serializers.CharField(required=False, allow_blank=True)
         status = serializers.ChoiceField(choices=Order.Status.choices, required=False)
-        customer_id = serializers.IntegerField(required=False)
+        customer_id = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
         date_from = serializers.DateField(required=False)
         date_to = serializers.DateField(required=False)
 

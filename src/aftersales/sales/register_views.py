@@ -96,6 +96,8 @@ def sales_ledger(request):
         return HttpResponse(status=404)
     raw_customer = request.GET.get("customer", "")
     month = _safe_date(f"{request.GET.get('month', '')}-01") if request.GET.get("month") else None
+    if month is not None and not 2004 <= month.year <= 2099:
+        month = None
     filters = registers.LedgerFilter(
         customer_id=int(raw_customer)
         if raw_customer.isascii() and raw_customer.isdigit()

@@ -82,9 +82,18 @@ def _locked(order: Order, expected_version: int | None = None) -> Order:
     return locked
 
 
-def _require(actor, *roles) -> None:
+def _require(actor, *roles, order: Order | None = None) -> None:
+    """The role check, and for a dealer's people: only their dealer's own sales may be changed
+    (they may read the orders of the customers they serve, not act on them)."""
     if not user_has_role(actor, *roles):
         raise PermissionDenied()
+    if order is not None:
+        from aftersales.customers.permissions import dealer_of, is_dealer_user
+
+        if is_dealer_user(actor):
+            own = dealer_of(actor)
+            if own is None or order.dealer_id != own.pk:
+                raise PermissionDenied()
 
 
 def active_policy() -> SalesPolicy:
@@ -148,7 +157,7 @@ def order_create(*, actor, customer, lines: list[LineInput], **fields) -> Order:
     order.number = document_number_next(kind="order")
     full_clean_or_invalid(order, exclude=["total", "version"])
     rows = _lines(order, lines)
-    order.total = sum((r.amount for r in rows), Decimal("0.00"))
+    order.total = _total(rows)
     order._history_user = actor
     order.save()
     for row in rows:
@@ -184,7 +193,7 @@ def order_update(
 ) -> Order:
     """Change a draft: its terms and, when given, all its lines (a rejected order goes back
     to draft first). Anything past draft is changed only through its workflow."""
-    _require(actor, *SELLER_ROLES)
+    _require(actor, *SELLER_ROLES, order=order)
     order = _locked(order, expected_version)
     if order.status != S.DRAFT:
         raise Conflict(
@@ -201,11 +210,21 @@ def order_update(
         rows = _lines(order, lines)
         order.lines.all().delete()
         OrderLine.objects.bulk_create(rows)
-        order.total = sum((r.amount for r in rows), Decimal("0.00"))
+        order.total = _total(rows)
     order.version += 1
     order._history_user = actor
     order.save()
     return order
+
+
+MAX_TOTAL = Decimal("999999999999.99")  # what the total column holds (14 digits, 2 places)
+
+
+def _total(rows: list[OrderLine]) -> Decimal:
+    total = sum((r.amount for r in rows), Decimal("0.00"))
+    if total > MAX_TOTAL:
+        raise InvalidInput(fields={"lines": [_("The order total is too large.")]})
+    return total
 
 
 def _special_terms(order: Order) -> bool:
@@ -215,14 +234,14 @@ def _special_terms(order: Order) -> bool:
 @transaction.atomic
 def order_submit(*, actor, order: Order, expected_version: int | None = None) -> Order:
     """Submit for approval (SAL-2). Small orders on standard terms are approved at once."""
-    _require(actor, *SELLER_ROLES)
+    _require(actor, *SELLER_ROLES, order=order)
     order = _locked(order, expected_version)
     policy = active_policy()
     order.needs_approval = order.total >= policy.approval_amount or (
         policy.approve_special_terms and _special_terms(order)
     )
-    order.submitted_at = timezone.now()
-    order.save(update_fields=["needs_approval", "submitted_at"])
+    order.submitted_at, order.submitted_by = timezone.now(), actor
+    order.save(update_fields=["needs_approval", "submitted_at", "submitted_by"])
     _move(order, S.SUBMITTED, actor=actor)
     if not order.needs_approval:
         _approve(order, actor=None, note=_("Below the approval threshold: approved at once."))
@@ -277,7 +296,7 @@ def order_approve(*, actor, order: Order, note: str = "") -> Order:
     """The sales vice-president approves; never the person who submitted it (SAL-2)."""
     _require(actor, Role.SALES_VP)
     order = _locked(order)
-    if order.salesperson_id == actor.pk:
+    if actor.pk in (order.salesperson_id, order.submitted_by_id):
         raise PermissionDenied(_("You cannot approve an order you submitted yourself."))
     return _approve(order, actor=actor, note=note.strip())
 
@@ -286,7 +305,7 @@ def order_approve(*, actor, order: Order, note: str = "") -> Order:
 def order_reject(*, actor, order: Order, reason: str) -> Order:
     _require(actor, Role.SALES_VP)
     order = _locked(order)
-    if order.salesperson_id == actor.pk:
+    if actor.pk in (order.salesperson_id, order.submitted_by_id):
         raise PermissionDenied(_("You cannot decide on an order you submitted yourself."))
     reason = (reason or "").strip()
     if not reason:
@@ -307,14 +326,14 @@ def order_reject(*, actor, order: Order, reason: str) -> Order:
 @transaction.atomic
 def order_rework(*, actor, order: Order) -> Order:
     """A rejected order goes back to draft to be changed and submitted again."""
-    _require(actor, *SELLER_ROLES)
+    _require(actor, *SELLER_ROLES, order=order)
     return _move(_locked(order), S.DRAFT, actor=actor)
 
 
 @transaction.atomic
 def order_cancel(*, actor, order: Order, reason: str) -> Order:
     """Cancel with a reason, only before anything has shipped."""
-    _require(actor, *SELLER_ROLES, Role.SALES_VP)
+    _require(actor, *SELLER_ROLES, Role.SALES_VP, order=order)
     order = _locked(order)
     reason = (reason or "").strip()
     if not reason:
@@ -335,7 +354,7 @@ def order_start_fulfilment(*, actor, order: Order) -> Order:
 
 @transaction.atomic
 def order_close(*, actor, order: Order, note: str = "") -> Order:
-    _require(actor, *SELLER_ROLES)
+    _require(actor, *SELLER_ROLES, order=order)
     return _move(_locked(order), S.CLOSED, actor=actor, note=note)
 
 
@@ -376,6 +395,9 @@ def shipment_create(
             fields={"documents": [_("Unknown document: %(d)s.") % {"d": ", ".join(unknown)}]}
         )
     errors: dict[str, list[str]] = {}
+    asked: dict[int, int] = {}  # a line listed twice counts once against what is open
+    for line in lines:
+        asked[line.order_line.pk] = asked.get(line.order_line.pk, 0) + line.quantity
     for index, line in enumerate(lines):
         order_line = OrderLine.objects.select_for_update().get(pk=line.order_line.pk)
         if order_line.order_id != order.pk:
@@ -383,14 +405,19 @@ def shipment_create(
             continue
         if line.batch.product_id != order_line.product_id:
             errors[f"lines[{index}].batch"] = [_("The batch belongs to another product.")]
-        if not 1 <= line.quantity <= order_line.open_quantity:
+        if line.quantity < 1 or asked[order_line.pk] > order_line.open_quantity:
             errors[f"lines[{index}].quantity"] = [
                 _("Ship from 1 to %(n)s.") % {"n": order_line.open_quantity}
             ]
         if line.serials and len(line.serials) != line.quantity:
             errors[f"lines[{index}].serials"] = [_("Give one serial number per unit.")]
         for serial in line.serials:
-            if serial.product_id != order_line.product_id or serial.owner_id is not None:
+            already_shipped = ShipmentLine.objects.filter(serials=serial).exists()
+            if (
+                serial.product_id != order_line.product_id
+                or serial.owner_id is not None
+                or already_shipped
+            ):
                 errors[f"lines[{index}].serials"] = [
                     _("Serial %(serial)s is not an unsold unit of this product.")
                     % {"serial": serial}
@@ -548,8 +575,11 @@ def shipment_accept(
             errors[f"lines[{index}].problem"] = [
                 _("Say what is wrong with the goods not accepted.")
             ]
-    if carrier_claim_amount is not None and carrier_claim_amount < 0:
-        errors["carrier_claim_amount"] = [_("The claim cannot be negative.")]
+    if carrier_claim_amount is not None and (
+        not carrier_claim_amount.is_finite()
+        or not Decimal("0") <= carrier_claim_amount <= Decimal("9999999999.99")
+    ):
+        errors["carrier_claim_amount"] = [_("Enter an amount from 0 to 9,999,999,999.99.")]
     has_problem = any(given[r.pk].problem for r in rows if r.pk in given)
     if (carrier_claim_ref or carrier_claim_amount) and not has_problem:
         errors["carrier_claim_ref"] = [_("A carrier claim needs a damaged or missing line.")]
@@ -614,24 +644,30 @@ def _role_users(role: Role):
     return list(get_user_model().objects.filter(groups__name=role.value, is_active=True))
 
 
-SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+SCAN_MAGIC = {b"%PDF": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png"}
+SCAN_CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 
 @transaction.atomic
 def order_attach_scan(*, actor, order: Order, scan) -> Order:
     """Attach the signed contract (PDF or photo, up to 10 MB) to the order (SAL-1)."""
-    _require(actor, *SELLER_ROLES)
+    _require(actor, *SELLER_ROLES, order=order)
     order = _locked(order)
     if order.status in (S.CLOSED, S.CANCELLED):
         raise Conflict(
             _("A closed or cancelled order is not changed any more."), code="illegal_transition"
         )
-    if getattr(scan, "content_type", "") not in SCAN_TYPES:
-        raise InvalidInput(fields={"signed_scan": [_("Attach a PDF, JPEG or PNG file.")]})
     if scan.size > SCAN_MAX_BYTES:
         raise InvalidInput(fields={"signed_scan": [_("The file is larger than 10 MB.")]})
-    order.signed_scan.save(scan.name, scan, save=False)
+    head = scan.read(8)
+    scan.seek(0)
+    # Trust the bytes, not the declared type or the name: a disguised HTML file must not be
+    # stored (and later served) as a contract.
+    extension = next((ext for magic, ext in SCAN_MAGIC.items() if head.startswith(magic)), None)
+    if extension is None:
+        raise InvalidInput(fields={"signed_scan": [_("Attach a PDF, JPEG or PNG file.")]})
+    order.signed_scan.save(f"{order.number}{extension}", scan, save=False)
     order.version += 1
     order._history_user = actor
     order.save(update_fields=["signed_scan", "version", "updated_at"])

@@ -240,8 +240,12 @@ def order_ship(request, order_id: int):
             quantity = request.POST.get(f"qty-{line.pk}", "").strip()
             if not quantity or quantity == "0":
                 continue
-            batch = Batch.objects.filter(pk=request.POST.get(f"batch-{line.pk}") or 0).first()
-            if batch is None or not quantity.isdigit():
+            raw_batch = request.POST.get(f"batch-{line.pk}", "")
+            digits = raw_batch.isascii() and raw_batch.isdigit() and len(raw_batch) < 12
+            batch = Batch.objects.filter(pk=int(raw_batch)).first() if digits else None
+            if batch is None or not (
+                quantity.isascii() and quantity.isdigit() and len(quantity) < 9
+            ):
                 messages.error(
                     request,
                     _("Choose a batch and a quantity for %(product)s.") % {"product": line.product},
@@ -296,11 +300,16 @@ def order_scan_download(request, order_id: int):
     order = _order(request, order_id)
     if not order.signed_scan:
         raise Http404
-    return FileResponse(
+    name = order.signed_scan.name.rsplit("/", 1)[-1]
+    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    response = FileResponse(
         order.signed_scan.open("rb"),
-        as_attachment=False,
-        filename=order.signed_scan.name.rsplit("/", 1)[-1],
+        as_attachment=True,
+        filename=name,
+        content_type=services.SCAN_CONTENT_TYPES.get(extension, "application/octet-stream"),
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -402,3 +402,83 @@ def test_a_draft_is_edited_and_anything_later_is_refused(api_as, team, goods, cu
     post(sales, f"/api/v1/orders/{order['id']}/submit/")
     late = sales.patch(f"/api/v1/orders/{order['id']}/", {"notes": "x"}, format="json")
     assert late.status_code == 409 and late.json()["code"] == "not_draft"
+
+
+def test_review_holes_are_closed(api_as, make_user, team, goods, customer, client):
+    """A line listed twice cannot ship more than ordered; a serial ships once; the submitter
+    never approves, even as a superuser; dealers act only on their own sales; a disguised
+    file is not stored as a contract; odd amounts and months are refused, not crashed on."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aftersales.customers.tests.factories import DealerFactory, dealer_user
+
+    sales, wh = api_as(team["sales"]), api_as(team["warehouse"])
+    order = create(sales, customer, quantity=3, price="1.00")
+    post(sales, f"/api/v1/orders/{order['id']}/submit/")
+    line = Order.objects.get(pk=order["id"]).lines.get()
+    twice = post(
+        wh,
+        f"/api/v1/orders/{order['id']}/shipments/",
+        {
+            "lines": [
+                {"order_line": line.pk, "batch": goods["passed"].pk, "quantity": 3},
+                {"order_line": line.pk, "batch": goods["passed"].pk, "quantity": 3},
+            ]
+        },
+    )
+    assert twice.status_code == 400
+    post(
+        wh,
+        f"/api/v1/orders/{order['id']}/shipments/",
+        {
+            "lines": [
+                {
+                    "order_line": line.pk,
+                    "batch": goods["passed"].pk,
+                    "quantity": 1,
+                    "serials": ["SN1"],
+                }
+            ]
+        },
+    )
+    other = create(sales, customer, quantity=1, price="1.00")
+    post(sales, f"/api/v1/orders/{other['id']}/submit/")
+    other_line = Order.objects.get(pk=other["id"]).lines.get()
+    again = post(
+        wh,
+        f"/api/v1/orders/{other['id']}/shipments/",
+        {
+            "lines": [
+                {
+                    "order_line": other_line.pk,
+                    "batch": goods["passed"].pk,
+                    "quantity": 1,
+                    "serials": ["SN1"],
+                }
+            ]
+        },
+    )
+    assert again.status_code == 400 and "serials" in next(iter(again.json()["fields"]))
+
+    boss = api_as(make_user(is_superuser=True))
+    mine = create(boss, customer, quantity=1, warranty_months=24)
+    post(boss, f"/api/v1/orders/{mine['id']}/submit/")
+    assert post(boss, f"/api/v1/orders/{mine['id']}/approve/").status_code == 403
+
+    dealer = DealerFactory(code="sh")
+    served = CustomerFactory(dealer=dealer)
+    direct = create(sales, served, quantity=1)
+    dealer_api = api_as(dealer_user(make_user, dealer))
+    assert dealer_api.get(f"/api/v1/orders/{direct['id']}/").status_code == 200
+    assert (
+        post(dealer_api, f"/api/v1/orders/{direct['id']}/cancel/", {"reason": "x"}).status_code
+        == 403
+    )
+
+    client.force_login(team["sales"])
+    evil = SimpleUploadedFile(
+        "evil.html", b"<script>alert(1)</script>", content_type="application/pdf"
+    )
+    client.post(f"/orders/{mine['id']}/scan/", {"signed_scan": evil})
+    assert not Order.objects.get(pk=mine["id"]).signed_scan
+    assert client.get("/orders/ledger/", {"month": "9999-12"}).status_code == 200

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from aftersales.accounts.permissions import user_has_role
 from aftersales.accounts.roles import Role
 from aftersales.core.errors import ApplicationError, NotFound
-from aftersales.core.forms import add_error_to_form
+from aftersales.core.forms import add_error_to_form, error_text
 from aftersales.core.models import ExportRecord
 
 from . import selectors, services
@@ -141,8 +141,7 @@ def batch_release(request, batch_id: int):
             actor=request.user, batch=batch, reason=request.POST.get("reason", "")
         )
     except ApplicationError as exc:
-        detail = " ".join(m for ms in exc.fields.values() for m in ms)
-        messages.error(request, detail or exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request, _("Batch %(batch)s may now ship by exception.") % {"batch": batch}

@@ -7,6 +7,12 @@ from django import forms
 from .errors import ApplicationError
 
 
+def error_text(error: ApplicationError) -> str:
+    """One line for a page message: the field messages, or the error's own message."""
+    detail = " ".join(str(m) for messages in error.fields.values() for m in messages)
+    return detail or str(error.message)
+
+
 def add_error_to_form(form: forms.Form, error: ApplicationError) -> None:
     placed = False
     for field, messages in error.fields.items():

@@ -15,7 +15,7 @@ from aftersales.accounts.permissions import user_has_role
 from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Batch
 from aftersales.core.errors import ApplicationError, NotFound
-from aftersales.core.forms import add_error_to_form
+from aftersales.core.forms import add_error_to_form, error_text
 from aftersales.customers.selectors import customer_get_for_user
 
 from . import selectors, services
@@ -218,8 +218,7 @@ def order_action(request, order_id: int, action: str):
     try:
         calls[action]()
     except ApplicationError as exc:
-        detail = " ".join(m for ms in exc.fields.values() for m in ms)
-        messages.error(request, detail or exc.message)
+        messages.error(request, error_text(exc))
     else:
         order.refresh_from_db()
         messages.success(
@@ -259,8 +258,7 @@ def order_ship(request, order_id: int):
             documents=request.POST.getlist("documents"),
         )
     except ApplicationError as exc:
-        detail = " ".join(m for ms in exc.fields.values() for m in ms)
-        messages.error(request, detail or exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(
             request, _("Delivery note %(number)s was issued.") % {"number": shipment.number}
@@ -286,8 +284,7 @@ def order_scan(request, order_id: int):
     try:
         services.order_attach_scan(actor=request.user, order=order, scan=scan)
     except ApplicationError as exc:
-        detail = " ".join(m for ms in exc.fields.values() for m in ms)
-        messages.error(request, detail or exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The signed contract was attached."))
     return redirect("sales:order-detail", order_id=order.pk)
@@ -324,8 +321,7 @@ def follow_up_done(request, order_id: int, follow_up_id: int):
             actor=request.user, follow_up=follow_up, result=request.POST.get("result", "")
         )
     except ApplicationError as exc:
-        detail = " ".join(m for ms in exc.fields.values() for m in ms)
-        messages.error(request, detail or exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The follow-up was recorded."))
     return redirect("sales:order-detail", order_id=order.pk)
@@ -384,8 +380,7 @@ def shipment_accept(request, shipment_id: int):
                 carrier_claim_amount=claim,
             )
         except ApplicationError as exc:
-            detail = " ".join(m for ms in exc.fields.values() for m in ms)
-            messages.error(request, detail or exc.message)
+            messages.error(request, error_text(exc))
         else:
             messages.success(
                 request,

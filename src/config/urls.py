@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("aftersales.customers.api_urls")),
     path("", include("aftersales.catalog.api_urls")),
     path("", include("aftersales.sales.api_urls")),
+    path("", include("aftersales.quality.api_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +31,7 @@ urlpatterns = [
     path("products/", include("aftersales.catalog.urls")),
     path("orders/", include("aftersales.sales.urls")),
     path("sla/", include("aftersales.sla.urls")),
+    path("quality/", include("aftersales.quality.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -232,20 +232,50 @@ class SerialNumber(BaseModel):
 
 
 class EmergencyRelease(BaseModel):
-    """Uninspected goods released by the vice-president's decision, with the reason (QC-3)."""
+    """A request to release uninspected goods (QC-3): asked for by sales or logistics with a
+    reason, decided by the vice-president. The register of these is what management reviews."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for the vice-president")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     batch = models.ForeignKey(
         Batch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="emergency_releases"
     )
-    approved_by = models.ForeignKey(
-        "accounts.User", verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
     )
     reason = models.CharField(_("reason"), max_length=300)
+    requested_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("emergency release")
         verbose_name_plural = _("emergency releases")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch"],
+                condition=models.Q(status="requested"),
+                name="catalog_release_one_open_request",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.batch} {self.reason[:30]}"

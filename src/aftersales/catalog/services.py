@@ -164,34 +164,6 @@ def move_serials_on_merge(source, target) -> None:
     SerialNumber.objects.filter(owner=source).update(owner=target)
 
 
-@transaction.atomic
-def batch_release_by_exception(*, actor, batch: Batch, reason: str):
-    """Release an uninspected batch (QC-3): the sales vice-president only, with a reason."""
-    from aftersales.accounts.permissions import user_has_role
-    from aftersales.accounts.roles import Role
-
-    from .models import EmergencyRelease
-
-    if not user_has_role(actor, Role.SALES_VP):
-        raise PermissionDenied(_("Only the sales vice-president may release uninspected goods."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(fields={"reason": [_("Give the reason for the emergency release.")]})
-    locked = Batch.objects.select_for_update().get(pk=batch.pk)
-    if locked.quality_status != Batch.QualityStatus.PENDING:
-        raise InvalidInput(
-            fields={
-                "batch": [_("Only a batch waiting for inspection can be released by exception.")]
-            }
-        )
-    locked.quality_status = Batch.QualityStatus.RELEASED_BY_EXCEPTION
-    locked._history_user = actor
-    locked._change_reason = reason[:100]
-    locked.save(update_fields=["quality_status", "updated_at"])
-    EmergencyRelease.objects.create(batch=locked, approved_by=actor, reason=reason)
-    return locked
-
-
 def batch_shippable_problem(batch: Batch) -> str | None:
     """Why goods of this batch may not ship (QC-2), or None when they may."""
     if batch.quality_status == Batch.QualityStatus.PASSED:

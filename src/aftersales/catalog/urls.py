@@ -12,7 +12,6 @@ urlpatterns = [
     path("<int:product_id>/edit/", views.product_form, name="product-edit"),
     path("batches/", views.batch_list, name="batch-list"),
     path("batches/export/", views.batch_export, name="batch-export"),
-    path("batches/<int:batch_id>/release/", views.batch_release, name="batch-release"),
     path("serials/", views.serial_list, name="serial-list"),
     path("serials/export/", views.serial_export, name="serial-export"),
     path("categories/", views.category_list, name="category-list"),

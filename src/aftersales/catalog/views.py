@@ -5,21 +5,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from aftersales.accounts.permissions import user_has_role
-from aftersales.accounts.roles import Role
 from aftersales.core.errors import ApplicationError, NotFound
-from aftersales.core.forms import add_error_to_form, error_text
+from aftersales.core.forms import add_error_to_form
 from aftersales.core.models import ExportRecord
 
 from . import selectors, services
 from .excel import export_batches, export_products, export_serials
 from .forms import ProductForm
 from .models import Batch
-from .permissions import can_edit_catalog, can_view_catalog
+from .permissions import (
+    can_decide_release,
+    can_edit_catalog,
+    can_request_release,
+    can_view_catalog,
+)
 
 
 def _viewer(request) -> None:
@@ -117,7 +118,8 @@ def batch_list(request):
         "catalog/batch_list.html",
         {
             "page": _page(request, batches),
-            "can_release": user_has_role(request.user, Role.SALES_VP),
+            "can_release": can_request_release(request.user),
+            "can_decide": can_decide_release(request.user),
             "q": q,
             "status": status,
             "statuses": Batch.QualityStatus.choices,
@@ -125,28 +127,6 @@ def batch_list(request):
             "querystring": request.GET.urlencode(),
         },
     )
-
-
-@login_required
-@require_POST
-def batch_release(request, batch_id: int):
-    """The vice-president's emergency release of an uninspected batch (QC-3)."""
-    if not user_has_role(request.user, Role.SALES_VP):
-        raise Http404
-    batch = Batch.objects.filter(pk=batch_id).first()
-    if batch is None:
-        raise Http404
-    try:
-        services.batch_release_by_exception(
-            actor=request.user, batch=batch, reason=request.POST.get("reason", "")
-        )
-    except ApplicationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(
-            request, _("Batch %(batch)s may now ship by exception.") % {"batch": batch}
-        )
-    return redirect(f"{reverse('catalog:batch-list')}?status=pending")
 
 
 @login_required

@@ -11,7 +11,6 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from aftersales.catalog.models import Batch, Product, SerialNumber
-from aftersales.catalog.services import batch_release_by_exception
 from aftersales.core.api import Pagination
 from aftersales.core.errors import InvalidInput, NotFound
 from aftersales.customers.selectors import customer_get_for_user
@@ -397,25 +396,6 @@ class AcceptApi(APIView):
             carrier_claim_amount=data.validated_data["carrier_claim_amount"],
         )
         return Response(ShipmentOutputSerializer(Shipment.objects.get(pk=shipment.pk)).data)
-
-
-class EmergencyReleaseApi(APIView):
-    """The sales vice-president releases an uninspected batch, with a reason (QC-3)."""
-
-    class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField()
-
-    @extend_schema(request=InputSerializer, responses={200: None})
-    def post(self, request, batch_id: int):
-        batch = Batch.objects.filter(pk=batch_id).first()
-        if batch is None:
-            raise NotFound()
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        batch = batch_release_by_exception(
-            actor=request.user, batch=batch, reason=data.validated_data["reason"]
-        )
-        return Response({"batch": batch.batch_no, "quality_status": batch.quality_status})
 
 
 class TrackApi(APIView):

@@ -15,6 +15,5 @@ urlpatterns = [
     path("orders/<int:order_id>/shipments/", api.ShipApi.as_view(), name="api-order-ship"),
     path("shipments/<int:shipment_id>/deliver/", api.DeliverApi.as_view()),
     path("shipments/<int:shipment_id>/accept/", api.AcceptApi.as_view()),
-    path("batches/<int:batch_id>/emergency-release/", api.EmergencyReleaseApi.as_view()),
     path("track/", api.TrackApi.as_view(), name="api-track"),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "aftersales.catalog",  # before customers: demo customers own demo products
     "aftersales.customers",
     "aftersales.sales",
+    "aftersales.quality",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +144,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "sla.sweep", "schedule": env.get_int("SLA_SWEEP_SECONDS", 300)},
+    # Hourly; each owner is reminded at most once a day (the action remembers the day).
+    "quality-overdue-actions": {"task": "quality.remind_overdue_actions", "schedule": 3600},
 }
 
 REST_FRAMEWORK = {

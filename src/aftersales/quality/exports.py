@@ -1,0 +1,51 @@
+"""The recall list as Excel (QC-5): one row per customer who received the batches, with the
+contact details the reader may see (SEC-1: phones masked for roles that do not call)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.core.excel import export_response
+from aftersales.customers.permissions import can_see_full_phone
+from aftersales.customers.validators import mask_phone
+
+from .selectors import recall_rows
+
+
+def recall_headers() -> list[str]:
+    return [
+        _("Customer"),
+        _("Mobile"),
+        _("Landline"),
+        _("Address"),
+        _("Dealer"),
+        _("Pieces"),
+        _("Deliveries"),
+        _("First delivery"),
+        _("Last delivery"),
+    ]
+
+
+def recall_export(user, batch_ids: list[int], *, filename: str):
+    """Stream the rows straight from the grouped query into a write-only workbook; returns
+    the response and the row count."""
+    show = (lambda v: v) if can_see_full_phone(user) else mask_phone
+
+    def rows():
+        for r in recall_rows(batch_ids).iterator(chunk_size=5000):
+            yield [
+                r["name"],
+                show(r["mobile"]),
+                show(r["landline"]),
+                f"{r['province']}{r['city']}{r['district']}{r['street']}",
+                r["dealer"] or "",
+                r["pieces"],
+                r["deliveries"],
+                timezone.localtime(r["first"]).date() if r["first"] else None,
+                timezone.localtime(r["last"]).date() if r["last"] else None,
+            ]
+
+    return export_response(
+        filename=filename, headers=recall_headers(), rows=rows(), sheet_title=_("Recall list")
+    )

@@ -124,8 +124,12 @@ def _changes(obj, old_record, new_record) -> Iterable[Change]:
 
 
 def _display(model_field, value) -> str:
-    if value in (None, ""):
+    if value in (None, "", [], {}):
         return "—"
+    if isinstance(value, list | tuple):  # a JSON list, e.g. the 5 whys
+        return "；".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k}: {v}" for k, v in value.items())
     choices = dict(getattr(model_field, "flatchoices", None) or ())
     if value in choices:
         return str(choices[value])

@@ -5,7 +5,7 @@ batch, packer and inspections."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -37,9 +37,8 @@ class TraceSection:
     key: str
     title: str
     headers: list[str]
-    rows: list[list]
+    rows: list[dict]  # {"cells": [...], "url": "…"}: the first cell links to url
     total: int
-    links: list[str] = field(default_factory=list)
 
 
 BatchSectionSource = Callable[[Batch, object], TraceSection | None]
@@ -97,7 +96,7 @@ def batch_deliveries(batch: Batch, *, limit: int | None = None) -> list[dict]:
             "quantity",
             "accepted_quantity",
             "problem",
-            shipment_id=F("shipment_id"),
+            "shipment_id",
             shipment_number=F("shipment__number"),
             shipped_at=F("shipment__shipped_at"),
             shipment_status=F("shipment__status"),
@@ -276,7 +275,7 @@ def plan_list(*, kind: str = "", q: str = "") -> QuerySet[InspectionPlan]:
         plans = plans.filter(
             Q(name__icontains=q) | Q(product__sku__icontains=q) | Q(category__name__icontains=q)
         )
-    return plans
+    return plans.order_by("kind", "name", "id")
 
 
 def inspection_list(*, q: str = "", verdict: str = "", kind: str = "") -> QuerySet[Inspection]:

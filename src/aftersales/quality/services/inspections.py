@@ -357,7 +357,7 @@ def _deliveries_text(batch: Batch) -> str:
     rows = batch_deliveries(batch)
     return "\n".join(
         f"- {d['shipment_number']} {d['customer_name']} × {d['quantity']} "
-        f"({d['shipped_at']:%Y-%m-%d})"
+        f"({timezone.localtime(d['shipped_at']):%Y-%m-%d})"
         for d in rows
     )
 

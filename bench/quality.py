@@ -32,7 +32,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sales import setup  # noqa: E402  (bench/sales.py: fresh database, migrate, seed_demo)
+# bench/sales.py: a fresh database, migrated and seeded with the demo company.
+from sales import setup
 
 DATABASE = "aftersales_bench_quality"
 HOT_BATCH_NO = "RECALL-HOT-0001"
@@ -122,7 +123,7 @@ def load(
         made = (now - timedelta(days=rng.randint(30, 760))).date()
         batch_no = HOT_BATCH_NO if n == 0 else f"QB{n:07d}"
         batch_rows.append(
-            (product_id, batch_no, made, "", f"P{n % 40:02d}", "", "passed", stamp, stamp)
+            (product_id, batch_no, made, f"P{n % 40:02d}", "", "passed", stamp, stamp)
         )
     insert_rows(
         Batch,
@@ -213,7 +214,14 @@ def load(
         "created_at",
         "updated_at",
     ]
-    shipment_line_columns = ["shipment", "order_line", "batch", "quantity", "problem", "problem_note"]
+    shipment_line_columns = [
+        "shipment",
+        "order_line",
+        "batch",
+        "quantity",
+        "problem",
+        "problem_note",
+    ]
     statuses = ["shipped", "delivered", "accepted", "closed"]
     hot_product = hot.product_id
     hot_made = datetime.combine(hot.production_date, datetime.min.time(), tzinfo=now.tzinfo)
@@ -397,8 +405,6 @@ def explain(sql: str, params=(), *, cursor_plan: bool = False) -> str:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(head + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-        if cursor_plan:
-            cursor.execute("CLOSE bench_plan")
     return "    " + plan.replace("\n", "\n    ")
 
 
@@ -440,7 +446,8 @@ def measure() -> None:
         + (
             f"the page {trace_url.format('<id>')} through the test client as lina"
             if trace_url
-            else "quality:trace-batch does not resolve yet; timing selectors.batch_trace(batch, lina)"
+            else "quality:trace-batch does not resolve yet; "
+            "timing selectors.batch_trace(batch, lina)"
         )
     )
 
@@ -455,8 +462,9 @@ def measure() -> None:
                 return response
 
             size = len(page().content)
-            with CaptureQueriesContext(connection) as queries:
+            with CaptureQueriesContext(connection) as capture:
                 page()
+            queries = list(capture.captured_queries)
             median, low, high = timed(page)
             detail = f"{size / 1000:.0f} kB HTML, {len(queries)} queries"
         else:
@@ -464,16 +472,18 @@ def measure() -> None:
             def trace(batch=batch):
                 return selectors.batch_trace(batch, user)
 
-            with CaptureQueriesContext(connection) as queries:
+            with CaptureQueriesContext(connection) as capture:
                 trace()
+            queries = list(capture.captured_queries)
             median, low, high = timed(trace)
             detail = f"{len(queries)} queries"
-        slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
+        slowest = sorted(queries, key=lambda q: -float(q["time"]))[:3]
         print(
             f"{label} {batch.batch_no} (id {batch.pk}: {summary['lines']:,} delivery lines, "
             f"{summary['customers']:,} customers, {summary['pieces']:,} pieces): "
-            f"{median:.1f} ms median of 20 (min {low:.1f}, max {high:.1f}); {detail}; "
-            "slowest: " + ", ".join(f"{float(q['time']) * 1000:.1f} ms" for q in slowest)
+            f"{median:.1f} ms median of 20 (min {low:.1f}, max {high:.1f}); {detail} "
+            f"taking {sum(float(q['time']) for q in queries) * 1000:.0f} ms, the slowest "
+            + ", ".join(f"{float(q['time']) * 1000:.0f} ms" for q in slowest)
         )
 
     # Query plans for the hot batch: the SQL the selectors actually run.

@@ -7,7 +7,7 @@ the services' (and ``permissions.py``'s) business; reads check ``can_view_qualit
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -68,7 +68,10 @@ def _person(user) -> str | None:
     return (user.get_full_name() or user.username) if user else None
 
 
+@extend_schema_field({"type": "string", "nullable": True})
 class PersonField(serializers.Field):
+    """A person as their display name (full name, else username); null for nobody."""
+
     def to_representation(self, value):
         return _person(value)
 
@@ -930,8 +933,18 @@ class RecallCloseApi(APIView):
         return Response(RecallOutputSerializer(recall).data)
 
 
+class SerialTraceSerializer(serializers.Serializer):
+    serial = serializers.CharField()
+    product = serializers.CharField()
+    batch = serializers.IntegerField(allow_null=True)
+    batch_no = serializers.CharField(allow_null=True)
+    owner = serializers.CharField(allow_null=True)
+    warranty_start = serializers.DateField(allow_null=True)
+    deliveries = serializers.ListField(child=serializers.DictField())
+
+
 class SerialTraceApi(APIView):
-    @extend_schema(responses={200: serializers.DictField()})
+    @extend_schema(responses={200: SerialTraceSerializer})
     def get(self, request, serial_id: int):
         _viewer(request)
         trace = selectors.serial_trace(_get(SerialNumber, serial_id))

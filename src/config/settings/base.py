@@ -184,6 +184,11 @@ SPECTACULAR_SETTINGS = {
         "CustomerLevelEnum": "aftersales.customers.models.Customer.Level",
         "BatchQualityStatusEnum": "aftersales.catalog.models.Batch.QualityStatus",
         "RoleEnum": "aftersales.accounts.roles.Role",
+        "InspectionKindEnum": "aftersales.quality.models.InspectionKind",
+        "CorrectiveActionKindEnum": "aftersales.quality.models.CorrectiveAction.Kind",
+        "LiaisonFormKindEnum": "aftersales.quality.models.LiaisonForm.Kind",
+        "NonconformanceStatusEnum": "aftersales.quality.models.Nonconformance.Status",
+        "RecallTaskOutcomeEnum": "aftersales.quality.models.RecallTask.Outcome",
     },
 }
 

@@ -8,6 +8,7 @@ from aftersales.accounts.roles import Role
 from aftersales.core.models import ExportRecord, Notification, NumberCounter, OutboundMessage
 from aftersales.core.timeline import timeline_for
 from aftersales.customers.models import PhoneReveal
+from aftersales.quality.models import Certificate, InspectionResult, RecallTask
 from aftersales.sales.models import AcceptancePhoto, OrderEvent
 from aftersales.sla.models import SlaEscalation, SlaPause
 
@@ -26,6 +27,9 @@ NO_HISTORY = {
     OrderEvent,
     AcceptancePhoto,
     OutboundMessage,
+    InspectionResult,  # written once with its inspection, never edited
+    Certificate,  # issued once from an inspection
+    RecallTask,  # bulk-written; the outcome and who recorded it are on the row
 }
 
 

@@ -80,7 +80,9 @@ class LiaisonCreateForm(StyledFormMixin, forms.Form):
         self.fields["department"].queryset = _active_departments()
         self.fields["heard_on"].initial = timezone.localdate()
         customers = list(
-            customer_list_for_user(user, q=customer_q).only("id", "name", "city")[:CUSTOMER_CHOICES]
+            customer_list_for_user(user, q=customer_q)
+            .select_related(None)
+            .only("id", "name", "city")[:CUSTOMER_CHOICES]
         )
         # The chosen customer stays selectable even when outside the first rows.
         chosen = _positive_int(str(self.data.get("customer") or self.initial.get("customer") or ""))

@@ -173,23 +173,35 @@ def test_rejection_rework_and_cancellation_through_the_pages(client, make_user):
 
 
 def test_emergency_release_through_the_batch_page(client, make_user):
+    """QC-3 from the batch list: logistics asks, the vice-president decides; a quality
+    inspector has no release button at all."""
     batch = Batch.objects.create(
         product=ProductFactory(), batch_no="B-NEW", production_date=date(2026, 11, 1)
     )
-    client.force_login(make_user(Role.LOGISTICS))
-    assert (
-        client.post(f"/products/batches/{batch.pk}/release/", {"reason": "急"}).status_code == 404
-    )
-    vp = make_user(Role.SALES_VP)
-    client.force_login(vp)
+    client.force_login(make_user(Role.QUALITY_INSPECTION))
     assert (
         'data-testid="release-B-NEW"'
-        in client.get("/products/batches/", {"status": "pending"}).content.decode()
+        not in client.get("/products/batches/", {"status": "pending"}).content.decode()
     )
-    client.post(f"/products/batches/{batch.pk}/release/", {"reason": "客户急需，报告明日补"})
+    assert (
+        client.post("/quality/releases/request/", {"batch": batch.pk, "reason": "急"}).status_code
+        == 404
+    )
+    logistics = make_user(Role.LOGISTICS)
+    client.force_login(logistics)
+    client.post("/quality/releases/request/", {"batch": batch.pk, "reason": "客户急需"})
+    batch.refresh_from_db()
+    assert batch.quality_status == "pending"  # asked, not yet decided
+    request = batch.emergency_releases.get()
+    assert request.status == "requested" and request.requested_by == logistics
+
+    vp = make_user(Role.SALES_VP)
+    client.force_login(vp)
+    client.post(f"/quality/releases/{request.pk}/approve/", {"note": "报告明日补"})
     batch.refresh_from_db()
     assert batch.quality_status == "released_by_exception"
-    assert batch.emergency_releases.get().approved_by == vp
+    request.refresh_from_db()
+    assert request.status == "approved" and request.decided_by == vp
 
 
 def test_signed_contract_scan_and_close(client, make_user):

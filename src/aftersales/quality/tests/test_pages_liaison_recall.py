@@ -127,7 +127,8 @@ def test_a_form_goes_to_the_department_is_handled_sent_back_and_closed(client, p
     box = html(client.get(reverse("quality:liaison-list") + "?box=department"))
     assert f'data-number="{form.number}"' in box
     form.refresh_from_db()
-    client.post(step, {"analysis": "司机路线不熟", "measures": "配导航并培训", "version": form.version})
+    again = {"analysis": "司机路线不熟", "measures": "配导航并培训", "version": form.version}
+    client.post(step, again)
 
     # Effective: closed, and out of the department's box.
     client.force_login(sales)

@@ -67,7 +67,8 @@ class LiaisonCreateForm(StyledFormMixin, forms.Form):
         label=gettext_lazy("Send to department"), queryset=Department.objects.none()
     )
     heard_on = forms.DateField(
-        label=gettext_lazy("Heard on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Heard on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     content = forms.CharField(
         label=gettext_lazy("What the customer said"),
@@ -104,7 +105,18 @@ class LiaisonCreateForm(StyledFormMixin, forms.Form):
             raise forms.ValidationError(_("No such customer.")) from None
 
 
-class HandleForm(StyledFormMixin, forms.Form):
+class _StepForm(StyledFormMixin, forms.Form):
+    """A form on the detail page; several share the page, so their element ids differ."""
+
+    step = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.step}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class HandleForm(_StepForm):
+    step = "handle"
     analysis = forms.CharField(
         label=gettext_lazy("Analysis"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -114,7 +126,8 @@ class HandleForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class VerifyForm(StyledFormMixin, forms.Form):
+class VerifyForm(_StepForm):
+    step = "verify"
     effective = forms.TypedChoiceField(
         label=gettext_lazy("Were the measures effective?"),
         choices=[
@@ -131,7 +144,8 @@ class VerifyForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class RouteForm(StyledFormMixin, forms.Form):
+class RouteForm(_StepForm):
+    step = "route"
     department = forms.ModelChoiceField(
         label=gettext_lazy("Send to department"), queryset=Department.objects.none()
     )

@@ -55,7 +55,7 @@ def test_failing_inspection_blocks_the_batch_and_reaches_the_quality_manager(
     page.get_by_test_id("quality-tabs").get_by_role("link", name="不合格品").click()
     table = page.get_by_test_id("nc-table")
     row = table.locator("tr", has_text=batch_no)
-    assert row.count() == 1 and "严重" in row.inner_text()
+    assert row.count() == 1 and "致命" in row.inner_text()
     shot("43-nonconformances-quality-manager")
     row.get_by_role("link").first.click()
     assert "屏幕无坏点、亮点" in page.locator("body").inner_text()

@@ -653,7 +653,10 @@ class LiaisonInputSerializer(serializers.Serializer):
     )
     heard_on = serializers.DateField(required=False, allow_null=True, default=None)
     customer = serializers.PrimaryKeyRelatedField(
-        queryset=Customer.objects.all(), required=False, allow_null=True, default=None
+        queryset=Customer.objects.filter(merged_into__isnull=True),
+        required=False,
+        allow_null=True,
+        default=None,
     )
     contact = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
 

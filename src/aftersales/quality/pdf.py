@@ -5,6 +5,7 @@ identical to the first print."""
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib import colors
@@ -72,7 +73,7 @@ def inspection_report_pdf(inspection: Inspection, *, company: str) -> bytes:
         ],
     ]
     head_table = Table(
-        [[Paragraph(str(c), text) for c in row] for row in head],
+        [[Paragraph(escape(str(c)), text) for c in row] for row in head],
         colWidths=[22 * mm, 68 * mm, 22 * mm, 68 * mm],
     )
     head_table.setStyle(
@@ -94,12 +95,12 @@ def inspection_report_pdf(inspection: Inspection, *, company: str) -> bytes:
         )
         rows.append(
             [
-                Paragraph(item.name, text),
+                Paragraph(escape(item.name), text),
                 Paragraph("是" if item.critical else "", text),
-                Paragraph(item.limits_text() or item.method or "—", text),
-                Paragraph(measured, text),
+                Paragraph(escape(item.limits_text() or item.method or "—"), text),
+                Paragraph(escape(measured), text),
                 Paragraph("合格" if result.passed else "不合格", text),
-                Paragraph(result.note, small),
+                Paragraph(escape(result.note), small),
             ]
         )
     items = Table(rows, colWidths=[40 * mm, 12 * mm, 38 * mm, 28 * mm, 18 * mm, 44 * mm])
@@ -113,7 +114,7 @@ def inspection_report_pdf(inspection: Inspection, *, company: str) -> bytes:
     items.setStyle(TableStyle(style))
     verdict = VERDICT_CN[inspection.verdict]
     story = [
-        Paragraph(f"{company}<br/>检 验 报 告", title),
+        Paragraph(f"{escape(company)}<br/>检 验 报 告", title),
         Spacer(0, 5 * mm),
         head_table,
         Spacer(0, 5 * mm),
@@ -122,7 +123,7 @@ def inspection_report_pdf(inspection: Inspection, *, company: str) -> bytes:
         Paragraph(f"检验结论：<b>{verdict}</b>", text),
     ]
     if inspection.note:
-        story += [Spacer(0, 2 * mm), Paragraph(f"备注：{inspection.note}", text)]
+        story += [Spacer(0, 2 * mm), Paragraph(f"备注：{escape(inspection.note)}", text)]
     story += [
         Spacer(0, 10 * mm),
         Paragraph("检验员签字：＿＿＿＿＿＿　　　审核：＿＿＿＿＿＿　　　日期：＿＿＿＿＿＿", text),
@@ -162,11 +163,12 @@ def certificate_pdf(certificate: Certificate, *, company: str) -> bytes:
     if inspection.plan.standard:
         rows.append(["执行标准", inspection.plan.standard])
     table = Table(
-        [[Paragraph(a, text), Paragraph(b, text)] for a, b in rows], colWidths=[24 * mm, 100 * mm]
+        [[Paragraph(a, text), Paragraph(escape(b), text)] for a, b in rows],
+        colWidths=[24 * mm, 100 * mm],
     )
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
     story = [
-        Paragraph(f"{company}　产 品 合 格 证", title),
+        Paragraph(f"{escape(company)}　产 品 合 格 证", title),
         Spacer(0, 2 * mm),
         table,
         Spacer(0, 2 * mm),

@@ -11,7 +11,7 @@ class OrderForm(StyledFormMixin, forms.Form):
     customer = forms.IntegerField(label=_("Customer number"), min_value=1)
     channel = forms.ChoiceField(label=_("Channel"), choices=Order.Channel.choices)
     delivery_date = forms.DateField(
-        label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     delivery_place = forms.CharField(label=_("Delivery place"), max_length=200)
     delivery_method = forms.ChoiceField(

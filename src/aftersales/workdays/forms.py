@@ -5,7 +5,9 @@ from aftersales.core.forms import StyledFormMixin
 
 
 class OverrideForm(StyledFormMixin, forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     is_workday = forms.TypedChoiceField(
         label=_("The day is"),
         choices=[("0", _("a rest day")), ("1", _("a working day"))],

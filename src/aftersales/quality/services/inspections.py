@@ -210,6 +210,14 @@ def inspection_record(
     errors: dict[str, list[str]] = {}
     if kind not in InspectionKind.values:
         errors["kind"] = [_("Choose an inspection kind from the list.")]
+    elif kind != plan.kind and kind in RELEASING_KINDS:
+        # A pass of these releases the batch (and certifies finished goods): only against a
+        # plan made for that kind, never e.g. an in-process plan recorded as finished goods.
+        # Samples and returned goods may follow any plan of the product.
+        errors["kind"] = [
+            _("This plan is for %(plan_kind)s inspections; %(kind)s needs a plan of its own.")
+            % {"kind": InspectionKind(kind).label, "plan_kind": plan.get_kind_display()}
+        ]
     if not plan.active:
         errors["plan"] = [_("This inspection plan is no longer in use.")]
     elif not plan_applies_to(plan, batch):

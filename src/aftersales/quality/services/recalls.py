@@ -42,8 +42,8 @@ def recall_create(
         errors["reason"] = [_("Give the reason for the recall.")]
     if not 1 <= due_in_working_days <= 60:
         errors["due_in_working_days"] = [_("Between 1 and 60 working days.")]
-    if assignee is not None and not assignee.is_active:
-        errors["assignee"] = [_("Choose an active person.")]
+    if assignee is not None and not (assignee.is_active and can_work_recall(assignee)):
+        errors["assignee"] = [_("Choose an active person who works on recalls.")]
     if errors:
         raise InvalidInput(fields=errors)
     recall = Recall(

@@ -81,7 +81,7 @@ def findings(plan, **by_name) -> list[ItemInput]:
     ``findings(plan, 屏幕宽度=Decimal("137.9"))``."""
     rows = []
     for item in plan.items.all():
-        given = by_name.get(item.name, None)
+        given = by_name.get(item.name)
         if item.result_type == InspectionItem.ResultType.MEASURED:
             value = given if given is not None else (item.lower_limit + item.upper_limit) / 2
             rows.append(ItemInput(item_id=item.pk, measured_value=value))

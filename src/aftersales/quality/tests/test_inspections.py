@@ -368,6 +368,26 @@ def test_qc6_the_inspection_report_pdf_lists_the_findings_and_the_verdict(people
         assert expected in text, expected
 
 
+def test_qc6_text_that_looks_like_markup_is_printed_as_typed(people, batch, tv):
+    """Notes and names are text: "<i>" or "A&B<C>" must neither break the PDF nor vanish."""
+    tv.name = "R&D<样机>"
+    tv.save()
+    plan = plan_with_items(tv, standard="Q/HD <2026>")
+    rows = [
+        r if i else ItemInput(r.item_id, passed=False, note="A&B<C>")
+        for i, r in enumerate(findings(plan))
+    ]
+    inspection = record(people, batch, plan, rows, note="<i>见附件</i>")
+    report = pdf_text(pdf.inspection_report_pdf(inspection, company="华东&精工")).replace(" ", "")
+    for expected in ("R&D<样机>", "A&B<C>", "<i>见附件</i>", "华东&精工"):
+        assert expected in report, expected
+    inspection = record(people, BatchFactory(product=tv), plan)
+    certificate = pdf_text(pdf.certificate_pdf(inspection.certificate, company="华东&精工"))
+    certificate = certificate.replace(" ", "")
+    for expected in ("R&D<样机>", "Q/HD<2026>", "华东&精工"):
+        assert expected in certificate, expected
+
+
 def test_qc6_the_report_of_a_pass_says_so(people, batch, plan):
     inspection = record(people, batch, plan)
     text = pdf_text(pdf.inspection_report_pdf(inspection, company="华东精工")).replace(" ", "")
@@ -454,6 +474,28 @@ def test_qc6_a_failed_sample_opens_a_nonconformance_but_leaves_the_batch_alone(p
     assert Nonconformance.objects.get().source == Nonconformance.Source.INSPECTION
     text = pdf_text(pdf.inspection_report_pdf(inspection, company="华东精工")).replace(" ", "")
     assert "第三方机构：上海市质检院" in text
+
+
+@pytest.mark.parametrize("kind", [InspectionKind.FINISHED, InspectionKind.INCOMING])
+def test_qc2_a_plan_of_another_kind_cannot_release_the_batch(people, batch, tv, kind):
+    """An in-process plan recorded as finished goods would release and certify goods that
+    were never given the finished-goods checks."""
+    in_process = plan_with_items(tv, kind=InspectionKind.IN_PROCESS)
+    with pytest.raises(InvalidInput) as err:
+        record(people, batch, in_process, kind=kind)
+    assert list(err.value.fields) == ["kind"]
+    _nothing_written(batch)
+
+
+def test_qc6_a_sample_or_returned_goods_may_follow_the_finished_goods_plan(people, batch, plan):
+    sample = record(
+        people, batch, plan, kind=InspectionKind.SAMPLE, party="customer", party_name="王小明"
+    )
+    returned = record(people, batch, plan, kind=InspectionKind.RETURNED)
+    assert (sample.kind, returned.kind) == (InspectionKind.SAMPLE, InspectionKind.RETURNED)
+    batch.refresh_from_db()
+    assert batch.quality_status == Q.PENDING
+    assert not Certificate.objects.exists()
 
 
 def test_qc6_a_passed_sample_changes_nothing_and_issues_no_certificate(people, batch, tv):

@@ -86,9 +86,7 @@ def test_war10_without_a_judgement_the_seller_carries_the_cost_for_now():
 
 def test_s8_judging_again_revises_the_same_judgement(people, shipment, batch):
     first = judge(people, shipment, V.MANUFACTURER, batch=batch, packer_no="P-99")
-    revised = judge(
-        people, shipment, V.TRANSPORT, who="admin", reasoning="外箱有叉车孔，运输损坏"
-    )
+    revised = judge(people, shipment, V.TRANSPORT, who="admin", reasoning="外箱有叉车孔，运输损坏")
     assert revised.pk == first.pk
     assert ResponsibilityJudgement.objects.count() == 1
     revised = judgement_for(shipment)

@@ -187,9 +187,7 @@ def test_qc8_a_form_at_the_wrong_desk_is_routed_on(people, production, customer,
     with pytest.raises(PermissionDenied):
         liaison_route(actor=packer, form=form, department=packing)
     with pytest.raises(StaleVersion):
-        liaison_route(
-            actor=production["lead"], form=form, department=packing, expected_version=0
-        )
+        liaison_route(actor=production["lead"], form=form, department=packing, expected_version=0)
     liaison_route(actor=production["lead"], form=form, department=packing)
     form = fresh(form)
     assert form.department == packing

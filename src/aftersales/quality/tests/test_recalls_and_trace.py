@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from aftersales.accounts.roles import Role
 from aftersales.catalog.models import SerialNumber
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
 from aftersales.core.models import Notification
@@ -93,7 +94,9 @@ def test_qc4_the_batch_trace_shows_inspections_certificate_and_deliveries(
     (inspection,) = trace["inspections"]
     assert inspection.verdict == "passed" and inspection.cert.batch == released
     assert inspection.inspector == people["inspector"]
-    shipped = {(d["shipment_number"], d["customer_name"], d["quantity"]) for d in trace["deliveries"]}
+    shipped = {
+        (d["shipment_number"], d["customer_name"], d["quantity"]) for d in trace["deliveries"]
+    }
     assert shipped == {
         (deliveries[0].number, "王小明", 3),
         (deliveries[1].number, "王小明", 2),
@@ -275,15 +278,18 @@ def test_qc5_a_recall_makes_one_task_per_customer(people, released, second_batch
 
 
 def test_qc5_a_recall_may_go_to_one_person(people, released, deliveries, make_user):
+    caller = make_user(Role.CUSTOMER_SERVICE, full_name="郑爽")
     recall = recall_create(
         actor=people["quality"],
         batches=[released],
         reason="召回",
-        assignee=people["sales"],
+        assignee=caller,
         due_in_working_days=2,
     )
-    assert set(recall.tasks.values_list("assignee", flat=True)) == {people["sales"].pk}
-    assert Notification.objects.filter(recipient=people["sales"]).exists()
+    assert set(recall.tasks.values_list("assignee", flat=True)) == {caller.pk}
+    assert recall.due_on == add_working_days(timezone.localdate(), 2)
+    assert Notification.objects.filter(recipient=caller).exists()
+    # The rest of customer service is not asked to call as well.
     assert not Notification.objects.filter(recipient=people["cs"]).exists()
 
 
@@ -291,6 +297,13 @@ def test_qc5_recall_input_and_who_may_start_one(people, released, make_user):
     with pytest.raises(InvalidInput) as err:
         recall_create(actor=people["quality"], batches=[], reason=" ", due_in_working_days=61)
     assert set(err.value.fields) == {"batches", "reason", "due_in_working_days"}
+    # The calls go to someone who works on recalls (and sees the numbers to call).
+    for assignee in (people["sales"], make_user(Role.CUSTOMER_SERVICE, is_active=False)):
+        with pytest.raises(InvalidInput) as err:
+            recall_create(
+                actor=people["quality"], batches=[released], reason="召回", assignee=assignee
+            )
+        assert list(err.value.fields) == ["assignee"]
     for who in ("cs", "inspector", "vp"):
         with pytest.raises(PermissionDenied):
             recall_create(actor=people[who], batches=[released], reason="召回")
@@ -314,9 +327,7 @@ def test_qc5_every_customer_is_contacted_before_the_recall_closes(people, releas
     with pytest.raises(PermissionDenied):
         recall_task_record(actor=people["inspector"], task=wang, outcome="contacted")
 
-    wang = recall_task_record(
-        actor=people["cs"], task=wang, outcome="returned", note=" 已取回5台 "
-    )
+    wang = recall_task_record(actor=people["cs"], task=wang, outcome="returned", note=" 已取回5台 ")
     assert (wang.outcome, wang.note, wang.done_by, wang.assignee) == (
         "returned",
         "已取回5台",

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Batch, EmergencyRelease
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
 from aftersales.core.models import Notification

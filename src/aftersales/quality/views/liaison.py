@@ -277,12 +277,23 @@ def _liaison(form_id: int) -> LiaisonForm:
     )
 
 
+def _allowed(user, liaison: LiaisonForm) -> dict[str, bool]:
+    """The steps the person may take on the form as it stands (the services decide again)."""
+    is_open = liaison.status == LiaisonForm.Status.OPEN
+    return {
+        "handle": is_open and can_handle_liaison(user, liaison),
+        "verify": liaison.status == LiaisonForm.Status.HANDLED
+        and can_verify_liaison(user, liaison),
+        "route": is_open
+        and (can_handle_liaison(user, liaison) or can_verify_liaison(user, liaison)),
+    }
+
+
 def _detail(request, liaison: LiaisonForm, *, bound: dict | None = None):
     user = request.user
     is_open = liaison.status == LiaisonForm.Status.OPEN
-    may_handle = is_open and can_handle_liaison(user, liaison)
-    may_verify = liaison.status == LiaisonForm.Status.HANDLED and can_verify_liaison(user, liaison)
-    may_route = is_open and (can_handle_liaison(user, liaison) or can_verify_liaison(user, liaison))
+    allowed = _allowed(user, liaison)
+    may_handle, may_verify, may_route = allowed["handle"], allowed["verify"], allowed["route"]
     bound = bound or {}
     version = {"version": liaison.version}
     context = {
@@ -331,7 +342,10 @@ def liaison_step(request, form_id: int, step: str):
     else:
         form = RouteForm(request.POST, exclude=liaison.department_id)
     if not form.is_valid():
-        return _detail(request, liaison, bound={step: form})
+        if _allowed(user, liaison)[step]:
+            return _detail(request, liaison, bound={step: form})
+        messages.error(request, _("This step is not open to you on this form."))
+        return redirect("quality:liaison-detail", form_id=liaison.pk)
     data = form.cleaned_data
     try:
         if step == "handle":

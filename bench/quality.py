@@ -1,14 +1,15 @@
 """Benchmark: batch traceability and the recall export (QC-4, QC-5) on PostgreSQL.
 
     .venv/bin/python bench/quality.py [--batches 50000] [--lines 1000000]
-        [--customers 25000] [--hot-customers 20000] [--inspections 5000]
+        [--customers 25000] [--hot-customers 20000] [--inspections 5000] [--proposals]
 
 Loads, in its own process and with multi-row INSERTs (set-up only), batches spread over the
 demo products, customers, orders each with one shipment, and one shipment line per order line,
-each line with a batch of its product. One "hot" batch is on lines delivered to
-``--hot-customers`` distinct customers (one order each, spread over the table); the other
-lines take a random batch of their product. A few thousand inspections give the trace page
-something to list. After-sales cases do not exist yet, so there are none.
+each line with a batch of its product. Orders cover two years and their ids rise with time, as
+in production; a line ships a batch made up to 60 days earlier. One "hot" batch, made 400 days
+ago, is on lines delivered to ``--hot-customers`` distinct customers (one order each, within 90
+days of production). A few thousand inspections give the trace page something to list.
+After-sales cases do not exist yet, so there are none.
 
 Then, in a fresh process: the trace page of a typical batch and of the hot batch (median of
 20 after warm-up, through the test client as the quality user ``lina``; ``batch_trace`` if the
@@ -19,6 +20,8 @@ memory; the page too if it exists), and the query plans of the trace and recall 
 from __future__ import annotations
 
 import argparse
+import bisect
+import os
 import random
 import resource
 import statistics
@@ -37,7 +40,6 @@ from sales import setup
 
 DATABASE = "aftersales_bench_quality"
 HOT_BATCH_NO = "RECALL-HOT-0001"
-TYPICAL_BATCH_NO = "QB0025000"
 
 
 def load(
@@ -120,7 +122,8 @@ def load(
     batch_rows = []
     for n in range(new):
         product_id = products[n % len(products)][0]
-        made = (now - timedelta(days=rng.randint(30, 760))).date()
+        # The hot batch was made 400 days ago: its deliveries sit in the middle of the history.
+        made = (now - timedelta(days=400 if n == 0 else rng.randint(30, 760))).date()
         batch_no = HOT_BATCH_NO if n == 0 else f"QB{n:07d}"
         batch_rows.append(
             (product_id, batch_no, made, f"P{n % 40:02d}", "", "passed", stamp, stamp)
@@ -140,22 +143,33 @@ def load(
         batch_rows,
     )
     hot = Batch.objects.get(batch_no=HOT_BATCH_NO)
+    # Per product, batches by production date: a line ships a batch made up to 60 days before.
+    made_of: dict[int, list] = {}
     batches_of: dict[int, list[int]] = {}
-    for batch_id, product_id in (
-        Batch.objects.exclude(pk=hot.pk).order_by("id").values_list("id", "product_id")
+    for batch_id, product_id, made in (
+        Batch.objects.exclude(pk=hot.pk)
+        .order_by("production_date", "id")
+        .values_list("id", "product_id", "production_date")
     ):
+        made_of.setdefault(product_id, []).append(made)
         batches_of.setdefault(product_id, []).append(batch_id)
     price_of = dict(products)
     print(f"  customers and {new:,} batches in {time.perf_counter() - started:.0f} s")
 
     # Orders, one shipment each, every line shipped with a batch.
     orders = lines // per_order
-    hot_orders = dict(
-        zip(
-            rng.sample(range(orders), hot_customers),
-            rng.sample(customer_ids, hot_customers),
-            strict=True,
-        )
+    hot_made = datetime.combine(hot.production_date, datetime.min.time(), tzinfo=now.tzinfo)
+    # Orders in time order, as ids rise in production: (created, hot customer or None).
+    timeline = sorted(
+        [
+            (now - timedelta(minutes=rng.randint(3 * 24 * 60, 730 * 24 * 60)), None)
+            for _ in range(orders - hot_customers)
+        ]
+        + [
+            (hot_made + timedelta(minutes=rng.randint(0, 90 * 24 * 60)), customer)
+            for customer in rng.sample(customer_ids, hot_customers)
+        ],
+        key=lambda entry: entry[0],
     )
     with connection.cursor() as cursor:
         first = {}
@@ -224,7 +238,6 @@ def load(
     ]
     statuses = ["shipped", "delivered", "accepted", "closed"]
     hot_product = hot.product_id
-    hot_made = datetime.combine(hot.production_date, datetime.min.time(), tzinfo=now.tzinfo)
     line_id = first["sales_orderline"]
     chunk = 20_000
     for start in range(0, orders, chunk):
@@ -232,20 +245,18 @@ def load(
         for n in range(start, min(start + chunk, orders)):
             order_id = first["sales_order"] + n
             shipment_id = first["sales_shipment"] + n
-            customer = hot_orders.get(n)
-            if customer is None:
-                customer = rng.choice(customer_ids)
-                created = now - timedelta(minutes=rng.randint(3 * 24 * 60, 730 * 24 * 60))
-            else:
-                created = hot_made + timedelta(minutes=rng.randint(0, 90 * 24 * 60))
+            created, hot_customer = timeline[n]
+            customer = hot_customer or rng.choice(customer_ids)
             status = rng.choice(statuses)
             total = Decimal("0")
             for k in range(per_order):
-                if k == 0 and n in hot_orders:
+                if k == 0 and hot_customer:
                     product_id, batch_id = hot_product, hot.pk
                 else:
                     product_id = rng.choice(products)[0]
-                    batch_id = rng.choice(batches_of[product_id])
+                    made = (created - timedelta(days=rng.randint(0, 60))).date()
+                    at = bisect.bisect_right(made_of[product_id], made)
+                    batch_id = batches_of[product_id][max(0, at - 1)]
                 price = price_of[product_id]
                 quantity = rng.randint(1, 5)
                 total += price * quantity
@@ -418,6 +429,25 @@ def path_exists(path: str) -> bool:
     return True
 
 
+def typical_batch(hot):
+    """A batch with the average number of delivery lines (the first such by id)."""
+    from django.db.models import Count
+
+    from aftersales.catalog.models import Batch
+    from aftersales.sales.models import ShipmentLine
+
+    average = round(ShipmentLine.objects.count() / Batch.objects.count())
+    found = (
+        ShipmentLine.objects.exclude(batch=hot)
+        .values("batch")
+        .annotate(n=Count("id"))
+        .filter(n=average)
+        .order_by("batch")
+        .first()
+    )
+    return Batch.objects.get(pk=found["batch"]) if found else hot
+
+
 def measure() -> None:
     from django.db import connection
     from django.test import Client
@@ -431,9 +461,8 @@ def measure() -> None:
 
     user = User.objects.get(username="lina")
     hot = Batch.objects.get(batch_no=HOT_BATCH_NO)
-    typical = Batch.objects.filter(batch_no=TYPICAL_BATCH_NO).first() or (
-        Batch.objects.exclude(pk=hot.pk).order_by("-id").first()
-    )
+    typical = typical_batch(hot)
+    print("load average before measuring: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     try:
@@ -530,17 +559,103 @@ def measure() -> None:
     lines = ShipmentLine.objects.filter(batch=hot).count()
     print(f"  ({lines:,} shipment lines of the hot batch)")
 
-    if path_exists("/quality/recall/export/"):
-        started = time.perf_counter()
-        response = client.get("/quality/recall/export/", {"batches": hot.pk})
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+    for path, label, runs in (
+        ("/quality/recall/export/", "recall export page", 3),
+        ("/quality/recall/", "recall preview page (first rows and the count)", 5),
+    ):
+        if not path_exists(path):
+            print(f"{label} {path} does not exist yet; not timed")
+            continue
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(path, {"batches": hot.pk})
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            samples.append(time.perf_counter() - started)
         print(
-            f"recall export page /quality/recall/export/?batches={hot.pk}: HTTP "
-            f"{response.status_code}, {len(body) / 1e6:.1f} MB in "
-            f"{time.perf_counter() - started:.2f} s"
+            f"{label} {path}?batches={hot.pk}: HTTP {response.status_code}, "
+            f"{len(body) / 1e6:.1f} MB in {statistics.median(samples):.2f} s median of {runs} "
+            f"({', '.join(f'{s:.2f}' for s in samples)})"
         )
-    else:
-        print("recall export page /quality/recall/export/ does not exist yet; not timed")
+
+
+def proposals() -> None:
+    """Time the proposed fixes without changing the code: the deliveries list ordered by
+    shipment id with a (batch, shipment, id) index (in a transaction that is rolled back), and
+    the summary from a copy of the lines carrying shipped_at and customer_id (dropped after)."""
+    from django.db import connection, transaction
+    from django.db.models import F
+
+    from aftersales.catalog.models import Batch
+    from aftersales.sales.models import ShipmentLine
+
+    hot = Batch.objects.get(batch_no=HOT_BATCH_NO)
+    typical = typical_batch(hot)
+
+    def deliveries(batch):
+        return (
+            ShipmentLine.objects.filter(batch=batch)
+            .order_by("-shipment_id", "-id")
+            .values(
+                "id",
+                "quantity",
+                "accepted_quantity",
+                "problem",
+                "shipment_id",
+                shipment_number=F("shipment__number"),
+                shipped_at=F("shipment__shipped_at"),
+                shipment_status=F("shipment__status"),
+                order_id=F("shipment__order_id"),
+                order_number=F("shipment__order__number"),
+                customer_id=F("shipment__order__customer_id"),
+                customer_name=F("shipment__order__customer__name"),
+                dealer_name=F("shipment__order__dealer__name"),
+            )[:50]
+        )
+
+    print("\nproposal 1: deliveries ordered by (-shipment_id, -id), index on the lines")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE INDEX bench_shipline_batch_idx ON sales_shipmentline "
+            "(batch_id, shipment_id DESC, id DESC) INCLUDE (quantity)"
+        )
+        cursor.execute("ANALYZE sales_shipmentline")
+        for label, batch in (("typical", typical), ("hot", hot)):
+            median, low, high = timed(lambda batch=batch: list(deliveries(batch)))
+            print(f"  {label} batch: {median:.1f} ms median of 20 (min {low:.1f}, max {high:.1f})")
+        sql, params = deliveries(hot).query.sql_with_params()
+        print(explain(sql, params))
+        transaction.set_rollback(True)
+
+    print("\nproposal 2: summary from lines carrying shipped_at and customer_id (a copy)")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_line_copy")
+        try:
+            cursor.execute(
+                "CREATE TABLE bench_line_copy AS SELECT l.id, l.batch_id, l.shipment_id, "
+                "l.quantity, s.shipped_at, o.customer_id FROM sales_shipmentline l "
+                "JOIN sales_shipment s ON s.id = l.shipment_id "
+                "JOIN sales_order o ON o.id = s.order_id"
+            )
+            cursor.execute(
+                "CREATE INDEX ON bench_line_copy (batch_id, shipped_at DESC, id DESC) "
+                "INCLUDE (customer_id, quantity, shipment_id)"
+            )
+            cursor.execute("VACUUM ANALYZE bench_line_copy")
+            sql = (
+                "SELECT COUNT(id), SUM(quantity), COUNT(DISTINCT customer_id), "
+                "MIN(shipped_at), MAX(shipped_at) FROM bench_line_copy WHERE batch_id = %s"
+            )
+
+            def summary():
+                cursor.execute(sql, [hot.pk])
+                return cursor.fetchall()
+
+            median, low, high = timed(summary)
+            print(f"  hot batch: {median:.1f} ms median of 20 (min {low:.1f}, max {high:.1f})")
+            print(explain(sql, [hot.pk]))
+        finally:
+            cursor.execute("DROP TABLE IF EXISTS bench_line_copy")
 
 
 def main() -> None:
@@ -553,6 +668,9 @@ def main() -> None:
     parser.add_argument("--inspections", type=int, default=5_000)
     parser.add_argument("--load-only", action="store_true")
     parser.add_argument("--measure-only", action="store_true")
+    parser.add_argument(
+        "--proposals", action="store_true", help="also time the proposed query changes"
+    )
     args = parser.parse_args()
     if args.load_only:
         setup(DATABASE)
@@ -573,6 +691,8 @@ def main() -> None:
         )
     setup(DATABASE, fresh=False)
     measure()
+    if args.proposals:
+        proposals()
 
 
 if __name__ == "__main__":

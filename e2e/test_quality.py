@@ -34,12 +34,12 @@ def test_failing_inspection_blocks_the_batch_and_reaches_the_quality_manager(
     page.get_by_test_id(f"inspect-{batch_no}").click()
     page.get_by_test_id("plan-choices").get_by_role("link").first.click()
     form = page.get_by_test_id("inspection-form")
-    form.get_by_test_id("pass-1").check(force=True)
-    form.get_by_test_id("fail-2").check(force=True)  # dead pixels: a critical item
+    form.get_by_test_id("pass-1").click()
+    form.get_by_test_id("fail-2").click()  # dead pixels: a critical item
     form.locator("input[name$='-note']").nth(1).fill("5台中2台屏幕有亮点")
     form.get_by_test_id("value-3").fill("1232")
-    form.get_by_test_id("pass-4").check(force=True)
-    form.get_by_test_id("pass-5").check(force=True)
+    form.get_by_test_id("pass-4").click()
+    form.get_by_test_id("pass-5").click()
     shot("41-inspection-form")
     form.get_by_test_id("save-inspection").click()
     page.wait_for_url("**/quality/inspections/*/")

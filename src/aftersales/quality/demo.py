@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from aftersales.core.demo import DemoContext
 
-from .models import InspectionItem, InspectionKind, InspectionPlan, LiaisonForm
+from .models import Inspection, InspectionItem, InspectionKind, InspectionPlan, LiaisonForm
 from .services import inspections, liaison, nonconformances, releases
 
 A, T = InspectionItem.Aspect, InspectionItem.ResultType
@@ -123,6 +124,20 @@ def seed(ctx: DemoContext) -> None:
         results=results(plans["tv"]),
         inspected_at=timezone.now() - timedelta(days=70),
     )
+    # The recent batch of every product a plan covers passed its finished-goods inspection.
+    covered = Q(category__code__in=list(plans)) | Q(category__parent__code__in=list(plans))
+    for product in Product.objects.filter(covered):
+        recent = product.batches.order_by("-production_date").first()
+        plan = next(iter(inspections.plans_for_batch(recent, kind=InspectionKind.FINISHED)), None)
+        if recent is None or plan is None or recent.inspections.exists():
+            continue
+        inspections.inspection_record(
+            actor=inspector,
+            batch=recent,
+            plan=plan,
+            results=results(plan),
+            inspected_at=timezone.now() - timedelta(days=18),
+        )
     # New batches off the line: one TV batch waiting, one fridge batch that fails.
     today = timezone.localdate()
     waiting = Batch.objects.create(
@@ -187,4 +202,7 @@ def seed(ctx: DemoContext) -> None:
             department=department,
             contact="客服热线来电（3位客户）",
         )
-    ctx.log.append("quality: 3 plans, 2 inspections, 1 nonconformance, 1 release request")
+    ctx.log.append(
+        f"quality: {len(plans)} plans, {Inspection.objects.count()} inspections, "
+        "1 nonconformance, 1 release request, 1 liaison form"
+    )

@@ -21,7 +21,7 @@ def recall_headers() -> list[str]:
         _("Address"),
         _("Dealer"),
         _("Pieces"),
-        _("Deliveries"),
+        _("Number of deliveries"),
         _("First delivery"),
         _("Last delivery"),
     ]

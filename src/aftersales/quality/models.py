@@ -302,7 +302,7 @@ class Nonconformance(VersionedModel):
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
+        verbose_name=_("person responsible"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -364,7 +364,7 @@ class CorrectiveAction(BaseModel):
     description = models.CharField(_("action"), max_length=300)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
+        verbose_name=_("person responsible"),
         on_delete=models.PROTECT,
         related_name="corrective_actions",
     )

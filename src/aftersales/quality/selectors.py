@@ -195,11 +195,15 @@ def trace_lookup(query: str, user) -> list[dict]:
                 "url": reverse("quality:trace-batch", args=[batch.pk]),
             }
         )
+    seen: set[int] = set()
     for line in (
         ShipmentLine.objects.filter(shipment__number__iexact=query)
         .select_related("batch", "batch__product", "shipment")
         .order_by("id")[:20]
     ):
+        if line.batch_id in seen:  # two lines of one note from the same batch: one hit
+            continue
+        seen.add(line.batch_id)
         hits.append(
             {
                 "kind": "delivery",

@@ -9,10 +9,11 @@ def nonconformance_events(nc: Nonconformance) -> list[TimelineEvent]:
     """The actions on the nonconformance's own timeline: planned, and done."""
     events = []
     for action in nc.actions.select_related("owner"):
+        planned = action.history.order_by("history_date").select_related("history_user").first()
         events.append(
             TimelineEvent(
                 action.created_at,
-                actor_name(action.owner),
+                actor_name(planned.history_user if planned else None),
                 _("Action planned: %(action)s (due %(due)s)")
                 % {"action": action.description, "due": action.due_on.isoformat()},
                 "note",

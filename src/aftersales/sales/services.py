@@ -424,8 +424,14 @@ def shipment_create(
                 ]
     if errors:
         raise InvalidInput(fields=errors)
-    for line in lines:  # QC-2 after the input checks: a 409 names the batch and why
-        problem = batch_shippable_problem(line.batch)
+    # QC-2 after the input checks: a 409 names the batch and why. The batches are read afresh
+    # and locked, so a failing inspection recorded at this moment cannot slip by.
+    current = {
+        b.pk: b
+        for b in Batch.objects.select_for_update().filter(pk__in={line.batch.pk for line in lines})
+    }
+    for line in lines:
+        problem = batch_shippable_problem(current[line.batch.pk])
         if problem:
             raise Conflict(problem, code="batch_not_released")
     shipment = Shipment.objects.create(

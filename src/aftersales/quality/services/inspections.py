@@ -315,6 +315,32 @@ def _set_status(batch: Batch, value: str, actor, reason: str) -> None:
     batch._history_user = actor
     batch._change_reason = reason
     batch.save(update_fields=["quality_status", "updated_at"])
+    _settle_open_release_requests(batch, reason)
+
+
+def _settle_open_release_requests(batch: Batch, inspection_number: str) -> None:
+    """The inspection answered the question an open emergency-release request asked: the
+    request is closed on the register (no vice-president decided it) and the requester told."""
+    from aftersales.catalog.models import EmergencyRelease
+
+    for release in EmergencyRelease.objects.select_for_update().filter(
+        batch=batch, status=EmergencyRelease.Status.REQUESTED
+    ):
+        release.status = EmergencyRelease.Status.REJECTED
+        release.decided_at = timezone.now()
+        release.decision_note = _("Inspected before a decision (%(number)s): %(status)s") % {
+            "number": inspection_number,
+            "status": batch.get_quality_status_display(),
+        }
+        release.save(update_fields=["status", "decided_at", "decision_note", "updated_at"])
+        if release.requested_by:
+            notify(
+                recipients=[release.requested_by],
+                title=_("Batch %(batch)s was inspected: %(status)s")
+                % {"batch": batch.batch_no, "status": batch.get_quality_status_display()},
+                body=release.decision_note,
+                link=reverse("quality:trace-batch", args=[batch.pk]),
+            )
 
 
 def _open_nonconformance_for(inspection: Inspection, actor, *, was_released: bool) -> None:

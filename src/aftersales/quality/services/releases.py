@@ -61,7 +61,7 @@ def emergency_release_request(*, actor, batch: Batch, reason: str) -> EmergencyR
             code="already_requested",
         ) from None
     notify(
-        recipients=role_users(Role.SALES_VP),
+        recipients=[vp for vp in role_users(Role.SALES_VP) if vp != actor],
         title=_("Emergency release requested for batch %(batch)s") % {"batch": locked.batch_no},
         body=f"{locked.product} · {reason} — {actor.get_full_name() or actor.username}",
         link=reverse("quality:release-list") + "?status=requested",

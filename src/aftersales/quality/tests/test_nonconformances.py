@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from aftersales.accounts.roles import Role
@@ -25,6 +26,7 @@ from aftersales.quality.services.nonconformances import (
 )
 from aftersales.quality.tasks import remind_overdue_actions_task
 from aftersales.workdays import add_working_days
+from config.celery import app
 
 pytestmark = pytest.mark.django_db
 
@@ -339,7 +341,14 @@ def test_qc7_the_overdue_list(people, overdue, nc):
 def test_qc7_the_periodic_task_sends_the_reminders(people, overdue):
     assert remind_overdue_actions_task.delay().get() == 2
     assert Notification.objects.filter(recipient=people["inspector"], level="danger").exists()
+    # Scheduled every hour, it reminds once a day all the same.
     assert remind_overdue_actions_task.delay().get() == 0
+
+
+def test_qc7_the_reminder_is_on_the_beat_schedule_under_its_name():
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "quality.remind_overdue_actions" in scheduled
+    assert app.tasks["quality.remind_overdue_actions"].run is remind_overdue_actions_task.run
 
 
 def test_qc7_nothing_overdue_sends_nothing(people, nc):

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -131,9 +133,6 @@ def test_qc4_the_trace_costs_the_same_queries_however_far_the_batch_went(
 
 
 def _trace_queries(people, batch) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as queries:
         selectors.batch_trace(batch, people["quality"])
     # Pinned: a change here is a deliberate one. Inspections and their certificates,

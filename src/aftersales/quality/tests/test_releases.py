@@ -2,7 +2,8 @@
 uninspected goods (QC-3): sales or logistics ask, the vice-president alone decides, and a
 released batch that fails after all is chased down delivery by delivery."""
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +14,7 @@ from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
 from aftersales.core.models import Notification
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.quality import selectors
-from aftersales.quality.models import Nonconformance
+from aftersales.quality.models import InspectionKind, Nonconformance
 from aftersales.quality.services.inspections import inspection_record
 from aftersales.quality.services.releases import (
     batch_release_by_exception,
@@ -21,9 +22,10 @@ from aftersales.quality.services.releases import (
     emergency_release_reject,
     emergency_release_request,
 )
+from aftersales.sales import services as sales
 from aftersales.sales.models import Shipment
 
-from .factories import findings, ship
+from .factories import BatchFactory, findings, plan_with_items, ship
 
 pytestmark = pytest.mark.django_db
 
@@ -74,27 +76,28 @@ def test_qc2_a_failed_batch_cannot_ship_and_a_passed_one_can(people, batch, plan
     assert shipment.lines.get().batch == batch
 
 
-def test_qc2_the_order_api_refuses_the_uninspected_batch(api_as, people, batch, customer):
-    from decimal import Decimal
-
-    from aftersales.sales import services as sales
-
+def test_qc2_the_order_api_refuses_the_uninspected_batch_until_it_is_released(
+    api_as, people, batch, customer
+):
     order = sales.order_create(
         actor=people["sales"],
         customer=customer,
         lines=[sales.LineInput(product=batch.product, quantity=1, unit_price=Decimal("99.00"))],
-        delivery_date=datetime(2026, 12, 10).date(),
+        delivery_date=date(2026, 12, 10),
         delivery_place="上海市徐汇区漕溪北路88号",
     )
     order = sales.order_submit(actor=people["sales"], order=order)
-    response = api_as(people["logistics"]).post(
-        f"/api/v1/orders/{order.pk}/shipments/",
-        {"lines": [{"order_line": order.lines.get().pk, "batch": batch.pk, "quantity": 1}]},
-        format="json",
-    )
+    warehouse = api_as(people["logistics"])
+    body = {"lines": [{"order_line": order.lines.get().pk, "batch": batch.pk, "quantity": 1}]}
+
+    response = warehouse.post(f"/api/v1/orders/{order.pk}/shipments/", body, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "batch_not_released"
     assert "B-20261101" in response.json()["message"]
+
+    emergency_release_approve(actor=people["vp"], release=ask(people, batch, who="logistics"))
+    response = warehouse.post(f"/api/v1/orders/{order.pk}/shipments/", body, format="json")
+    assert response.status_code == 201
 
 
 # --- asking (QC-3) --------------------------------------------------------------------------
@@ -312,10 +315,6 @@ def test_qc3_a_released_batch_that_passes_is_simply_passed(people, batch, plan, 
 def test_qc3_a_passed_batch_failing_a_later_sample_is_an_ordinary_nonconformance(
     people, batch, plan, customer
 ):
-    from aftersales.quality.models import InspectionKind
-
-    from .factories import plan_with_items
-
     inspection_record(actor=people["inspector"], batch=batch, plan=plan, results=findings(plan))
     ship_from(people, batch, customer)
     sample = plan_with_items(batch.product, kind=InspectionKind.SAMPLE)
@@ -333,16 +332,26 @@ def test_qc3_a_passed_batch_failing_a_later_sample_is_an_ordinary_nonconformance
 
 
 def test_qc3_requests_are_listed_by_status(people, batch, tv):
-    from .factories import BatchFactory
-
     waiting = ask(people, batch)
     other = BatchFactory(product=tv)
     rejected = ask(people, other, who="logistics")
     emergency_release_reject(actor=people["vp"], release=rejected, note="不同意")
     assert list(selectors.release_list(status=R.REQUESTED)) == [waiting]
     assert set(selectors.release_list()) == {waiting, rejected}
-    assert role_told(people["vp"]) == 2
+    # The vice-president was asked twice.
+    assert Notification.objects.filter(recipient=people["vp"]).count() == 2
 
 
-def role_told(user) -> int:
-    return Notification.objects.filter(recipient=user).count()
+def test_qc3_an_inspection_answers_an_open_request(people, batch, plan):
+    """The batch was inspected before the vice-president decided: the request leaves the
+    waiting list, the register says why, and the requester hears the result."""
+    request = emergency_release_request(actor=people["logistics"], batch=batch, reason="急需")
+    inspection = inspection_record(
+        actor=people["inspector"], batch=batch, plan=plan, results=findings(plan)
+    )
+    request.refresh_from_db()
+    assert request.status == "rejected" and request.decided_by is None
+    assert inspection.number in request.decision_note
+    assert not selectors.release_list(status="requested").exists()
+    told = Notification.objects.filter(recipient=people["logistics"]).latest("id")
+    assert batch.batch_no in told.title

@@ -60,6 +60,7 @@ def home(request):
             "inspected": inspected,
             "verdicts": verdicts,
             "can_inspect": can_inspect(user),
+            "to_inspect": batches["pending"] if can_inspect(user) else 0,
             "can_manage": can_manage_quality(user),
             "can_decide": can_decide_release(user),
             "today": timezone.localdate(),

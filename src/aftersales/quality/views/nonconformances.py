@@ -117,7 +117,9 @@ class InvestigationForm(StyledFormMixin, forms.Form):
     severity = forms.ChoiceField(
         label=gettext_lazy("Severity"), choices=Nonconformance.Severity.choices
     )
-    owner = forms.ModelChoiceField(label=gettext_lazy("Owner"), queryset=_people(), required=False)
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("Person responsible"), queryset=_people(), required=False
+    )
     containment = forms.CharField(
         label=gettext_lazy("Containment"),
         required=False,
@@ -145,7 +147,7 @@ class InvestigationForm(StyledFormMixin, forms.Form):
 class ActionForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CorrectiveAction.Kind.choices)
     description = forms.CharField(label=gettext_lazy("Action"), max_length=300)
-    owner = forms.ModelChoiceField(label=gettext_lazy("Owner"), queryset=_people())
+    owner = forms.ModelChoiceField(label=gettext_lazy("Person responsible"), queryset=_people())
     due_in_working_days = forms.IntegerField(
         label=gettext_lazy("Due in working days"), min_value=1, max_value=250, initial=10
     )

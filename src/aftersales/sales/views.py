@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -163,9 +164,18 @@ def order_detail(request, order_id: int):
     open_lines = [line for line in order.lines.all() if line.open_quantity > 0]
     batches = (
         {
-            line.pk: Batch.objects.filter(product_id=line.product_id).order_by("-production_date")[
-                :10
-            ]
+            # Shippable batches first, oldest first (first in, first out); blocked ones are
+            # listed, disabled, so the warehouse sees why a batch is not offered.
+            line.pk: Batch.objects.filter(product_id=line.product_id)
+            .annotate(
+                shippable=Q(
+                    quality_status__in=[
+                        Batch.QualityStatus.PASSED,
+                        Batch.QualityStatus.RELEASED_BY_EXCEPTION,
+                    ]
+                )
+            )
+            .order_by("-shippable", "production_date")[:10]
             for line in open_lines
         }
         if can_ship

@@ -71,3 +71,47 @@ def test_failing_inspection_blocks_the_batch_and_reaches_the_quality_manager(
     assert page.get_by_test_id("batch-status").inner_text() == "不合格"
     assert "QI-" in page.get_by_test_id("trace-inspections").inner_text()
     shot("45-batch-trace")
+
+
+def test_a_liaison_form_goes_to_the_department_and_back(page, shot, demo_company):
+    """QC-8: customer service writes down what a caller said; the quality department records
+    its analysis and measures; the originator verifies and the form closes."""
+    sign_in(page, "sunli")
+    page.wait_for_url("**/")
+    page.goto("/quality/liaison/new/")
+    form = page.get_by_test_id("liaison-form")
+    form.locator("input[name=kind][value=complaint]").check()
+    form.locator("input[name=contact]").fill("李先生 139 0000 1234")
+    form.locator("select[name=department]").select_option(label="品质部")
+    form.locator("textarea[name=content]").fill("客户说冰箱门封条用了两个月就变形，关不严。")
+    shot("46-liaison-new")
+    page.get_by_test_id("liaison-submit").click()
+    page.wait_for_url("**/quality/liaison/*/")
+    detail_url = page.url
+    assert page.get_by_test_id("liaison-status").inner_text() == "待部门处理"
+    log_out(page)
+
+    sign_in(page, "lina")
+    page.wait_for_url("**/")
+    page.goto("/quality/liaison/")
+    row = page.get_by_test_id("liaison-table").locator("tr", has_text="门封条")
+    row.get_by_role("link").first.click()
+    handle = page.get_by_test_id("step-handle")
+    handle.locator("textarea[name=analysis]").fill("门封条供应商更换材料，耐温性能下降。")
+    handle.locator("textarea[name=measures]").fill("恢复原材料；已为李先生上门更换封条。")
+    handle.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("liaison-status").inner_text() == "待验证效果"
+    log_out(page)
+
+    sign_in(page, "sunli")
+    page.wait_for_url("**/")
+    page.goto(detail_url)
+    verify = page.get_by_test_id("step-verify")
+    verify.locator("input[name=effective][value=yes]").check()
+    verify.locator("textarea[name=verification]").fill("回访李先生，门已关严，满意。")
+    verify.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("liaison-status").inner_text() == "已验证关闭"
+    assert "回访李先生" in page.get_by_test_id("liaison-verification").inner_text()
+    shot("47-liaison-closed")

@@ -239,6 +239,7 @@ class EmergencyRelease(BaseModel):
         REQUESTED = "requested", _("Waiting for the vice-president")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        SUPERSEDED = "superseded", _("Settled by inspection")
 
     batch = models.ForeignKey(
         Batch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="emergency_releases"

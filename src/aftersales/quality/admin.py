@@ -8,8 +8,23 @@ from .models import Inspection, InspectionItem, InspectionPlan, LiaisonForm, Non
 
 
 class ItemInline(admin.TabularInline):
+    """Check items are fixed once a plan has been used: past inspection reports read them.
+    To change what is checked, deactivate the plan and create a new one."""
+
     model = InspectionItem
     extra = 0
+
+    def _used(self, obj) -> bool:
+        return obj is not None and Inspection.objects.filter(plan=obj).exists()
+
+    def has_add_permission(self, request, obj=None):
+        return not self._used(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._used(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._used(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(InspectionPlan)

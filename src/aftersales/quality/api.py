@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -40,6 +41,20 @@ from .services import recalls as recall_services
 from .services import releases as release_services
 
 
+class IsCompanyStaff(BasePermission):
+    """Checked before the body is read: a dealer gets 403 on every quality endpoint, never a
+    400 that would tell it something about the records (SEC-1)."""
+
+    def has_permission(self, request, view) -> bool:
+        if not can_view_quality(request.user):
+            raise PermissionDenied(_no_access())
+        return True
+
+
+class QualityApi(APIView):
+    permission_classes = [IsAuthenticated, IsCompanyStaff]
+
+
 def _viewer(request) -> None:
     if not can_view_quality(request.user):
         raise PermissionDenied(_no_access())
@@ -61,7 +76,9 @@ def _get(model, pk):
 def _paginated(request, view, queryset, serializer):
     paginator = Pagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
+    return paginator.get_paginated_response(
+        serializer(page, many=True, context={"request": request}).data
+    )
 
 
 def _person(user) -> str | None:
@@ -117,7 +134,7 @@ class PlanSerializer(serializers.Serializer):
     items = ItemSerializer(many=True)
 
 
-class PlanListCreateApi(APIView):
+class PlanListCreateApi(QualityApi):
     @extend_schema(
         parameters=[OpenApiParameter("kind", str), OpenApiParameter("q", str)],
         responses={200: PlanSerializer(many=True)},
@@ -139,7 +156,7 @@ class PlanListCreateApi(APIView):
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-class PlanDetailApi(APIView):
+class PlanDetailApi(QualityApi):
     @extend_schema(responses={200: PlanSerializer})
     def get(self, request, plan_id: int):
         _viewer(request)
@@ -211,7 +228,7 @@ class InspectionInputSerializer(serializers.Serializer):
     results = ResultInputSerializer(many=True)
 
 
-class InspectionListCreateApi(APIView):
+class InspectionListCreateApi(QualityApi):
     @extend_schema(
         parameters=[
             OpenApiParameter("q", str),
@@ -271,7 +288,7 @@ def _inspection(pk: int) -> Inspection:
     return inspection
 
 
-class InspectionDetailApi(APIView):
+class InspectionDetailApi(QualityApi):
     @extend_schema(responses={200: InspectionOutputSerializer})
     def get(self, request, inspection_id: int):
         _viewer(request)
@@ -295,7 +312,7 @@ class ReleaseOutputSerializer(serializers.Serializer):
     decision_note = serializers.CharField()
 
 
-class ReleaseListCreateApi(APIView):
+class ReleaseListCreateApi(QualityApi):
     class InputSerializer(serializers.Serializer):
         batch = serializers.PrimaryKeyRelatedField(queryset=Batch.objects.all())
         reason = serializers.CharField(max_length=300)
@@ -325,7 +342,7 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class ReleaseApproveApi(APIView):
+class ReleaseApproveApi(QualityApi):
     @extend_schema(request=NoteSerializer, responses={200: ReleaseOutputSerializer})
     def post(self, request, release_id: int):
         data = NoteSerializer(data=request.data)
@@ -337,7 +354,7 @@ class ReleaseApproveApi(APIView):
         return Response(ReleaseOutputSerializer(_get(EmergencyRelease, release_id)).data)
 
 
-class ReleaseRejectApi(APIView):
+class ReleaseRejectApi(QualityApi):
     @extend_schema(request=NoteSerializer, responses={200: ReleaseOutputSerializer})
     def post(self, request, release_id: int):
         data = NoteSerializer(data=request.data)
@@ -350,7 +367,7 @@ class ReleaseRejectApi(APIView):
         return Response(ReleaseOutputSerializer(release).data)
 
 
-class BatchEmergencyReleaseApi(APIView):
+class BatchEmergencyReleaseApi(QualityApi):
     """The vice-president releases an uninspected batch at once, with a reason (QC-3); the
     decision is recorded on the release register like an approved request."""
 
@@ -423,7 +440,7 @@ class NonconformanceInputSerializer(serializers.Serializer):
     )
 
 
-class NonconformanceListCreateApi(APIView):
+class NonconformanceListCreateApi(QualityApi):
     @extend_schema(
         parameters=[
             OpenApiParameter("status", str, description="a status, or `active`"),
@@ -468,7 +485,7 @@ class InvestigationInputSerializer(serializers.Serializer):
     )
 
 
-class NonconformanceDetailApi(APIView):
+class NonconformanceDetailApi(QualityApi):
     @extend_schema(responses={200: NonconformanceOutputSerializer})
     def get(self, request, nc_id: int):
         _viewer(request)
@@ -491,7 +508,7 @@ class NonconformanceDetailApi(APIView):
         return Response(NonconformanceOutputSerializer(nc).data)
 
 
-class ActionCreateApi(APIView):
+class ActionCreateApi(QualityApi):
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=CorrectiveAction.Kind.choices, default="corrective")
         description = serializers.CharField(max_length=300)
@@ -511,7 +528,7 @@ class ActionCreateApi(APIView):
         return Response(ActionOutputSerializer(action).data, status=status.HTTP_201_CREATED)
 
 
-class ActionCompleteApi(APIView):
+class ActionCompleteApi(QualityApi):
     class InputSerializer(serializers.Serializer):
         result = serializers.CharField(max_length=300)
 
@@ -532,7 +549,7 @@ class VerifySerializer(serializers.Serializer):
     verification = serializers.CharField()
 
 
-class NonconformanceVerifyApi(APIView):
+class NonconformanceVerifyApi(QualityApi):
     @extend_schema(request=VerifySerializer, responses={200: NonconformanceOutputSerializer})
     def post(self, request, nc_id: int):
         data = VerifySerializer(data=request.data)
@@ -577,7 +594,7 @@ class JudgementOutputSerializer(serializers.Serializer):
         return f"{obj.subject_type.app_label}.{obj.subject_type.model}"
 
 
-class JudgementApi(APIView):
+class JudgementApi(QualityApi):
     """Record or revise the quality department's verdict on a subject (S8); GET with
     ``subject_type`` and ``subject_id`` reads it."""
 
@@ -628,7 +645,7 @@ class LiaisonOutputSerializer(serializers.Serializer):
     number = serializers.CharField()
     kind = serializers.CharField()
     customer = serializers.IntegerField(source="customer_id", allow_null=True)
-    contact = serializers.CharField()
+    contact = serializers.SerializerMethodField()
     heard_on = serializers.DateField()
     content = serializers.CharField()
     department = serializers.CharField(source="department.code")
@@ -643,6 +660,12 @@ class LiaisonOutputSerializer(serializers.Serializer):
     verified_at = serializers.DateTimeField(allow_null=True)
     nonconformance = serializers.CharField(source="nonconformance.number", default=None)
     version = serializers.IntegerField()
+
+    def get_contact(self, obj) -> str:
+        from .templatetags.quality_tags import contact_for
+
+        request = self.context.get("request")
+        return contact_for(obj.contact, request.user if request else None)
 
 
 class LiaisonInputSerializer(serializers.Serializer):
@@ -661,7 +684,7 @@ class LiaisonInputSerializer(serializers.Serializer):
     contact = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
 
 
-class LiaisonListCreateApi(APIView):
+class LiaisonListCreateApi(QualityApi):
     @extend_schema(
         parameters=[
             OpenApiParameter("box", str, description="`mine`, `department` or empty"),
@@ -686,17 +709,22 @@ class LiaisonListCreateApi(APIView):
         data = LiaisonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         form = liaison_services.liaison_create(actor=request.user, **data.validated_data)
-        return Response(LiaisonOutputSerializer(form).data, status=status.HTTP_201_CREATED)
+        return Response(
+            LiaisonOutputSerializer(form, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
-class LiaisonDetailApi(APIView):
+class LiaisonDetailApi(QualityApi):
     @extend_schema(responses={200: LiaisonOutputSerializer})
     def get(self, request, form_id: int):
         _viewer(request)
-        return Response(LiaisonOutputSerializer(_get(LiaisonForm, form_id)).data)
+        return Response(
+            LiaisonOutputSerializer(_get(LiaisonForm, form_id), context={"request": request}).data
+        )
 
 
-class LiaisonRouteApi(APIView):
+class LiaisonRouteApi(QualityApi):
     class InputSerializer(serializers.Serializer):
         department = serializers.SlugRelatedField(
             slug_field="code", queryset=Department.objects.filter(active=True)
@@ -713,10 +741,10 @@ class LiaisonRouteApi(APIView):
             department=data.validated_data["department"],
             expected_version=data.validated_data.get("version"),
         )
-        return Response(LiaisonOutputSerializer(form).data)
+        return Response(LiaisonOutputSerializer(form, context={"request": request}).data)
 
 
-class LiaisonHandleApi(APIView):
+class LiaisonHandleApi(QualityApi):
     class InputSerializer(serializers.Serializer):
         analysis = serializers.CharField()
         measures = serializers.CharField()
@@ -734,10 +762,10 @@ class LiaisonHandleApi(APIView):
             measures=v["measures"],
             expected_version=v.get("version"),
         )
-        return Response(LiaisonOutputSerializer(form).data)
+        return Response(LiaisonOutputSerializer(form, context={"request": request}).data)
 
 
-class LiaisonVerifyApi(APIView):
+class LiaisonVerifyApi(QualityApi):
     @extend_schema(request=VerifySerializer, responses={200: LiaisonOutputSerializer})
     def post(self, request, form_id: int):
         data = VerifySerializer(data=request.data)
@@ -745,10 +773,10 @@ class LiaisonVerifyApi(APIView):
         form = liaison_services.liaison_verify(
             actor=request.user, form=_get(LiaisonForm, form_id), **data.validated_data
         )
-        return Response(LiaisonOutputSerializer(form).data)
+        return Response(LiaisonOutputSerializer(form, context={"request": request}).data)
 
 
-class LiaisonNonconformanceApi(APIView):
+class LiaisonNonconformanceApi(QualityApi):
     @extend_schema(request=None, responses={201: NonconformanceOutputSerializer})
     def post(self, request, form_id: int):
         nc = liaison_services.liaison_raise_nonconformance(
@@ -782,7 +810,7 @@ class TraceSerializer(serializers.Serializer):
     sections = serializers.ListField(child=serializers.DictField())
 
 
-class BatchTraceApi(APIView):
+class BatchTraceApi(QualityApi):
     """A batch's trace (QC-4, QC-5): production, packer, inspections, certificates, releases,
     nonconformances, and the first deliveries (``summary`` has the totals; the full list of
     customers is the recall list)."""
@@ -851,7 +879,7 @@ class BatchTraceApi(APIView):
         )
 
 
-class TraceLookupApi(APIView):
+class TraceLookupApi(QualityApi):
     """The reverse trace: a serial number, batch number, delivery note (or a case number,
     once cases exist) → the batches it leads to."""
 
@@ -878,13 +906,17 @@ class RecallOutputSerializer(serializers.Serializer):
         return [b.batch_no for b in obj.batches.all()]
 
     def get_customers(self, obj) -> int:
-        return obj.tasks.count()
+        annotated = getattr(obj, "customers", None)  # from selectors.recall_list()
+        return annotated if annotated is not None else obj.tasks.count()
 
     def get_contacted(self, obj) -> int:
+        annotated = getattr(obj, "done", None)
+        if annotated is not None:
+            return annotated
         return obj.tasks.exclude(outcome=RecallTask.Outcome.PENDING).count()
 
 
-class RecallListCreateApi(APIView):
+class RecallListCreateApi(QualityApi):
     class InputSerializer(serializers.Serializer):
         batches = serializers.PrimaryKeyRelatedField(
             queryset=Batch.objects.all(), many=True, allow_empty=False
@@ -902,7 +934,7 @@ class RecallListCreateApi(APIView):
         return _paginated(
             request,
             self,
-            Recall.objects.prefetch_related("batches").order_by("-created_at"),
+            selectors.recall_list().prefetch_related("batches"),
             RecallOutputSerializer,
         )
 
@@ -914,7 +946,7 @@ class RecallListCreateApi(APIView):
         return Response(RecallOutputSerializer(recall).data, status=status.HTTP_201_CREATED)
 
 
-class RecallTaskApi(APIView):
+class RecallTaskApi(QualityApi):
     class InputSerializer(serializers.Serializer):
         outcome = serializers.ChoiceField(choices=RecallTask.Outcome.choices)
         note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -929,7 +961,7 @@ class RecallTaskApi(APIView):
         return Response({"id": task.pk, "outcome": task.outcome, "note": task.note})
 
 
-class RecallCloseApi(APIView):
+class RecallCloseApi(QualityApi):
     @extend_schema(request=None, responses={200: RecallOutputSerializer})
     def post(self, request, recall_id: int):
         recall = recall_services.recall_close(actor=request.user, recall=_get(Recall, recall_id))
@@ -946,7 +978,7 @@ class SerialTraceSerializer(serializers.Serializer):
     deliveries = serializers.ListField(child=serializers.DictField())
 
 
-class SerialTraceApi(APIView):
+class SerialTraceApi(QualityApi):
     @extend_schema(responses={200: SerialTraceSerializer})
     def get(self, request, serial_id: int):
         _viewer(request)

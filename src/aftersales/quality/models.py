@@ -370,6 +370,14 @@ class CorrectiveAction(BaseModel):
     )
     due_on = models.DateField(_("due on"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     result = models.CharField(_("what was done"), max_length=300, blank=True)
     reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
 

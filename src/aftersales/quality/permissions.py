@@ -6,6 +6,7 @@ from __future__ import annotations
 from aftersales.accounts.permissions import user_has_role
 from aftersales.accounts.roles import Role
 from aftersales.catalog.permissions import can_decide_release, can_request_release
+from aftersales.customers.permissions import is_dealer_user
 
 INSPECTOR_ROLES = (Role.QUALITY_INSPECTION, Role.QUALITY, Role.ADMIN)
 MANAGER_ROLES = (Role.QUALITY, Role.ADMIN)
@@ -15,7 +16,9 @@ STAFF_ROLES = tuple(r for r in Role if r != Role.DEALER)
 
 
 def is_staff_member(user) -> bool:
-    return user_has_role(user, *STAFF_ROLES)
+    """Company staff. Someone scoped to a dealer stays outside, whatever other roles they
+    hold: quality records name every dealer's customers (SEC-1)."""
+    return user_has_role(user, *STAFF_ROLES) and not is_dealer_user(user)
 
 
 def can_view_quality(user) -> bool:

@@ -428,7 +428,9 @@ def shipment_create(
     # and locked, so a failing inspection recorded at this moment cannot slip by.
     current = {
         b.pk: b
-        for b in Batch.objects.select_for_update().filter(pk__in={line.batch.pk for line in lines})
+        for b in Batch.objects.select_for_update()
+        .filter(pk__in={line.batch.pk for line in lines})
+        .order_by("pk")
     }
     for line in lines:
         problem = batch_shippable_problem(current[line.batch.pk])

@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='emergencyrelease',
             name='status',
-            field=models.CharField(choices=[('requested', 'Waiting for the vice-president'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='approved', max_length=20, verbose_name='status'),
+            field=models.CharField(choices=[('requested', 'Waiting for the vice-president'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('superseded', 'Settled by inspection')], default='approved', max_length=20, verbose_name='status'),
         ),
         migrations.AddField(
             model_name='historicalemergencyrelease',
@@ -73,13 +73,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalemergencyrelease',
             name='status',
-            field=models.CharField(choices=[('requested', 'Waiting for the vice-president'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='requested', max_length=20, verbose_name='status'),
+            field=models.CharField(choices=[('requested', 'Waiting for the vice-president'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('superseded', 'Settled by inspection')], default='requested', max_length=20, verbose_name='status'),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='emergencyrelease',
             name='status',
-            field=models.CharField(choices=[('requested', 'Waiting for the vice-president'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='requested', max_length=20, verbose_name='status'),
+            field=models.CharField(choices=[('requested', 'Waiting for the vice-president'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('superseded', 'Settled by inspection')], default='requested', max_length=20, verbose_name='status'),
         ),
         migrations.AddConstraint(
             model_name='emergencyrelease',

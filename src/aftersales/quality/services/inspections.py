@@ -5,7 +5,7 @@ failure blocks it and opens a nonconformance."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -228,7 +228,7 @@ def inspection_record(
         errors["party_name"] = [_("Name the buyer or agency that inspected.")]
     now = timezone.now()
     inspected_at = inspected_at or now
-    if inspected_at > now + timezone.timedelta(minutes=5):
+    if inspected_at > now + timedelta(minutes=5):
         errors["inspected_at"] = [_("The inspection time is in the future.")]
     items = {i.pk: i for i in plan.items.all()}
     outcomes: list[ItemOutcome] = []
@@ -256,6 +256,20 @@ def inspection_record(
         raise InvalidInput(fields=errors)
 
     locked = Batch.objects.select_for_update().select_related("product").get(pk=batch.pk)
+    if (
+        locked.quality_status == Batch.QualityStatus.FAILED
+        and kind in RELEASING_KINDS
+        and not can_manage_quality(actor)
+    ):
+        # A passing re-inspection would put a blocked batch back on the shelf: after rework
+        # that is the quality department's call, not any inspector's (QC-2).
+        raise PermissionDenied(
+            _(
+                "Batch %(batch)s failed inspection; after rework the quality department "
+                "records the re-inspection."
+            )
+            % {"batch": locked.batch_no}
+        )
     inspection = Inspection(
         number=document_number_next(kind="inspection"),
         kind=kind,
@@ -315,10 +329,10 @@ def _set_status(batch: Batch, value: str, actor, reason: str) -> None:
     batch._history_user = actor
     batch._change_reason = reason
     batch.save(update_fields=["quality_status", "updated_at"])
-    _settle_open_release_requests(batch, reason)
+    _settle_open_release_requests(batch, reason, actor)
 
 
-def _settle_open_release_requests(batch: Batch, inspection_number: str) -> None:
+def _settle_open_release_requests(batch: Batch, inspection_number: str, actor) -> None:
     """The inspection answered the question an open emergency-release request asked: the
     request is closed on the register (no vice-president decided it) and the requester told."""
     from aftersales.catalog.models import EmergencyRelease
@@ -326,8 +340,9 @@ def _settle_open_release_requests(batch: Batch, inspection_number: str) -> None:
     for release in EmergencyRelease.objects.select_for_update().filter(
         batch=batch, status=EmergencyRelease.Status.REQUESTED
     ):
-        release.status = EmergencyRelease.Status.REJECTED
+        release.status = EmergencyRelease.Status.SUPERSEDED
         release.decided_at = timezone.now()
+        release._history_user = actor
         release.decision_note = _("Inspected before a decision (%(number)s): %(status)s") % {
             "number": inspection_number,
             "status": batch.get_quality_status_display(),
@@ -362,7 +377,7 @@ def _open_nonconformance_for(inspection: Inspection, actor, *, was_released: boo
     source = Nonconformance.Source.INSPECTION
     if was_released and inspection.kind in BLOCKING_KINDS:
         source = Nonconformance.Source.EMERGENCY_RELEASE
-        deliveries = _deliveries_text(inspection.batch)
+        deliveries, total = _deliveries_text(inspection.batch)
         description += "\n\n" + _(
             "This batch had been released by exception. Deliveries that carried it:"
         )
@@ -382,41 +397,53 @@ def _open_nonconformance_for(inspection: Inspection, actor, *, was_released: boo
         system=True,
     )
     if source == Nonconformance.Source.EMERGENCY_RELEASE:
-        _alert_released_batch_failed(inspection, nc)
+        _alert_released_batch_failed(inspection, nc, deliveries, total)
 
 
-def _deliveries_text(batch: Batch) -> str:
-    from ..selectors import batch_deliveries
+ALERT_DELIVERIES = 50  # named one by one; the recall list has them all
 
-    rows = batch_deliveries(batch)
-    return "\n".join(
+
+def _deliveries_text(batch: Batch) -> tuple[str, int]:
+    """The deliveries that carried the batch, newest first, and how many there are."""
+    from ..selectors import batch_deliveries, batch_delivery_summary
+
+    rows = batch_deliveries(batch, limit=ALERT_DELIVERIES)
+    total = batch_delivery_summary(batch)["lines"]
+    lines = [
         f"- {d['shipment_number']} {d['customer_name']} × {d['quantity']} "
         f"({timezone.localtime(d['shipped_at']):%Y-%m-%d})"
         for d in rows
-    )
+    ]
+    if total > len(rows):
+        lines.append(_("… and %(n)s more: see the recall list.") % {"n": total - len(rows)})
+    return "\n".join(lines), total
 
 
-def _alert_released_batch_failed(inspection: Inspection, nc: Nonconformance) -> None:
+def _alert_released_batch_failed(
+    inspection: Inspection, nc: Nonconformance, text: str, total: int
+) -> None:
     """QC-3: an emergency-released batch failed after all. Everyone who let it out, and
     everyone who must now call customers back, hears at once, with each delivery named."""
-    from ..selectors import batch_deliveries
+    from aftersales.catalog.models import EmergencyRelease
 
-    deliveries = batch_deliveries(inspection.batch)
     people = {
         *role_users(Role.SALES_VP),
         *role_users(Role.QUALITY),
         *role_users(Role.LOGISTICS),
         *role_users(Role.CUSTOMER_SERVICE),
     }
-    people |= {r.requested_by for r in inspection.batch.emergency_releases.all() if r.requested_by}
-    body = "\n".join(
-        f"{d['shipment_number']} {d['customer_name']} × {d['quantity']}" for d in deliveries
-    ) or _("No delivery has carried it yet.")
+    people |= {
+        r.requested_by
+        for r in inspection.batch.emergency_releases.filter(
+            status=EmergencyRelease.Status.APPROVED
+        ).select_related("requested_by")
+        if r.requested_by
+    }
     notify(
         recipients=people,
         title=_("Emergency-released batch %(batch)s failed inspection: %(n)s deliveries")
-        % {"batch": inspection.batch.batch_no, "n": len(deliveries)},
-        body=body,
+        % {"batch": inspection.batch.batch_no, "n": total},
+        body=text or _("No delivery has carried it yet."),
         link=reverse("quality:trace-batch", args=[inspection.batch_id]),
         level="danger",
     )

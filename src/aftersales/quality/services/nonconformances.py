@@ -107,6 +107,9 @@ def nonconformance_investigate(
         raise Conflict(_("A closed nonconformance is not changed any more."), code="closed")
     fields = ["containment", "root_cause_method", "whys", "root_cause", "severity", "owner"]
     data = dict(data)
+    owner = data.get("owner")
+    if owner is not None and not (owner.is_active and is_staff_member(owner)):
+        raise InvalidInput(fields={"owner": [_("Choose an active member of staff.")]})
     if "whys" in data:
         whys = [str(w).strip()[:300] for w in (data["whys"] or []) if str(w).strip()]
         if len(whys) > 5:
@@ -117,6 +120,7 @@ def nonconformance_investigate(
     ):
         # The last answer of the chain is the root cause, unless one was written out.
         data["root_cause"] = (data.get("root_cause") or "").strip() or data["whys"][-1]
+    nc._history_user = actor
     nc, _changed = model_update(instance=nc, fields=fields, data=data, expected_version=nc.version)
     return nc
 
@@ -141,8 +145,8 @@ def corrective_action_add(
         raise Conflict(_("A closed nonconformance is not changed any more."), code="closed")
     if not description.strip():
         errors["description"] = [_("Describe the action.")]
-    if owner is None or not owner.is_active:
-        errors["owner"] = [_("Choose an active person as the owner.")]
+    if owner is None or not (owner.is_active and is_staff_member(owner)):
+        errors["owner"] = [_("Choose an active member of staff as the owner.")]
     if kind not in CorrectiveAction.Kind.values:
         errors["kind"] = [_("Choose corrective or preventive.")]
     today = timezone.localdate()
@@ -191,10 +195,10 @@ def corrective_action_complete(*, actor, action: CorrectiveAction, result: str) 
         raise Conflict(_("This action is already done."), code="already_done")
     if not result.strip():
         raise InvalidInput(fields={"result": [_("Say what was done.")]})
-    action.done_at = timezone.now()
+    action.done_at, action.done_by = timezone.now(), actor
     action.result = result.strip()[:300]
     action._history_user = actor
-    action.save(update_fields=["done_at", "result", "updated_at"])
+    action.save(update_fields=["done_at", "done_by", "result", "updated_at"])
     nc = _locked(action.nonconformance)
     if nc.status == S.ACTION and not nc.actions.filter(done_at__isnull=True).exists():
         nc.status = S.VERIFICATION

@@ -79,6 +79,14 @@ def recall_task_record(*, actor, task: RecallTask, outcome: str, note: str = "")
     task = RecallTask.objects.select_for_update().select_related("recall").get(pk=task.pk)
     if task.recall.status == Recall.Status.CLOSED:
         raise Conflict(_("This recall is closed."), code="closed")
+    if (
+        task.outcome != RecallTask.Outcome.PENDING
+        and task.done_by_id != actor.pk
+        and not can_manage_quality(actor)
+    ):
+        # What someone else recorded after a call stays theirs; the quality department may
+        # correct it (SEC-2: who recorded what is not silently overwritten).
+        raise PermissionDenied(_("Only who recorded this contact, or quality, may change it."))
     if outcome not in RecallTask.Outcome.values or outcome == RecallTask.Outcome.PENDING:
         raise InvalidInput(fields={"outcome": [_("Choose what came of the contact.")]})
     task.outcome, task.note = outcome, (note or "").strip()[:300]

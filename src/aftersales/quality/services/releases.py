@@ -40,7 +40,9 @@ def _pending_batch(batch: Batch) -> Batch:
 
 
 @transaction.atomic
-def emergency_release_request(*, actor, batch: Batch, reason: str) -> EmergencyRelease:
+def emergency_release_request(
+    *, actor, batch: Batch, reason: str, notify_vps: bool = True
+) -> EmergencyRelease:
     if not can_request_release(actor):
         raise PermissionDenied(_("Sales or logistics ask for an emergency release."))
     reason = _reason(reason)
@@ -60,6 +62,8 @@ def emergency_release_request(*, actor, batch: Batch, reason: str) -> EmergencyR
             _("A request for this batch is already waiting for the vice-president."),
             code="already_requested",
         ) from None
+    if not notify_vps:
+        return release
     notify(
         recipients=[vp for vp in role_users(Role.SALES_VP) if vp != actor],
         title=_("Emergency release requested for batch %(batch)s") % {"batch": locked.batch_no},
@@ -70,19 +74,27 @@ def emergency_release_request(*, actor, batch: Batch, reason: str) -> EmergencyR
     return release
 
 
-def _decide(actor, release: EmergencyRelease) -> EmergencyRelease:
+def _decide(actor, release: EmergencyRelease) -> tuple[EmergencyRelease, Batch]:
+    """Lock the batch, then the request: the same order as an inspection (batch first), so a
+    decision and an inspection of the same batch wait for each other instead of deadlocking."""
     if not can_decide_release(actor):
         raise PermissionDenied(_("Only the vice-president may decide an emergency release."))
+    batch = Batch.objects.select_for_update().get(pk=release.batch_id)
     release = EmergencyRelease.objects.select_for_update().get(pk=release.pk)
     if release.status != R.REQUESTED:
         raise Conflict(_("This request has already been decided."), code="already_decided")
-    return release
+    return release, batch
 
 
 @transaction.atomic
 def emergency_release_approve(*, actor, release: EmergencyRelease, note: str = "") -> Batch:
-    release = _decide(actor, release)
-    batch = _pending_batch(release.batch)
+    release, batch = _decide(actor, release)
+    if batch.quality_status != Batch.QualityStatus.PENDING:
+        raise InvalidInput(
+            fields={
+                "batch": [_("Only a batch waiting for inspection can be released by exception.")]
+            }
+        )
     batch.quality_status = Batch.QualityStatus.RELEASED_BY_EXCEPTION
     batch._history_user = actor
     batch._change_reason = release.reason[:100]
@@ -111,7 +123,7 @@ def emergency_release_approve(*, actor, release: EmergencyRelease, note: str = "
 
 @transaction.atomic
 def emergency_release_reject(*, actor, release: EmergencyRelease, note: str) -> EmergencyRelease:
-    release = _decide(actor, release)
+    release, _batch = _decide(actor, release)
     note = (note or "").strip()
     if not note:
         raise InvalidInput(fields={"note": [_("Give the reason for the rejection.")]})
@@ -133,9 +145,14 @@ def emergency_release_reject(*, actor, release: EmergencyRelease, note: str) -> 
 
 @transaction.atomic
 def batch_release_by_exception(*, actor, batch: Batch, reason: str) -> Batch:
-    """The vice-president's own decision, without a prior request: asked and approved at once,
-    recorded the same way on the register."""
+    """The vice-president's own decision: a request already waiting is approved with this
+    reason as the note; without one, it is asked and approved at once. Either way the
+    register has one row of the same shape."""
     if not can_decide_release(actor):
         raise PermissionDenied(_("Only the sales vice-president may release uninspected goods."))
-    release = emergency_release_request(actor=actor, batch=batch, reason=reason)
+    reason = _reason(reason)
+    waiting = EmergencyRelease.objects.filter(batch=batch, status=R.REQUESTED).first()
+    if waiting is not None:
+        return emergency_release_approve(actor=actor, release=waiting, note=reason)
+    release = emergency_release_request(actor=actor, batch=batch, reason=reason, notify_vps=False)
     return emergency_release_approve(actor=actor, release=release)

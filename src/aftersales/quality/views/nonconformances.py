@@ -26,7 +26,16 @@ from .common import get_or_404, page_of, viewer
 
 
 def _people():
-    return get_user_model().objects.filter(is_active=True).order_by("username")
+    """Company staff who can own a nonconformance or an action (no dealer accounts)."""
+    from aftersales.customers.models import DealerMember
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(groups__name="dealer")
+        .exclude(pk__in=DealerMember.objects.values("user_id"))
+        .order_by("username")
+    )
 
 
 @login_required

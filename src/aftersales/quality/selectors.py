@@ -86,8 +86,8 @@ def batch_delivery_lines(batch_ids: Iterable[int]) -> QuerySet[ShipmentLine]:
     return ShipmentLine.objects.filter(batch_id__in=list(batch_ids))
 
 
-def batch_deliveries(batch: Batch, *, limit: int | None = None) -> list[dict]:
-    """Every delivery that carried the batch, newest first."""
+def batch_deliveries(batch: Batch, *, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Every delivery that carried the batch, newest first (a slice of them with ``limit``)."""
     rows = (
         ShipmentLine.objects.filter(batch=batch)
         .order_by("-shipment__shipped_at", "-id")
@@ -108,7 +108,7 @@ def batch_deliveries(batch: Batch, *, limit: int | None = None) -> list[dict]:
         )
     )
     if limit is not None:
-        rows = rows[:limit]
+        rows = rows[offset : offset + limit]
     return list(rows)
 
 
@@ -123,8 +123,12 @@ def batch_delivery_summary(batch: Batch) -> dict:
     )
 
 
-def batch_trace(batch: Batch, user) -> dict:
-    """Everything the quality department asks about a batch, for its trace page."""
+def batch_trace(batch: Batch, user, *, delivery_page: int = 1) -> dict:
+    """Everything the quality department asks about a batch, for its trace page. Deliveries
+    come a page at a time (a batch may have reached tens of thousands of customers)."""
+    summary = batch_delivery_summary(batch)
+    pages = max(1, -(-(summary["lines"] or 0) // DELIVERIES_ON_PAGE))
+    delivery_page = min(max(1, delivery_page), pages)
     inspections = list(
         Inspection.objects.filter(batch=batch)
         .select_related("inspector", "plan")
@@ -144,8 +148,12 @@ def batch_trace(batch: Batch, user) -> dict:
         "nonconformances": list(
             Nonconformance.objects.filter(batch=batch).order_by("-created_at")[:20]
         ),
-        "summary": batch_delivery_summary(batch),
-        "deliveries": batch_deliveries(batch, limit=DELIVERIES_ON_PAGE),
+        "summary": summary,
+        "deliveries": batch_deliveries(
+            batch, limit=DELIVERIES_ON_PAGE, offset=(delivery_page - 1) * DELIVERIES_ON_PAGE
+        ),
+        "delivery_page": delivery_page,
+        "delivery_pages": pages,
         "serials": list(
             SerialNumber.objects.filter(batch=batch)
             .select_related("owner")

@@ -163,3 +163,27 @@ def test_quality_home_counts_what_waits(client, people, batch, plan):
     client.force_login(people["quality"])
     html = client.get("/quality/").content.decode()
     assert 'data-testid="open-ncs">1<' in html
+
+
+def test_every_delivery_of_a_batch_is_reachable_page_by_page(
+    client, people, batch, plan, monkeypatch
+):
+    """QC-5: the trace page lists every delivery, a page at a time."""
+    from aftersales.quality import selectors
+
+    monkeypatch.setattr(selectors, "DELIVERIES_ON_PAGE", 2)
+    inspection_record(actor=people["inspector"], batch=batch, plan=plan, results=findings(plan))
+    names = ["甲", "乙", "丙"]
+    for name in names:
+        ship(
+            batch=batch,
+            customer=CustomerFactory(name=f"客户{name}"),
+            seller=people["sales"],
+            warehouse=people["logistics"],
+        )
+    client.force_login(people["quality"])
+    first = client.get(f"/quality/trace/batches/{batch.pk}/").content.decode()
+    second = client.get(f"/quality/trace/batches/{batch.pk}/?page=2").content.decode()
+    assert 'data-testid="delivery-pager"' in first
+    seen = [n for n in names if f"客户{n}" in first] + [n for n in names if f"客户{n}" in second]
+    assert sorted(seen) == sorted(names)

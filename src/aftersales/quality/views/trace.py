@@ -37,7 +37,10 @@ def batch_trace(request, batch_id: int):
     batch = selectors.batch_get(batch_id)
     if batch is None:
         raise Http404
-    context = selectors.batch_trace(batch, request.user)
+    page = request.GET.get("page", "1")
+    context = selectors.batch_trace(
+        batch, request.user, delivery_page=int(page) if page.isdigit() else 1
+    )
     context["can_recall"] = can_work_recall(request.user)
     context["can_manage"] = can_manage_quality(request.user)
     context["statuses"] = Batch.QualityStatus

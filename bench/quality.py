@@ -1,7 +1,7 @@
 """Benchmark: batch traceability and the recall export (QC-4, QC-5) on PostgreSQL.
 
     .venv/bin/python bench/quality.py [--batches 50000] [--lines 1000000]
-        [--customers 25000] [--hot-customers 20000] [--inspections 5000] [--proposals]
+        [--customers 25000] [--hot-customers 20000] [--inspections 5000]
 
 Loads, in its own process and with multi-row INSERTs (set-up only), batches spread over the
 demo products, customers, orders each with one shipment, and one shipment line per order line,
@@ -235,6 +235,8 @@ def load(
         "quantity",
         "problem",
         "problem_note",
+        "customer",
+        "shipped_at",
     ]
     statuses = ["shipped", "delivered", "accepted", "closed"]
     hot_product = hot.product_id
@@ -249,6 +251,7 @@ def load(
             customer = hot_customer or rng.choice(customer_ids)
             status = rng.choice(statuses)
             total = Decimal("0")
+            shipped = db_datetime(created + timedelta(days=2))
             for k in range(per_order):
                 if k == 0 and hot_customer:
                     product_id, batch_id = hot_product, hot.pk
@@ -277,7 +280,9 @@ def load(
                         stamp,
                     )
                 )
-                shipment_line_rows.append((shipment_id, line_id, batch_id, quantity, "", ""))
+                shipment_line_rows.append(
+                    (shipment_id, line_id, batch_id, quantity, "", "", customer, shipped)
+                )
                 line_id += 1
             created_db = db_datetime(created)
             order_rows.append(
@@ -305,7 +310,6 @@ def load(
                     created_db,
                 )
             )
-            shipped = db_datetime(created + timedelta(days=2))
             shipment_rows.append(
                 (
                     shipment_id,
@@ -482,10 +486,14 @@ def measure() -> None:
         )
     )
 
-    for label, batch in (("typical batch", typical), ("hot batch", hot)):
+    last = -(-ShipmentLine.objects.filter(batch=hot).count() // selectors.DELIVERIES_ON_PAGE)
+    cases = [("typical batch", typical, 1), ("hot batch", hot, 1)]
+    if trace_url:
+        cases.append((f"hot batch, last delivery page ({last})", hot, last))
+    for label, batch, number in cases:
         summary = selectors.batch_delivery_summary(batch)
         if trace_url:
-            url = trace_url.format(batch.pk)
+            url = trace_url.format(batch.pk) + (f"?page={number}" if number > 1 else "")
 
             def page(url=url):
                 response = client.get(url)
@@ -581,91 +589,6 @@ def measure() -> None:
         )
 
 
-def proposals() -> None:
-    """Time the proposed fixes without changing the code: the deliveries list taking the
-    batch's newest 50 lines by shipment id from a (batch, shipment, id) index (in a transaction
-    that is rolled back), and the summary from a copy of the lines carrying shipped_at and
-    customer_id (dropped after)."""
-    from django.db import connection, transaction
-    from django.db.models import F
-
-    from aftersales.catalog.models import Batch
-    from aftersales.sales.models import ShipmentLine
-
-    hot = Batch.objects.get(batch_no=HOT_BATCH_NO)
-    typical = typical_batch(hot)
-
-    def deliveries(batch):
-        # The newest 50 lines of the batch from the index alone, then their joins.
-        newest = ShipmentLine.objects.filter(batch=batch).order_by("-shipment_id", "-id")
-        return (
-            ShipmentLine.objects.filter(id__in=newest.values("id")[:50])
-            .order_by("-shipment__shipped_at", "-id")
-            .values(
-                "id",
-                "quantity",
-                "accepted_quantity",
-                "problem",
-                "shipment_id",
-                shipment_number=F("shipment__number"),
-                shipped_at=F("shipment__shipped_at"),
-                shipment_status=F("shipment__status"),
-                order_id=F("shipment__order_id"),
-                order_number=F("shipment__order__number"),
-                customer_id=F("shipment__order__customer_id"),
-                customer_name=F("shipment__order__customer__name"),
-                dealer_name=F("shipment__order__dealer__name"),
-            )
-        )
-
-    print(
-        "\nproposal 1: deliveries = the newest 50 lines by (shipment_id, id) from a new index "
-        "(batch_id, shipment_id DESC, id DESC), then their joins"
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE INDEX bench_shipline_batch_idx ON sales_shipmentline "
-            "(batch_id, shipment_id DESC, id DESC) INCLUDE (quantity)"
-        )
-        cursor.execute("ANALYZE sales_shipmentline")
-        for label, batch in (("typical", typical), ("hot", hot)):
-            median, low, high = timed(lambda batch=batch: list(deliveries(batch)))
-            print(f"  {label} batch: {median:.1f} ms median of 20 (min {low:.1f}, max {high:.1f})")
-        sql, params = deliveries(hot).query.sql_with_params()
-        print(explain(sql, params))
-        transaction.set_rollback(True)
-
-    print("\nproposal 2: summary from lines carrying shipped_at and customer_id (a copy)")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_line_copy")
-        try:
-            cursor.execute(
-                "CREATE TABLE bench_line_copy AS SELECT l.id, l.batch_id, l.shipment_id, "
-                "l.quantity, s.shipped_at, o.customer_id FROM sales_shipmentline l "
-                "JOIN sales_shipment s ON s.id = l.shipment_id "
-                "JOIN sales_order o ON o.id = s.order_id"
-            )
-            cursor.execute(
-                "CREATE INDEX ON bench_line_copy (batch_id, shipped_at DESC, id DESC) "
-                "INCLUDE (customer_id, quantity, shipment_id)"
-            )
-            cursor.execute("VACUUM ANALYZE bench_line_copy")
-            sql = (
-                "SELECT COUNT(id), SUM(quantity), COUNT(DISTINCT customer_id), "
-                "MIN(shipped_at), MAX(shipped_at) FROM bench_line_copy WHERE batch_id = %s"
-            )
-
-            def summary():
-                cursor.execute(sql, [hot.pk])
-                return cursor.fetchall()
-
-            median, low, high = timed(summary)
-            print(f"  hot batch: {median:.1f} ms median of 20 (min {low:.1f}, max {high:.1f})")
-            print(explain(sql, [hot.pk]))
-        finally:
-            cursor.execute("DROP TABLE IF EXISTS bench_line_copy")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--batches", type=int, default=50_000)
@@ -676,9 +599,6 @@ def main() -> None:
     parser.add_argument("--inspections", type=int, default=5_000)
     parser.add_argument("--load-only", action="store_true")
     parser.add_argument("--measure-only", action="store_true")
-    parser.add_argument(
-        "--proposals", action="store_true", help="also time the proposed query changes"
-    )
     args = parser.parse_args()
     if args.load_only:
         setup(DATABASE)
@@ -699,8 +619,6 @@ def main() -> None:
         )
     setup(DATABASE, fresh=False)
     measure()
-    if args.proposals:
-        proposals()
 
 
 if __name__ == "__main__":

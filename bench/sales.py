@@ -184,6 +184,7 @@ def load(orders: int, per_order: int) -> None:
                     "",
                     "",
                     "",
+                    "",
                     stamp,
                     stamp,
                 )
@@ -244,16 +245,34 @@ def load(orders: int, per_order: int) -> None:
             "carrier",
             "handed_over",
             "place",
+            "carrier_claim_ref",
             "created_at",
             "updated_at",
         ],
         shipment_rows,
     )
-    shipment_of = dict(Shipment.objects.values_list("order_id", "id"))
+    shipment_of = {
+        order: (shipment, customer, shipped)
+        for order, shipment, customer, shipped in Shipment.objects.values_list(
+            "order_id", "id", "order__customer_id", "shipped_at"
+        )
+    }
     insert_rows(
         ShipmentLine,
-        ["shipment", "order_line", "batch", "quantity", "problem", "problem_note"],
-        [(shipment_of[o], line, batch, q, "", "") for o, line, batch, q in shipment_line_rows],
+        [
+            "shipment",
+            "order_line",
+            "batch",
+            "quantity",
+            "problem",
+            "problem_note",
+            "customer",
+            "shipped_at",
+        ],
+        [
+            (shipment_of[o][0], line, batch, q, "", "", shipment_of[o][1], shipment_of[o][2])
+            for o, line, batch, q in shipment_line_rows
+        ],
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -88,22 +88,24 @@ def batch_delivery_lines(batch_ids: Iterable[int]) -> QuerySet[ShipmentLine]:
 
 def batch_deliveries(batch: Batch, *, limit: int | None = None, offset: int = 0) -> list[dict]:
     """Every delivery that carried the batch, newest first (a slice of them with ``limit``)."""
+    # The (batch, -shipped_at, -id) index gives the page's slice of lines without touching
+    # the others; only those rows are joined to their shipment, order and customer.
     rows = (
         ShipmentLine.objects.filter(batch=batch)
-        .order_by("-shipment__shipped_at", "-id")
+        .order_by("-shipped_at", "-id")
         .values(
             "id",
             "quantity",
             "accepted_quantity",
             "problem",
             "shipment_id",
+            "shipped_at",
+            "customer_id",
             shipment_number=F("shipment__number"),
-            shipped_at=F("shipment__shipped_at"),
             shipment_status=F("shipment__status"),
             order_id=F("shipment__order_id"),
             order_number=F("shipment__order__number"),
-            customer_id=F("shipment__order__customer_id"),
-            customer_name=F("shipment__order__customer__name"),
+            customer_name=F("customer__name"),
             dealer_name=F("shipment__order__dealer__name"),
         )
     )
@@ -117,9 +119,9 @@ def batch_delivery_summary(batch: Batch) -> dict:
     return ShipmentLine.objects.filter(batch=batch).aggregate(
         lines=Count("id"),
         pieces=Sum("quantity"),
-        customers=Count("shipment__order__customer", distinct=True),
-        first=Min("shipment__shipped_at"),
-        last=Max("shipment__shipped_at"),
+        customers=Count("customer", distinct=True),
+        first=Min("shipped_at"),
+        last=Max("shipped_at"),
     )
 
 
@@ -242,11 +244,11 @@ def recall_rows(batch_ids: Iterable[int]) -> QuerySet:
     """One row per customer who received any of the batches: contact details, pieces,
     deliveries, first and last delivery. Grouped in the database (a batch may have gone to
     tens of thousands of customers)."""
-    prefix = "shipment__order__customer__"
+    prefix = "customer__"
     return (
         ShipmentLine.objects.filter(batch_id__in=list(batch_ids))
         .values(
-            customer_id=F("shipment__order__customer_id"),
+            "customer_id",
             name=F(prefix + "name"),
             mobile=F(prefix + "mobile"),
             landline=F(prefix + "landline"),
@@ -259,8 +261,8 @@ def recall_rows(batch_ids: Iterable[int]) -> QuerySet:
         .annotate(
             pieces=Sum("quantity"),
             deliveries=Count("shipment", distinct=True),
-            first=Min("shipment__shipped_at"),
-            last=Max("shipment__shipped_at"),
+            first=Min("shipped_at"),
+            last=Max("shipped_at"),
         )
         .order_by("customer_id")
     )

@@ -290,15 +290,37 @@ class ShipmentLine(models.Model):
     accepted_quantity = models.PositiveIntegerField(_("accepted"), null=True, blank=True)
     problem = models.CharField(_("problem"), max_length=30, blank=True)
     problem_note = models.CharField(_("problem details"), max_length=300, blank=True)
+    # Copied from the shipment and its order when the line is written, so traceability (who
+    # received a batch, and when) reads one indexed table instead of joining a million lines
+    # to their shipments and orders (QC-4, QC-5). Neither changes after shipping.
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="received_lines",
+    )
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["shipment", "id"]
         verbose_name = _("shipment line")
         verbose_name_plural = _("shipment lines")
+        indexes = [
+            models.Index(fields=["batch", "-shipped_at", "-id"], name="sales_line_batch_time_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_line.product} × {self.quantity}"
+
+    def save(self, *args, **kwargs):
+        if self.shipped_at is None:
+            self.shipped_at = self.shipment.shipped_at
+        if self.customer_id is None:
+            self.customer_id = self.shipment.order.customer_id
+        super().save(*args, **kwargs)
 
 
 class AcceptancePhoto(models.Model):

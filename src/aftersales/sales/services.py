@@ -447,7 +447,12 @@ def shipment_create(
     )
     for line in lines:
         row = ShipmentLine.objects.create(
-            shipment=shipment, order_line=line.order_line, batch=line.batch, quantity=line.quantity
+            shipment=shipment,
+            order_line=line.order_line,
+            batch=line.batch,
+            quantity=line.quantity,
+            customer_id=order.customer_id,
+            shipped_at=shipment.shipped_at,
         )
         if line.serials:
             row.serials.set(line.serials)

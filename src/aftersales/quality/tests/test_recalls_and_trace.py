@@ -24,7 +24,7 @@ from aftersales.quality.services.recalls import recall_close, recall_create, rec
 from aftersales.sales.models import Shipment
 from aftersales.workdays import add_working_days
 
-from .factories import BatchFactory, findings, ship
+from .factories import BatchFactory, backdate, findings, ship
 
 pytestmark = pytest.mark.django_db
 
@@ -224,12 +224,8 @@ def _sheet(response) -> list[tuple]:
 
 def test_qc5_the_recall_export_masks_phones_for_quality(people, released, deliveries):
     shanghai = ZoneInfo("Asia/Shanghai")
-    Shipment.objects.filter(pk=deliveries[0].pk).update(
-        shipped_at=datetime(2026, 11, 20, 23, 30, tzinfo=shanghai)
-    )
-    Shipment.objects.filter(pk=deliveries[1].pk).update(
-        shipped_at=datetime(2026, 11, 28, 1, 30, tzinfo=shanghai)  # the 27th in UTC
-    )
+    backdate(deliveries[0], datetime(2026, 11, 20, 23, 30, tzinfo=shanghai))
+    backdate(deliveries[1], datetime(2026, 11, 28, 1, 30, tzinfo=shanghai))  # the 27th in UTC
     response, count = exports.recall_export(
         people["quality"], [released.pk], filename="召回名单.xlsx"
     )
@@ -356,7 +352,7 @@ def test_qc5_every_customer_is_contacted_before_the_recall_closes(people, releas
 def test_qc5_shipment_dates_of_the_recall_rows(people, released, customers):
     shipment = send(people, released, customers["li"], 2)
     earlier = timezone.now() - timezone.timedelta(days=3)
-    Shipment.objects.filter(pk=shipment.pk).update(shipped_at=earlier)
+    backdate(shipment, earlier)
     later = send(people, released, customers["li"], 1)
     (row,) = selectors.recall_rows([released.pk])
     assert (row["first"], row["last"]) == (earlier, Shipment.objects.get(pk=later.pk).shipped_at)

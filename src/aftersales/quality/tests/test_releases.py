@@ -25,7 +25,7 @@ from aftersales.quality.services.releases import (
 from aftersales.sales import services as sales
 from aftersales.sales.models import Shipment
 
-from .factories import BatchFactory, findings, plan_with_items, ship
+from .factories import BatchFactory, backdate, findings, plan_with_items, ship
 
 pytestmark = pytest.mark.django_db
 
@@ -254,12 +254,8 @@ def test_qc3_a_released_batch_that_fails_names_every_delivery_that_carried_it(
     other = CustomerFactory(name="李娜")
     second = ship_from(people, batch, other, quantity=1)
     # Shipped at 01:30 in Shanghai: still the 28th there, though the 27th in UTC.
-    Shipment.objects.filter(pk=first.pk).update(
-        shipped_at=datetime(2026, 11, 28, 1, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
-    )
-    Shipment.objects.filter(pk=second.pk).update(
-        shipped_at=datetime(2026, 11, 20, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    )
+    backdate(first, datetime(2026, 11, 28, 1, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
+    backdate(second, datetime(2026, 11, 20, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     Notification.objects.all().delete()
 
     inspection = inspection_record(

@@ -30,8 +30,18 @@ def sms_backend():
     )()
 
 
+_REGISTERED: dict[str, object] = {}
+
+
+def register_message_templates(templates: dict[str, object]) -> None:
+    """Apps add their customer messages (lazy-translated texts with ``%(name)s`` fields) in
+    ``AppConfig.ready()``."""
+    _REGISTERED.update(templates)
+
+
 def _templates() -> dict[str, str]:
     return {
+        **{name: str(text) for name, text in _REGISTERED.items()},
         "order_confirmed": _(
             "Dear %(name)s, your order %(number)s (total ¥%(total)s) is confirmed and will be "
             "delivered around %(date)s. Track it at %(url)s"

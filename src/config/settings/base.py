@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "aftersales.customers",
     "aftersales.sales",
     "aftersales.quality",
+    "aftersales.service",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,9 @@ SPECTACULAR_SETTINGS = {
         "LiaisonFormKindEnum": "aftersales.quality.models.LiaisonForm.Kind",
         "NonconformanceStatusEnum": "aftersales.quality.models.Nonconformance.Status",
         "RecallTaskOutcomeEnum": "aftersales.quality.models.RecallTask.Outcome",
+        "CaseChannelEnum": "aftersales.service.models.Channel",
+        "OrderChannelEnum": "aftersales.sales.models.Order.Channel",
+        "CaseKindEnum": "aftersales.service.models.Kind",
     },
 }
 

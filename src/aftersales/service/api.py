@@ -1,0 +1,223 @@
+"""The case API. ``POST /api/v1/tickets/`` is the intake contract for call-centre and shop
+integrations (docs/api.md): its field names and status codes are a promise."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.timeline import actor_name
+
+from . import selectors
+from .models import Case, Channel, Kind, Priority
+from .services import intake, workflow
+from .services.sla import sla_summary
+
+
+class CaseCustomerSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    phone = serializers.CharField(max_length=24)
+
+
+class IntakeSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    customer = CaseCustomerSerializer()
+    description = serializers.CharField()
+    product_sku = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    serial_no = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    order_no = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    requested_remedy = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+    category = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    purchase_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class SlaSerializer(serializers.Serializer):
+    target = serializers.CharField()
+    due = serializers.DateTimeField()
+    state = serializers.CharField()
+
+
+class EventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField()
+    action = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    note = serializers.CharField()
+
+
+class CaseSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    substatus = serializers.CharField()
+    channel = serializers.CharField()
+    kind = serializers.CharField()
+    priority = serializers.CharField()
+    customer = serializers.SerializerMethodField()
+    product_sku = serializers.CharField(source="product.sku", default=None)
+    serial_no = serializers.CharField(source="serial.serial", default=None)
+    batch_no = serializers.CharField(source="batch.batch_no", default=None)
+    order_no = serializers.CharField(source="order.number", default=None)
+    delivery_note = serializers.CharField(source="shipment.number", default=None)
+    purchase_date = serializers.DateField(allow_null=True)
+    description = serializers.CharField()
+    requested_remedy = serializers.CharField()
+    promised_timetable = serializers.CharField()
+    solution = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    version = serializers.IntegerField()
+    sla = serializers.SerializerMethodField()
+
+    def get_customer(self, case) -> dict:
+        return {"id": case.customer_id, "name": case.customer.name, "phone": case.contact_phone}
+
+    def get_sla(self, case) -> list[dict]:
+        return SlaSerializer(sla_summary(case), many=True).data
+
+
+class CaseDetailSerializer(CaseSerializer):
+    timeline = serializers.SerializerMethodField()
+
+    def get_timeline(self, case) -> list[dict]:
+        return EventSerializer(
+            [
+                {
+                    "at": e.at,
+                    "actor": actor_name(e.actor),
+                    "action": e.action,
+                    "from_status": e.from_status,
+                    "to_status": e.to_status,
+                    "note": e.note,
+                }
+                for e in case.events.select_related("actor")
+            ],
+            many=True,
+        ).data
+
+
+def _case(request, number: str) -> Case:
+    case = selectors.case_get_for_user(request.user, number=number)
+    if case is None:
+        raise NotFound()
+    return case
+
+
+class TicketCreateApi(APIView):
+    """Take a case in. The customer is matched by phone or created. With an
+    ``Idempotency-Key`` header a retried request returns the first case (200) instead of a
+    duplicate; a new case answers 201."""
+
+    @extend_schema(
+        request=IntakeSerializer,
+        responses={201: CaseSerializer, 200: CaseSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, location="header")],
+    )
+    def post(self, request):
+        data = IntakeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        case, created = intake.case_intake(
+            actor=request.user,
+            data=intake.IntakeInput(
+                channel=v["channel"],
+                kind=v["kind"],
+                customer_name=v["customer"]["name"],
+                customer_phone=v["customer"]["phone"],
+                description=v["description"],
+                product_sku=v["product_sku"],
+                serial_no=v["serial_no"],
+                order_no=v["order_no"],
+                priority=v["priority"],
+                requested_remedy=v["requested_remedy"],
+                category=v["category"],
+                purchase_date=v["purchase_date"],
+            ),
+            idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
+        )
+        case = selectors.case_get_for_user(request.user, number=case.number)
+        return Response(
+            CaseSerializer(case).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class TicketDetailApi(APIView):
+    @extend_schema(responses={200: CaseDetailSerializer})
+    def get(self, request, number: str):
+        return Response(CaseDetailSerializer(_case(request, number)).data)
+
+
+class TicketActionApi(APIView):
+    """One step of the flow: ``accept``, ``verify``, ``start``, ``resolve`` (``solution``
+    required, ``result``), ``confirm``, ``reject`` (``note`` required), ``close``, ``cancel``
+    (``note`` required). A step the case's status does not allow is 409
+    ``illegal_transition``."""
+
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+        solution = serializers.CharField(required=False, allow_blank=True, default="")
+        result = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+        version = serializers.IntegerField(required=False)
+
+    @extend_schema(
+        request=InputSerializer, responses={200: CaseSerializer}, operation_id="tickets_step"
+    )
+    def post(self, request, number: str, action: str):
+        if action not in workflow.TRANSITIONS:
+            raise InvalidInput(fields={"action": ["?"]})
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        case = workflow.case_transition(
+            actor=request.user,
+            case=_case(request, number),
+            action=action,
+            note=v["note"],
+            solution=v["solution"],
+            result=v["result"],
+            expected_version=v.get("version"),
+        )
+        return Response(
+            CaseSerializer(selectors.case_get_for_user(request.user, number=case.number)).data
+        )
+
+
+class TicketSubstatusApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        substatus = serializers.ChoiceField(choices=Case.Substatus.choices, allow_blank=True)
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses={200: CaseSerializer})
+    def post(self, request, number: str):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = workflow.case_set_substatus(
+            actor=request.user,
+            case=_case(request, number),
+            substatus=data.validated_data["substatus"],
+            note=data.validated_data["note"],
+        )
+        return Response(CaseSerializer(case).data)
+
+
+class TicketPromiseApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        timetable = serializers.CharField(max_length=300)
+
+    @extend_schema(request=InputSerializer, responses={200: CaseSerializer})
+    def post(self, request, number: str):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = workflow.case_promise(
+            actor=request.user,
+            case=_case(request, number),
+            timetable=data.validated_data["timetable"],
+        )
+        return Response(CaseSerializer(case).data)

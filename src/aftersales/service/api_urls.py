@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("tickets/", api.TicketCreateApi.as_view(), name="api-ticket-create"),
+    path("tickets/<str:number>/", api.TicketDetailApi.as_view(), name="api-ticket-detail"),
+    path("tickets/<str:number>/substatus/", api.TicketSubstatusApi.as_view()),
+    path("tickets/<str:number>/promise/", api.TicketPromiseApi.as_view()),
+    path("tickets/<str:number>/<str:action>/", api.TicketActionApi.as_view()),
+]

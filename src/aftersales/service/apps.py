@@ -1,0 +1,33 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceConfig(AppConfig):
+    name = "aftersales.service"
+    label = "service"
+    verbose_name = _("After-sales service")
+
+    def ready(self) -> None:
+        from aftersales.accounts.roles import Role
+        from aftersales.core.messaging import register_message_templates
+        from aftersales.core.navigation import NavItem, register_nav
+        from aftersales.core.numbering import register_document_kind
+        from aftersales.core.timeline import register_timeline_source
+
+        from .messages import CUSTOMER_MESSAGES
+        from .models import Case
+        from .timeline import case_events
+
+        register_document_kind("case", prefix="TK", name=_("After-sales case"))
+        register_message_templates(CUSTOMER_MESSAGES)
+        register_timeline_source(Case, case_events)
+        register_nav(
+            NavItem(
+                "service",
+                _("After-sales"),
+                "service:case-list",
+                icon="headset",
+                order=40,
+                roles=frozenset(r.value for r in Role if r != Role.QUALITY_INSPECTION),
+            )
+        )

@@ -1,0 +1,271 @@
+"""After-sales cases (SVC-1 … SVC-11): every complaint, repair, return, exchange, consultation
+and delivery delay, from intake to the customer's confirmation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from aftersales.core.models import BaseModel, VersionedModel
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    WEB = "web", _("Web form")
+    CHAT = "chat", _("Chat")
+    WALK_IN = "walk_in", _("Walk-in")
+    LETTER = "letter", _("Letter")
+    DEALER = "dealer", _("Dealer")
+    PORTAL = "portal", _("Customer portal")
+    DELIVERY_ACCEPTANCE = "delivery_acceptance", _("Delivery acceptance")
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    REPAIR = "repair", _("Repair")
+    RETURN = "return", _("Return")
+    EXCHANGE = "exchange", _("Exchange")
+    CONSULTATION = "consultation", _("Consultation")
+    INSTALLATION = "installation", _("Installation")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    DELIVERY_DELAY = "delivery_delay", _("Delivery delay")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class CaseCategory(BaseModel):
+    """A complaint category (quality, delivery, attitude, installation, billing …), kept by
+    administrators."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("complaint category")
+        verbose_name_plural = _("complaint categories")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(VersionedModel):
+    """One after-sales case (工单), numbered for the customer."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACCEPTED = "accepted", _("Accepted")
+        VERIFYING = "verifying", _("Verifying")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        CONFIRMED = "confirmed", _("Confirmed by the customer")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Substatus(models.TextChoices):
+        NONE = "", _("Working on it")
+        DISPATCHED = "dispatched", _("Dispatched")
+        AWAITING_PARTS = "awaiting_parts", _("Awaiting parts")
+        WAITING_CUSTOMER = "waiting_customer", _("Awaiting the customer")
+
+    number = models.CharField(_("case number"), max_length=30, unique=True)
+    channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    category = models.ForeignKey(
+        CaseCategory,
+        verbose_name=_("complaint category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    substatus = models.CharField(
+        _("sub-status"), max_length=20, choices=Substatus.choices, default="", blank=True
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    contact_name = models.CharField(_("contact"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=24, blank=True)
+    dealer = models.ForeignKey(
+        "customers.Dealer",
+        verbose_name=_("dealer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    region = models.CharField(_("region"), max_length=30, blank=True)
+    product = models.ForeignKey(
+        "catalog.Product",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    serial = models.ForeignKey(
+        "catalog.SerialNumber",
+        verbose_name=_("serial number"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    batch = models.ForeignKey(
+        "catalog.Batch",
+        verbose_name=_("batch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    order = models.ForeignKey(
+        "sales.Order",
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    shipment = models.ForeignKey(
+        "sales.Shipment",
+        verbose_name=_("delivery"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    description = models.TextField(_("description"))
+    requested_remedy = models.CharField(_("what the customer asks for"), max_length=300, blank=True)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    promised_timetable = models.CharField(
+        _("timetable promised to the customer"), max_length=300, blank=True
+    )
+    solution = models.TextField(_("solution"), blank=True)
+    result = models.CharField(_("result"), max_length=300, blank=True)
+    rejection_reason = models.CharField(_("why the customer rejected"), max_length=300, blank=True)
+    reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # SVC-9: solved first; who is responsible is settled afterwards from these.
+    packer_no = models.CharField(_("packer number"), max_length=40, blank=True)
+    packing_list_ref = models.CharField(_("packing list"), max_length=60, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+    )
+    intake_key = models.CharField(
+        max_length=120, null=True, blank=True, unique=True, editable=False
+    )
+    search_text = models.TextField(blank=True, editable=False)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    timeline_ignored_fields = ("search_text", "intake_key", "version")
+
+    class Meta:
+        verbose_name = _("after-sales case")
+        verbose_name_plural = _("after-sales cases")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="service_case_status_idx"),
+            models.Index(fields=["customer", "-created_at"], name="service_case_customer_idx"),
+            models.Index(fields=["dealer", "-created_at"], name="service_case_dealer_idx"),
+            models.Index(fields=["assignee", "status"], name="service_case_assignee_idx"),
+            models.Index(
+                fields=["-created_at"],
+                name="service_case_open_idx",
+                condition=~Q(status__in=["closed", "cancelled"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("service:case-detail", args=[self.number])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.CLOSED, self.Status.CANCELLED)
+
+    @property
+    def sla_status(self) -> str:
+        """What the SLA policy sees: the sub-state while in progress (some of them pause)."""
+        if self.status == self.Status.IN_PROGRESS and self.substatus:
+            return self.substatus
+        return self.status
+
+    def sla_responsible_users(self):
+        return [self.assignee] if self.assignee_id else []
+
+
+class CaseEvent(models.Model):
+    """One step of a case: who moved it from what to what, and why. Append-only."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    customer_visible = models.BooleanField(_("shown to the customer"), default=False)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"

@@ -1,0 +1,241 @@
+"""Taking a case in (SVC-1, SVC-2): from any channel, with the customer matched by phone or
+created, the product, serial, batch, order and delivery resolved from what the caller gave,
+the SLA clocks started and the customer told the case number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.permissions import user_roles
+from aftersales.catalog.models import Product, SerialNumber
+from aftersales.core.errors import InvalidInput, PermissionDenied
+from aftersales.core.messaging import message_customer
+from aftersales.core.numbering import document_number_next
+from aftersales.customers.models import Customer
+from aftersales.customers.permissions import dealer_of, is_dealer_user
+from aftersales.customers.validators import LANDLINE_RE, MOBILE_RE, normalise_phone
+from aftersales.sales.models import Order, ShipmentLine
+
+from ..models import Case, CaseCategory, CaseEvent, Channel, Kind, Priority
+from .search import search_text_for
+from .sla import start_clocks
+
+MAX_KEY_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class IntakeInput:
+    channel: str
+    kind: str
+    customer_name: str
+    customer_phone: str
+    description: str
+    product_sku: str = ""
+    serial_no: str = ""
+    order_no: str = ""
+    priority: str = Priority.NORMAL
+    requested_remedy: str = ""
+    category: str = ""
+    purchase_date: date | None = None
+
+
+def can_take_cases(user) -> bool:
+    """Anyone of the company or a dealer may take a case in (SVC-1: every channel)."""
+    return bool(user_roles(user))
+
+
+def _errors(data: IntakeInput) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if data.channel not in Channel.values:
+        errors["channel"] = [_("Choose a channel from the list.")]
+    if data.kind not in Kind.values:
+        errors["kind"] = [_("Choose a kind of case from the list.")]
+    if not data.customer_name.strip():
+        errors["customer.name"] = [_("Give the customer's name.")]
+    phone = normalise_phone(data.customer_phone)
+    if not phone:
+        errors["customer.phone"] = [_("Give the customer's phone number.")]
+    elif not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):
+        errors["customer.phone"] = [_("Not a mainland mobile or landline number.")]
+    if not data.description.strip():
+        errors["description"] = [_("Describe the problem.")]
+    if data.priority not in Priority.values:
+        errors["priority"] = [_("Choose low, normal, high or urgent.")]
+    if len(data.requested_remedy) > 300:
+        errors["requested_remedy"] = [_("At most 300 characters.")]
+    if data.purchase_date and data.purchase_date > timezone.localdate():
+        errors["purchase_date"] = [_("The purchase date is in the future.")]
+    return errors
+
+
+@dataclass
+class _Links:
+    product: Product | None = None
+    serial: SerialNumber | None = None
+    order: Order | None = None
+    line: ShipmentLine | None = None
+    category: CaseCategory | None = None
+
+
+def _resolve(data: IntakeInput, errors: dict) -> _Links:
+    """Product, serial, order and delivery from what the caller gave: the serial names the
+    product and batch; the order names the delivery that carried the product."""
+    links = _Links()
+    if data.serial_no.strip():
+        links.serial = (
+            SerialNumber.objects.select_related("product", "batch", "owner")
+            .filter(serial__iexact=data.serial_no.strip())
+            .first()
+        )
+        if links.serial is None:
+            errors["serial_no"] = [_("No product has this serial number.")]
+        else:
+            links.product = links.serial.product
+    if data.product_sku.strip():
+        product = Product.objects.filter(sku__iexact=data.product_sku.strip()).first()
+        if product is None:
+            errors["product_sku"] = [_("No product has this SKU.")]
+        elif links.product and product != links.product:
+            errors["product_sku"] = [_("The serial number belongs to another product.")]
+        else:
+            links.product = product
+    if data.order_no.strip():
+        links.order = Order.objects.filter(number__iexact=data.order_no.strip()).first()
+        if links.order is None:
+            errors["order_no"] = [_("No order has this number.")]
+    if data.category.strip():
+        links.category = CaseCategory.objects.filter(
+            code=data.category.strip(), active=True
+        ).first()
+        if links.category is None:
+            errors["category"] = [_("Choose a complaint category from the list.")]
+    if links.order is not None:
+        lines = ShipmentLine.objects.filter(shipment__order=links.order).select_related(
+            "shipment", "batch", "order_line__product"
+        )
+        if links.serial is not None:
+            lines = lines.filter(serials=links.serial) or lines
+        if links.product is not None:
+            lines = lines.filter(order_line__product=links.product)
+        links.line = lines.order_by("-shipped_at", "-id").first()
+        if links.product is None and links.line is not None:
+            links.product = links.line.order_line.product
+    elif links.serial is not None:
+        links.line = (
+            ShipmentLine.objects.filter(serials=links.serial)
+            .select_related("shipment", "shipment__order", "batch")
+            .order_by("-shipped_at")
+            .first()
+        )
+        if links.line is not None:
+            links.order = links.line.shipment.order
+    return links
+
+
+def _customer(data: IntakeInput, actor, links: _Links) -> Customer:
+    """Match by phone (mobile, second mobile or landline); else the serial's owner or the
+    order's customer when the phone is theirs; else a new customer."""
+    phone = normalise_phone(data.customer_phone)
+    mine = Customer.objects.filter(merged_into__isnull=True)
+    if is_dealer_user(actor):
+        mine = mine.filter(dealer=dealer_of(actor))
+    match = (
+        mine.filter(mobile=phone).order_by("id").first()
+        or mine.filter(mobile_alt=phone).order_by("id").first()
+        or mine.filter(landline=phone).order_by("id").first()
+    )
+    if match is not None:
+        return match
+    is_mobile = bool(MOBILE_RE.match(phone))
+    customer = Customer(
+        name=data.customer_name.strip()[:120],
+        mobile=phone if is_mobile else "",
+        landline="" if is_mobile else phone,
+        dealer=dealer_of(actor) if is_dealer_user(actor) else None,
+    )
+    customer.mobile_reversed = customer.mobile[::-1]
+    customer._history_user = actor
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def case_intake(*, actor, data: IntakeInput, idempotency_key: str = "") -> tuple[Case, bool]:
+    """Take a case in. Returns the case and whether it was created now: a retried request with
+    the same ``Idempotency-Key`` gets the first case back instead of a duplicate."""
+    if not can_take_cases(actor):
+        raise PermissionDenied(_("You may not take cases in."))
+    key = ""
+    if idempotency_key:
+        if len(idempotency_key) > MAX_KEY_LENGTH:
+            raise InvalidInput(
+                fields={"Idempotency-Key": [_("At most %(n)s characters.") % {"n": MAX_KEY_LENGTH}]}
+            )
+        key = f"{actor.pk}:{idempotency_key}"
+        earlier = Case.objects.filter(intake_key=key).first()
+        if earlier is not None:
+            return earlier, False
+    errors = _errors(data)
+    links = _resolve(data, errors)
+    if errors:
+        raise InvalidInput(fields=errors)
+    customer = _customer(data, actor, links)
+    order = links.order
+    case = Case(
+        number=document_number_next(kind="case"),
+        channel=data.channel,
+        kind=data.kind,
+        category=links.category,
+        priority=data.priority,
+        customer=customer,
+        contact_name=data.customer_name.strip()[:60],
+        contact_phone=normalise_phone(data.customer_phone),
+        dealer=(
+            dealer_of(actor)
+            if is_dealer_user(actor)
+            else customer.dealer or (order.dealer if order else None)
+        ),
+        region=customer.province,
+        product=links.product,
+        serial=links.serial,
+        batch=(links.serial.batch if links.serial else None)
+        or (links.line.batch if links.line else None),
+        order=order,
+        shipment=links.line.shipment if links.line else None,
+        purchase_date=data.purchase_date
+        or (timezone.localtime(order.created_at).date() if order else None)
+        or (links.serial.warranty_start if links.serial else None),
+        description=data.description.strip(),
+        requested_remedy=data.requested_remedy.strip(),
+        created_by=actor,
+        intake_key=key or None,
+    )
+    if case.batch is not None:
+        case.packer_no, case.packing_list_ref = case.batch.packer_no, case.batch.packing_list_ref
+    case.search_text = search_text_for(case)
+    case._history_user = actor
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        earlier = Case.objects.filter(intake_key=key).first() if key else None
+        if earlier is None:
+            raise
+        return earlier, False  # the same key raced in from a retry
+    CaseEvent.objects.create(
+        case=case, actor=actor, action="created", to_status=case.status, customer_visible=True
+    )
+    start_clocks(case, at=case.created_at)
+    message_customer(
+        phone=customer.mobile or "",
+        email=customer.email,
+        template="case_received",
+        context={"name": customer.name, "number": case.number},
+        related=case.number,
+    )
+    return case, True

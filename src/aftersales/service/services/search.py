@@ -1,0 +1,33 @@
+"""Chinese search text (SVC): Chinese has no spaces, so the case's words are segmented with
+jieba into a stored column that an index can serve; a query for 屏幕 then finds 电视屏幕有横线."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+_SPACE = re.compile(r"\s+")
+
+
+def segment(text: str) -> str:
+    """Every word and sub-word jieba finds (search mode), space-separated and lower-case."""
+    words = (w.strip().lower() for w in jieba.cut_for_search(text or ""))
+    return " ".join(w for w in words if w and not _SPACE.fullmatch(w))
+
+
+def search_text_for(case) -> str:
+    parts = [
+        case.number,
+        case.contact_phone,
+        case.contact_name,
+        case.customer.name if case.customer_id else "",
+        case.serial.serial if case.serial_id else "",
+        case.product.name if case.product_id else "",
+        case.description,
+        case.requested_remedy,
+    ]
+    return segment(" ".join(p for p in parts if p))

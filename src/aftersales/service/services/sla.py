@@ -1,0 +1,84 @@
+"""The case's time limits (SVC-2, SVC-3): started at intake by the matching policy, stopped as
+the workflow reaches each target, paused while the case waits for the customer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from aftersales.sla.models import Metric, SlaClock
+from aftersales.sla.selectors import sla_policy_for
+from aftersales.sla.services import sla_clock_start, sla_clock_stop, sla_owner_status_changed
+
+from ..models import Case
+
+# The names integrators see (the intake contract) for the policy's metrics.
+TARGET_NAMES = {
+    Metric.FIRST_RESPONSE: "response",
+    Metric.INITIAL_VERIFICATION: "verification",
+    Metric.ON_SITE: "onsite",
+    Metric.RESOLUTION: "resolution",
+}
+AT_INTAKE = (Metric.FIRST_RESPONSE, Metric.INITIAL_VERIFICATION, Metric.RESOLUTION)
+OPEN = (SlaClock.Status.RUNNING, SlaClock.Status.PAUSED)
+
+
+def _policy(case: Case):
+    return sla_policy_for(
+        case_type=case.kind,
+        priority=case.priority,
+        channel=case.channel,
+        customer_level=case.customer.level,
+    )
+
+
+def start_clocks(case: Case, *, at: datetime, metrics=AT_INTAKE) -> list[SlaClock]:
+    policy = _policy(case)
+    if policy is None:
+        return []
+    wanted = set(policy.targets.filter(metric__in=metrics).values_list("metric", flat=True))
+    return [
+        sla_clock_start(owner=case, metric=m, started_at=at, policy=policy)
+        for m in metrics
+        if m in wanted
+    ]
+
+
+def clocks_of(case: Case):
+    return SlaClock.objects.filter(
+        owner_type=ContentType.objects.get_for_model(Case), owner_id=case.pk
+    ).order_by("started_at", "id")
+
+
+def stop_clocks(case: Case, *metrics: str, at: datetime | None = None) -> None:
+    for clock in clocks_of(case).filter(metric__in=metrics, status__in=OPEN):
+        sla_clock_stop(clock=clock, at=at)
+
+
+def cancel_clocks(case: Case) -> None:
+    clocks_of(case).filter(status__in=OPEN).update(status=SlaClock.Status.CANCELLED)
+
+
+def status_changed(case: Case, *, at: datetime | None = None) -> None:
+    sla_owner_status_changed(owner=case, status=case.sla_status, at=at)
+
+
+def sla_summary(case: Case, clocks=None, *, now: datetime | None = None) -> list[dict]:
+    """The contract's ``sla``: one entry per target, the latest clock of each, with a state:
+    running, paused, overdue (running past due), met, breached, cancelled."""
+    now = now or timezone.now()
+    latest: dict[str, SlaClock] = {}
+    for clock in clocks if clocks is not None else clocks_of(case):
+        latest[clock.metric] = clock
+    rows = []
+    for metric, name in TARGET_NAMES.items():
+        clock = latest.get(metric)
+        if clock is None:
+            continue
+        state = clock.status
+        if state == SlaClock.Status.RUNNING and clock.due_at < now:
+            state = "overdue"
+        rows.append({"target": name, "due": clock.due_at, "state": state})
+    return rows

@@ -1,0 +1,245 @@
+"""The service flow (SVC-6 … SVC-8): an explicit table of which step may follow which, each
+step recorded with who and when, the SLA clocks moved with it, and the customer told at the
+steps they care about.
+
+new → accepted → verifying → in_progress (dispatched | awaiting parts | awaiting the customer)
+    → resolved → confirmed → closed; resolved → in_progress when the customer rejects the
+    result (reopened, escalated); new | accepted | verifying → cancelled.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aftersales.accounts.permissions import user_has_role
+from aftersales.accounts.roles import Role
+from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
+from aftersales.core.messaging import message_customer
+from aftersales.core.notifications import notify
+from aftersales.customers.permissions import dealer_of, is_dealer_user
+from aftersales.sla.models import Metric
+
+from ..models import Case, CaseEvent
+from . import sla
+
+S = Case.Status
+HANDLER_ROLES = (Role.CUSTOMER_SERVICE, Role.SERVICE, Role.DEALER, Role.ADMIN)
+
+# action → (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "accept": (frozenset({S.NEW}), S.ACCEPTED),
+    "verify": (frozenset({S.ACCEPTED}), S.VERIFYING),
+    "start": (frozenset({S.ACCEPTED, S.VERIFYING}), S.IN_PROGRESS),
+    "resolve": (frozenset({S.ACCEPTED, S.VERIFYING, S.IN_PROGRESS}), S.RESOLVED),
+    "confirm": (frozenset({S.RESOLVED}), S.CONFIRMED),
+    "reject": (frozenset({S.RESOLVED}), S.IN_PROGRESS),
+    "close": (frozenset({S.CONFIRMED, S.RESOLVED}), S.CLOSED),
+    "cancel": (frozenset({S.NEW, S.ACCEPTED, S.VERIFYING}), S.CANCELLED),
+}
+ACTION_LABELS = {
+    "accept": gettext_lazy("Accept"),
+    "verify": gettext_lazy("Verify"),
+    "start": gettext_lazy("Start handling"),
+    "resolve": gettext_lazy("Resolve"),
+    "confirm": gettext_lazy("Customer confirms"),
+    "reject": gettext_lazy("Customer rejects"),
+    "close": gettext_lazy("Close"),
+    "cancel": gettext_lazy("Cancel case"),
+}
+# Which clocks reach their target with each step.
+STOPS = {
+    "accept": (Metric.FIRST_RESPONSE,),
+    "start": (Metric.FIRST_RESPONSE, Metric.INITIAL_VERIFICATION),
+    "resolve": (
+        Metric.FIRST_RESPONSE,
+        Metric.INITIAL_VERIFICATION,
+        Metric.ON_SITE,
+        Metric.RESOLUTION,
+    ),
+}
+
+
+def allowed_actions(case: Case) -> list[str]:
+    return [a for a, (sources, _to) in TRANSITIONS.items() if case.status in sources]
+
+
+def can_handle(user, case: Case) -> bool:
+    """Customer service, after-sales service and administrators handle every case; a dealer's
+    people handle their own dealer's cases only."""
+    if is_dealer_user(user):
+        own = dealer_of(user)
+        return own is not None and case.dealer_id == own.pk
+    return user_has_role(user, *HANDLER_ROLES)
+
+
+def _locked(case: Case, expected_version: int | None) -> Case:
+    locked = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
+    if expected_version is not None and expected_version != locked.version:
+        raise StaleVersion()
+    return locked
+
+
+def _save(case: Case, actor, fields: list[str]) -> None:
+    case.version += 1
+    case._history_user = actor
+    case.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _tell_customer(case: Case, template: str, **context) -> None:
+    message_customer(
+        phone=case.contact_phone if case.contact_phone.startswith("1") else case.customer.mobile,
+        email=case.customer.email,
+        template=template,
+        context={"name": case.customer.name, "number": case.number, **context},
+        related=case.number,
+    )
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    actor,
+    case: Case,
+    action: str,
+    note: str = "",
+    solution: str = "",
+    result: str = "",
+    expected_version: int | None = None,
+    by_customer: bool = False,
+) -> Case:
+    """Move the case by one step of the table; anything else is a 409 ``illegal_transition``.
+    ``by_customer``: the customer's own confirmation or rejection through the tracking link
+    (``actor`` is then None)."""
+    if action not in TRANSITIONS:
+        raise InvalidInput(fields={"action": [_("Unknown step.")]})
+    if by_customer:
+        if action not in ("confirm", "reject"):
+            raise PermissionDenied()
+    elif not can_handle(actor, case):
+        raise PermissionDenied(_("You may not handle this case."))
+    case = _locked(case, expected_version)
+    sources, target = TRANSITIONS[action]
+    if case.status not in sources:
+        raise Conflict(
+            _("A case that is “%(status)s” cannot take the step “%(action)s”.")
+            % {"status": case.get_status_display(), "action": ACTION_LABELS[action]},
+            code="illegal_transition",
+        )
+    note = (note or "").strip()
+    errors: dict[str, list[str]] = {}
+    if action == "resolve" and not solution.strip():
+        errors["solution"] = [_("Record the solution.")]
+    if action in ("reject", "cancel") and not note:
+        errors["note"] = [_("Give the reason.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    now = timezone.now()
+    fields = ["status", "substatus"]
+    before = case.status
+    case.status, case.substatus = target, ""
+    if action == "resolve":
+        case.solution, case.result = solution.strip(), result.strip()[:300]
+        case.resolved_at = now
+        fields += ["solution", "result", "resolved_at"]
+    elif action == "confirm":
+        case.confirmed_at = now
+        fields.append("confirmed_at")
+    elif action == "reject":
+        # SVC-8: the customer does not accept the result: reopen, record why, escalate.
+        case.rejection_reason, case.reopened = note[:300], case.reopened + 1
+        if case.priority in ("low", "normal"):
+            case.priority = "high"
+        elif case.priority == "high":
+            case.priority = "urgent"
+        fields += ["rejection_reason", "reopened", "priority"]
+    elif action in ("close", "cancel"):
+        case.closed_at = now
+        fields.append("closed_at")
+    _save(case, actor, fields)
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        action=action,
+        from_status=before,
+        to_status=target,
+        note=note or solution.strip(),
+        customer_visible=action in ("accept", "resolve", "confirm", "reject", "close", "cancel"),
+    )
+    sla.stop_clocks(case, *STOPS.get(action, ()), at=now)
+    if action == "cancel":
+        sla.cancel_clocks(case)
+    if action == "reject":
+        sla.start_clocks(case, at=now, metrics=(Metric.RESOLUTION,))
+        _escalate_rejection(case, note)
+    sla.status_changed(case, at=now)
+    if action == "accept":
+        _tell_customer(case, "case_accepted")
+    elif action == "resolve":
+        _tell_customer(case, "case_resolved", solution=case.solution[:120])
+    return case
+
+
+def _escalate_rejection(case: Case, reason: str) -> None:
+    from django.contrib.auth import get_user_model
+
+    managers = get_user_model().objects.filter(
+        groups__name=Role.CUSTOMER_SERVICE.value, is_active=True
+    )
+    notify(
+        recipients=[*managers, *([case.assignee] if case.assignee else [])],
+        title=_("Customer rejected the result of %(number)s") % {"number": case.number},
+        body=reason,
+        link=case.get_absolute_url(),
+        level="danger",
+    )
+
+
+@transaction.atomic
+def case_set_substatus(
+    *, actor, case: Case, substatus: str, note: str = "", expected_version: int | None = None
+) -> Case:
+    """While in progress: dispatched, awaiting parts, awaiting the customer (which pauses the
+    SLA clocks under the preset policy), or back to working on it."""
+    if not can_handle(actor, case):
+        raise PermissionDenied(_("You may not handle this case."))
+    case = _locked(case, expected_version)
+    if case.status != S.IN_PROGRESS:
+        raise Conflict(_("Only a case in progress has a sub-status."), code="illegal_transition")
+    if substatus not in Case.Substatus.values:
+        raise InvalidInput(fields={"substatus": [_("Choose a sub-status from the list.")]})
+    before = case.substatus
+    case.substatus = substatus
+    _save(case, actor, ["substatus"])
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        action="substatus",
+        from_status=before,
+        to_status=substatus,
+        note=(note or "").strip(),
+    )
+    sla.status_changed(case)
+    return case
+
+
+@transaction.atomic
+def case_promise(*, actor, case: Case, timetable: str) -> Case:
+    """SVC-4: the case cannot be solved at once; the timetable promised is recorded and sent."""
+    if not can_handle(actor, case):
+        raise PermissionDenied(_("You may not handle this case."))
+    case = _locked(case, None)
+    timetable = (timetable or "").strip()
+    if not timetable:
+        raise InvalidInput(fields={"timetable": [_("Say what will happen by when.")]})
+    if not case.is_open:
+        raise Conflict(_("The case is closed."), code="illegal_transition")
+    case.promised_timetable = timetable[:300]
+    _save(case, actor, ["promised_timetable"])
+    CaseEvent.objects.create(
+        case=case, actor=actor, action="promise", note=timetable, customer_visible=True
+    )
+    _tell_customer(case, "case_timetable", timetable=timetable)
+    return case

@@ -1,0 +1,134 @@
+"""The intake contract (docs/api.md, POST /api/v1/tickets/): field names, status codes,
+idempotency, validation naming each field, matching the customer by phone (SVC-1, SVC-2)."""
+
+from datetime import date
+
+import pytest
+
+from aftersales.catalog.models import SerialNumber
+from aftersales.catalog.tests.factories import ProductFactory
+from aftersales.core.models import OutboundMessage
+from aftersales.customers.models import Customer
+from aftersales.customers.tests.factories import CustomerFactory
+
+from ..models import Case
+from .conftest import intake_body
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_phone_complaint_becomes_a_numbered_case_with_its_time_limits(api_as, agent):
+    response = api_as(agent).post("/api/v1/tickets/", intake_body(), format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["number"].startswith("TK-") and body["status"] == "new"
+    # The preset policy (S3, S9, S10, S12): respond, verify, resolve.
+    assert [s["target"] for s in body["sla"]] == ["response", "verification", "resolution"]
+    assert {s["state"] for s in body["sla"]} == {"running"}
+    # The customer is told the case number by SMS.
+    sms = OutboundMessage.objects.get(to="13912345678")
+    assert body["number"] in sms.body and "王小明" in sms.body
+
+
+def test_the_customer_is_matched_by_phone_or_created(api_as, agent):
+    known = CustomerFactory(name="李四", mobile="13800000001")
+    first = api_as(agent).post(
+        "/api/v1/tickets/",
+        intake_body(customer={"name": "李先生", "phone": "138 0000 0001"}),
+        format="json",
+    )
+    assert first.json()["customer"]["id"] == known.pk
+    new = api_as(agent).post(
+        "/api/v1/tickets/",
+        intake_body(customer={"name": "赵六", "phone": "021-64001234"}),
+        format="json",
+    )
+    created = Customer.objects.get(pk=new.json()["customer"]["id"])
+    assert created.name == "赵六" and created.landline == "021-64001234"
+
+
+def test_a_retried_request_with_the_same_key_returns_the_first_case(api_as, agent):
+    client = api_as(agent)
+    headers = {"HTTP_IDEMPOTENCY_KEY": "call-20261128-0001"}
+    first = client.post("/api/v1/tickets/", intake_body(), format="json", **headers)
+    again = client.post("/api/v1/tickets/", intake_body(), format="json", **headers)
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["number"] == first.json()["number"]
+    assert Case.objects.count() == 1
+    other = client.post(
+        "/api/v1/tickets/", intake_body(), format="json", HTTP_IDEMPOTENCY_KEY="call-2"
+    )
+    assert other.status_code == 201 and Case.objects.count() == 2
+
+
+def test_bad_input_names_every_field_and_stores_nothing(api_as, agent):
+    response = api_as(agent).post(
+        "/api/v1/tickets/",
+        {
+            "channel": "pigeon",
+            "kind": "complaint",
+            "customer": {"name": "", "phone": "12345"},
+            "description": "",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    fields = response.json()["fields"]
+    assert {"channel", "customer.name", "description"} <= set(fields)
+    assert not Case.objects.exists() and not Customer.objects.exists()
+
+
+def test_a_bad_phone_or_unknown_serial_is_a_field_error(api_as, agent):
+    response = api_as(agent).post(
+        "/api/v1/tickets/",
+        intake_body(customer={"name": "王", "phone": "12345"}, serial_no="NOPE"),
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"customer.phone", "serial_no"}
+    assert not Customer.objects.exists()
+
+
+def test_the_serial_resolves_product_batch_and_purchase_date(api_as, agent):
+    product = ProductFactory(sku="TV-55A1", name="55英寸电视")
+    from aftersales.quality.tests.factories import BatchFactory
+
+    batch = BatchFactory(product=product, packer_no="P07")
+    SerialNumber.objects.create(
+        serial="SN0001", product=product, batch=batch, warranty_start=date(2026, 10, 1)
+    )
+    body = (
+        api_as(agent)
+        .post("/api/v1/tickets/", intake_body(serial_no="sn0001"), format="json")
+        .json()
+    )
+    assert body["product_sku"] == "TV-55A1" and body["batch_no"] == batch.batch_no
+    assert body["purchase_date"] == "2026-10-01"
+    case = Case.objects.get(number=body["number"])
+    assert case.packer_no == "P07"  # SVC-9: ready for the responsibility judgement
+
+
+def test_get_returns_the_same_shape_plus_the_timeline(api_as, agent):
+    client = api_as(agent)
+    number = client.post("/api/v1/tickets/", intake_body(), format="json").json()["number"]
+    body = client.get(f"/api/v1/tickets/{number}/").json()
+    assert body["number"] == number and body["sla"]
+    assert [e["action"] for e in body["timeline"]] == ["created"]
+    assert body["timeline"][0]["actor"] == "孙丽"
+
+
+def test_a_dealer_sees_only_its_own_cases(api_as, agent, make_user):
+    from aftersales.accounts.roles import Role
+    from aftersales.customers.models import DealerMember
+    from aftersales.customers.tests.factories import DealerFactory
+
+    number = api_as(agent).post("/api/v1/tickets/", intake_body(), format="json").json()["number"]
+    dealer_person = make_user(Role.DEALER)
+    DealerMember.objects.create(dealer=DealerFactory(), user=dealer_person)
+    assert api_as(dealer_person).get(f"/api/v1/tickets/{number}/").status_code == 404
+    own = api_as(dealer_person).post(
+        "/api/v1/tickets/",
+        intake_body(customer={"name": "钱七", "phone": "13700000007"}),
+        format="json",
+    )
+    assert api_as(dealer_person).get(f"/api/v1/tickets/{own.json()['number']}/").status_code == 200

@@ -1,0 +1,28 @@
+from django.utils.translation import gettext as _
+
+from aftersales.core.timeline import TimelineEvent, actor_name
+
+from .models import Case
+
+
+def case_events(case: Case) -> list[TimelineEvent]:
+    """The workflow steps on the case's timeline, with the step's note."""
+    labels = dict(Case.Status.choices)
+    sub = dict(Case.Substatus.choices)
+    events = []
+    for event in case.events.select_related("actor"):
+        if event.action == "substatus":
+            title = str(sub.get(event.to_status, event.to_status))
+        elif event.from_status:
+            title = _("%(from)s → %(to)s") % {
+                "from": labels.get(event.from_status, event.from_status),
+                "to": labels.get(event.to_status, event.to_status),
+            }
+        elif event.action == "promise":
+            title = _("Timetable promised to the customer")
+        else:
+            title = str(labels.get(event.to_status, event.action))
+        events.append(
+            TimelineEvent(event.at, actor_name(event.actor), title, "transition", note=event.note)
+        )
+    return events

@@ -1,0 +1,126 @@
+"""The case pages: the queue of open cases by due time, and the case page with its steps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Min, OuterRef, Q, Subquery
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aftersales.core.errors import ApplicationError
+from aftersales.core.forms import error_text
+from aftersales.sla.models import SlaClock
+
+from . import selectors
+from .models import Case, Kind
+from .services import workflow
+from .services.sla import sla_summary
+
+
+@login_required
+def case_list(request):
+    """Open cases, the one due soonest first (the next SLA deadline of each)."""
+    cases = selectors.case_list_for_user(request.user)
+    q, status, kind = (request.GET.get(k, "").strip() for k in ("q", "status", "kind"))
+    if status == "all":
+        pass
+    elif status:
+        cases = cases.filter(status=status)
+    else:
+        cases = cases.exclude(status__in=[Case.Status.CLOSED, Case.Status.CANCELLED])
+    if kind:
+        cases = cases.filter(kind=kind)
+    if q:
+        cases = cases.filter(
+            Q(number__iexact=q) | Q(contact_phone=q) | Q(customer__name__icontains=q)
+        )
+    next_due = Subquery(
+        SlaClock.objects.filter(
+            owner_type=ContentType.objects.get_for_model(Case),
+            owner_id=OuterRef("pk"),
+            status=SlaClock.Status.RUNNING,
+        )
+        .values("owner_id")
+        .annotate(due=Min("due_at"))
+        .values("due")[:1]
+    )
+    cases = cases.annotate(next_due=next_due).order_by("next_due", "-created_at")
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "service/case_list.html",
+        {
+            "page": page,
+            "q": q,
+            "status": status,
+            "kind": kind,
+            "statuses": Case.Status.choices,
+            "kinds": Kind.choices,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _case(request, number: str) -> Case:
+    case = selectors.case_get_for_user(request.user, number=number)
+    if case is None:
+        raise Http404
+    return case
+
+
+@login_required
+def case_detail(request, number: str):
+    case = _case(request, number)
+    return render(
+        request,
+        "service/case_detail.html",
+        {
+            "case": case,
+            "sla": sla_summary(case),
+            "actions": workflow.allowed_actions(case)
+            if workflow.can_handle(request.user, case)
+            else [],
+            "substatuses": Case.Substatus.choices,
+            "other_cases": selectors.case_list_for_user(request.user)
+            .filter(customer=case.customer)
+            .exclude(pk=case.pk)[:10],
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_step(request, number: str, action: str):
+    case = _case(request, number)
+    post = request.POST
+    try:
+        if action == "substatus":
+            workflow.case_set_substatus(
+                actor=request.user, case=case, substatus=post.get("substatus", "")
+            )
+        elif action == "promise":
+            workflow.case_promise(
+                actor=request.user, case=case, timetable=post.get("timetable", "")
+            )
+        elif action in workflow.TRANSITIONS:
+            workflow.case_transition(
+                actor=request.user,
+                case=case,
+                action=action,
+                note=post.get("note", ""),
+                solution=post.get("solution", ""),
+                result=post.get("result", ""),
+            )
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("service:case-detail", number=case.number)

@@ -33,7 +33,10 @@ def recall_export(user, batch_ids: list[int], *, filename: str):
     show = (lambda v: v) if can_see_full_phone(user) else mask_phone
 
     def rows():
-        for r in recall_rows(batch_ids).iterator(chunk_size=5000):
+        # Fetched whole, not through a server-side cursor: for a cursor PostgreSQL plans for
+        # the first rows and walks the customer index of every line (6x slower); 20,000
+        # grouped rows are a few megabytes.
+        for r in list(recall_rows(batch_ids)):
             yield [
                 r["name"],
                 show(r["mobile"]),

@@ -88,29 +88,29 @@ def batch_delivery_lines(batch_ids: Iterable[int]) -> QuerySet[ShipmentLine]:
 
 def batch_deliveries(batch: Batch, *, limit: int | None = None, offset: int = 0) -> list[dict]:
     """Every delivery that carried the batch, newest first (a slice of them with ``limit``)."""
-    # The (batch, -shipped_at, -id) index gives the page's slice of lines without touching
-    # the others; only those rows are joined to their shipment, order and customer.
-    rows = (
-        ShipmentLine.objects.filter(batch=batch)
-        .order_by("-shipped_at", "-id")
-        .values(
-            "id",
-            "quantity",
-            "accepted_quantity",
-            "problem",
-            "shipment_id",
-            "shipped_at",
-            "customer_id",
-            shipment_number=F("shipment__number"),
-            shipment_status=F("shipment__status"),
-            order_id=F("shipment__order_id"),
-            order_number=F("shipment__order__number"),
-            customer_name=F("customer__name"),
-            dealer_name=F("shipment__order__dealer__name"),
-        )
-    )
+    # The (batch, -shipped_at, -id) index gives the page's slice of line ids without touching
+    # the other lines; only those rows are then joined to their shipment, order and customer
+    # (a deep page would otherwise join every line before it).
+    ordered = ShipmentLine.objects.filter(batch=batch).order_by("-shipped_at", "-id")
     if limit is not None:
-        rows = rows[offset : offset + limit]
+        ordered = ShipmentLine.objects.filter(
+            id__in=list(ordered.values_list("id", flat=True)[offset : offset + limit])
+        ).order_by("-shipped_at", "-id")
+    rows = ordered.values(
+        "id",
+        "quantity",
+        "accepted_quantity",
+        "problem",
+        "shipment_id",
+        "shipped_at",
+        "customer_id",
+        shipment_number=F("shipment__number"),
+        shipment_status=F("shipment__status"),
+        order_id=F("shipment__order_id"),
+        order_number=F("shipment__order__number"),
+        customer_name=F("customer__name"),
+        dealer_name=F("shipment__order__dealer__name"),
+    )
     return list(rows)
 
 

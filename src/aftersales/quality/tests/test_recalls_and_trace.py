@@ -136,9 +136,9 @@ def _trace_queries(people, batch) -> int:
     with CaptureQueriesContext(connection) as queries:
         selectors.batch_trace(batch, people["quality"])
     # Pinned: a change here is a deliberate one. Inspections and their certificates,
-    # releases, nonconformances, the summary, deliveries, serials, their count, recalls and
-    # judgements, one query each.
-    assert len(queries) == 10
+    # releases, nonconformances, the summary, delivery ids then rows, serials, their count,
+    # recalls and judgements, one query each.
+    assert len(queries) == 11
     return len(queries)
 
 

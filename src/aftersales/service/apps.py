@@ -9,6 +9,7 @@ class ServiceConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.accounts.roles import Role
+        from aftersales.core.hooks import register_hook
         from aftersales.core.messaging import register_message_templates
         from aftersales.core.navigation import NavItem, register_nav
         from aftersales.core.numbering import register_document_kind
@@ -21,6 +22,7 @@ class ServiceConfig(AppConfig):
         register_document_kind("case", prefix="TK", name=_("After-sales case"))
         register_message_templates(CUSTOMER_MESSAGES)
         register_timeline_source(Case, case_events)
+        register_hook("acceptance_problem", _acceptance_problem)
         register_nav(
             NavItem(
                 "service",
@@ -31,3 +33,9 @@ class ServiceConfig(AppConfig):
                 roles=frozenset(r.value for r in Role if r != Role.QUALITY_INSPECTION),
             )
         )
+
+
+def _acceptance_problem(*, shipment, line, actor):
+    from .services.intake import case_from_acceptance
+
+    return case_from_acceptance(shipment=shipment, line=line, actor=actor)

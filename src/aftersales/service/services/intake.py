@@ -165,7 +165,9 @@ def _customer(data: IntakeInput, actor, links: _Links) -> Customer:
 
 
 @transaction.atomic
-def case_intake(*, actor, data: IntakeInput, idempotency_key: str = "") -> tuple[Case, bool]:
+def case_intake(
+    *, actor, data: IntakeInput, idempotency_key: str = "", customer: Customer | None = None
+) -> tuple[Case, bool]:
     """Take a case in. Returns the case and whether it was created now: a retried request with
     the same ``Idempotency-Key`` gets the first case back instead of a duplicate."""
     if not can_take_cases(actor):
@@ -184,7 +186,7 @@ def case_intake(*, actor, data: IntakeInput, idempotency_key: str = "") -> tuple
     links = _resolve(data, errors)
     if errors:
         raise InvalidInput(fields=errors)
-    customer = _customer(data, actor, links)
+    customer = customer or _customer(data, actor, links)
     order = links.order
     case = Case(
         number=document_number_next(kind="case"),
@@ -239,3 +241,32 @@ def case_intake(*, actor, data: IntakeInput, idempotency_key: str = "") -> tuple
         related=case.number,
     )
     return case, True
+
+
+# SAL-8: a problem found when the customer accepts a delivery opens a case at once.
+ACCEPTANCE_KINDS = {"damage": Kind.EXCHANGE, "shortage": Kind.COMPLAINT}
+
+
+def case_from_acceptance(*, shipment, line, actor) -> Case:
+    """The ``acceptance_problem`` hook of the sales app: damage, a shortage or the wrong
+    specification recorded at delivery becomes a case on that order and product."""
+    order = shipment.order
+    customer = order.customer
+    data = IntakeInput(
+        channel=Channel.DELIVERY_ACCEPTANCE,
+        kind=ACCEPTANCE_KINDS.get(line.problem, Kind.EXCHANGE),
+        customer_name=customer.name,
+        customer_phone=order.contact_phone or customer.mobile or customer.landline,
+        description=_("Found at delivery %(note)s: %(problem)s. %(details)s")
+        % {"note": shipment.number, "problem": line.problem, "details": line.problem_note},
+        product_sku=line.order_line.product.sku,
+        order_no=order.number,
+    )
+    case, _created = case_intake(
+        actor=actor, data=data, customer=customer, idempotency_key=f"acceptance:{line.pk}"
+    )
+    if line.batch_id and case.batch_id != line.batch_id:
+        case.batch = line.batch
+        case.packer_no, case.packing_list_ref = line.batch.packer_no, line.batch.packing_list_ref
+        case.save(update_fields=["batch", "packer_no", "packing_list_ref", "updated_at"])
+    return case

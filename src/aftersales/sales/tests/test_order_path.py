@@ -174,6 +174,11 @@ def test_the_whole_path_with_approval_partial_shipment_and_acceptance(
     assert damaged.json()["status"] == "accepted_with_issues"
     # Until the service app opens cases, customer service is told at once.
     assert Notification.objects.filter(recipient=team["cs"], level="danger").exists()
+    # SAL-8: the damaged goods opened an after-sales case on this order (the service app).
+    from aftersales.service.models import Case
+
+    case = Case.objects.get(order_id=order["id"])
+    assert case.channel == "delivery_acceptance" and case.kind == "exchange"
     assert Order.objects.get(pk=order["id"]).status == "accepted_with_issues"
 
     closed = post(sales, f"/api/v1/orders/{order['id']}/close/").json()

@@ -7,14 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.permissions import user_roles
+from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Product, SerialNumber
 from aftersales.core.errors import InvalidInput, PermissionDenied
 from aftersales.core.messaging import message_customer
+from aftersales.core.notifications import notify
 from aftersales.core.numbering import document_number_next
 from aftersales.customers.models import Customer
 from aftersales.customers.permissions import dealer_of, is_dealer_user
@@ -245,6 +249,11 @@ def case_intake(
 
 # SAL-8: a problem found when the customer accepts a delivery opens a case at once.
 ACCEPTANCE_KINDS = {"damage": Kind.EXCHANGE, "shortage": Kind.COMPLAINT}
+ACCEPTANCE_PROBLEMS = {
+    "damage": gettext_lazy("damaged"),
+    "shortage": gettext_lazy("short"),
+    "wrong_specification": gettext_lazy("wrong specification"),
+}
 
 
 def case_from_acceptance(*, shipment, line, actor) -> Case:
@@ -258,7 +267,11 @@ def case_from_acceptance(*, shipment, line, actor) -> Case:
         customer_name=customer.name,
         customer_phone=order.contact_phone or customer.mobile or customer.landline,
         description=_("Found at delivery %(note)s: %(problem)s. %(details)s")
-        % {"note": shipment.number, "problem": line.problem, "details": line.problem_note},
+        % {
+            "note": shipment.number,
+            "problem": ACCEPTANCE_PROBLEMS.get(line.problem, line.problem),
+            "details": line.problem_note,
+        },
         product_sku=line.order_line.product.sku,
         order_no=order.number,
     )
@@ -269,4 +282,17 @@ def case_from_acceptance(*, shipment, line, actor) -> Case:
         case.batch = line.batch
         case.packer_no, case.packing_list_ref = line.batch.packer_no, line.batch.packing_list_ref
         case.save(update_fields=["batch", "packer_no", "packing_list_ref", "updated_at"])
+    if _created:
+        notify(
+            recipients=list(
+                get_user_model().objects.filter(
+                    groups__name=Role.CUSTOMER_SERVICE.value, is_active=True
+                )
+            ),
+            title=_("Problem at delivery %(note)s: case %(number)s opened")
+            % {"note": shipment.number, "number": case.number},
+            body=case.description,
+            link=case.get_absolute_url(),
+            level="danger",
+        )
     return case

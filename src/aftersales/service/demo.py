@@ -1,0 +1,73 @@
+"""Demo cases: a phone complaint waiting, a repair in progress, one resolved and closed."""
+
+from __future__ import annotations
+
+from aftersales.core.demo import DemoContext
+
+from .models import Case, CaseCategory
+from .services import workflow
+from .services.intake import IntakeInput, case_intake
+
+CATEGORIES = [
+    ("quality", "产品质量", 1),
+    ("delivery", "送货配送", 2),
+    ("attitude", "服务态度", 3),
+    ("installation", "安装调试", 4),
+    ("billing", "价格与发票", 5),
+]
+
+
+def seed(ctx: DemoContext) -> None:
+    for code, name, position in CATEGORIES:
+        CaseCategory.objects.get_or_create(code=code, defaults={"name": name, "position": position})
+    if Case.objects.exists():
+        return
+    agent, technician = ctx.objects.get("user:sunli"), ctx.objects.get("user:chenjie")
+    if not (agent and technician):
+        return
+    from aftersales.catalog.models import SerialNumber
+
+    serial = SerialNumber.objects.filter(owner__isnull=False).select_related("owner").first()
+    waiting, _ = case_intake(
+        actor=agent,
+        data=IntakeInput(
+            channel="phone",
+            kind="complaint",
+            customer_name="王小明",
+            customer_phone="13912345678",
+            description="电视屏幕有横线，开机十分钟后出现，要求上门检查。",
+            category="quality",
+            requested_remedy="上门维修",
+        ),
+    )
+    repair, _ = case_intake(
+        actor=agent,
+        data=IntakeInput(
+            channel="web",
+            kind="repair",
+            customer_name=serial.owner.name if serial else "李华",
+            customer_phone=(serial.owner.mobile if serial else "") or "13700001111",
+            description="冰箱冷藏室不制冷。",
+            serial_no=serial.serial if serial else "",
+        ),
+    )
+    workflow.case_transition(actor=agent, case=repair, action="accept")
+    workflow.case_transition(actor=technician, case=repair, action="start")
+    workflow.case_promise(actor=technician, case=repair, timetable="明天上午 9–12 点工程师上门检修")
+    done, _ = case_intake(
+        actor=agent,
+        data=IntakeInput(
+            channel="phone",
+            kind="consultation",
+            customer_name="赵敏",
+            customer_phone="13600002222",
+            description="洗衣机如何设置童锁？",
+        ),
+    )
+    workflow.case_transition(actor=agent, case=done, action="accept")
+    workflow.case_transition(
+        actor=agent, case=done, action="resolve", solution="电话指导：长按“童锁”键 3 秒。"
+    )
+    workflow.case_transition(actor=agent, case=done, action="confirm")
+    workflow.case_transition(actor=agent, case=done, action="close")
+    ctx.log.append(f"service: 3 cases ({waiting.number} waiting)")

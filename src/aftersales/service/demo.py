@@ -34,7 +34,7 @@ def seed(ctx: DemoContext) -> None:
             channel="phone",
             kind="complaint",
             customer_name="王小明",
-            customer_phone="13912345678",
+            customer_phone="13812345678",
             description="电视屏幕有横线，开机十分钟后出现，要求上门检查。",
             category="quality",
             requested_remedy="上门维修",
@@ -60,7 +60,7 @@ def seed(ctx: DemoContext) -> None:
             channel="phone",
             kind="consultation",
             customer_name="赵敏",
-            customer_phone="13600002222",
+            customer_phone="17700005555",
             description="洗衣机如何设置童锁？",
         ),
     )

@@ -23,6 +23,9 @@ class ServiceConfig(AppConfig):
         register_message_templates(CUSTOMER_MESSAGES)
         register_timeline_source(Case, case_events)
         register_hook("acceptance_problem", _acceptance_problem)
+        from . import quality_links
+
+        quality_links.register()
         register_nav(
             NavItem(
                 "service",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import ApplicationError
 from aftersales.core.forms import error_text
+from aftersales.quality.permissions import can_view_quality
 from aftersales.sla.models import SlaClock
 
 from . import selectors
@@ -87,6 +88,7 @@ def case_detail(request, number: str):
             if workflow.can_handle(request.user, case)
             else [],
             "substatuses": Case.Substatus.choices,
+            "can_judge": can_view_quality(request.user),
             "other_cases": selectors.case_list_for_user(request.user)
             .filter(customer=case.customer)
             .exclude(pk=case.pk)[:10],
@@ -124,3 +126,63 @@ def case_step(request, number: str, action: str):
     else:
         messages.success(request, _("Saved."))
     return redirect("service:case-detail", number=case.number)
+
+
+def track(request):
+    """Public: the customer's case. The signed link from the SMS shows it and, once resolved,
+    lets the customer confirm or reject the result; the case number with the last four digits
+    of the phone shows the status only. Rate-limited per address."""
+    from django.core.cache import cache
+
+    from .services.tracking import case_from_number_and_phone, case_from_token
+
+    token = request.POST.get("t") or request.GET.get("t", "")
+    number = request.GET.get("number", "")
+    case, asked = None, bool(token or number)
+    if asked:
+        key = f"case-track:{request.META.get('REMOTE_ADDR', '')}"
+        attempts = cache.get_or_set(key, 0, 60)
+        if attempts >= 20:
+            return render(request, "service/track.html", {"limited": True}, status=429)
+        cache.incr(key)
+        case = (
+            case_from_token(token)
+            if token
+            else case_from_number_and_phone(number, request.GET.get("phone", ""))
+        )
+    if request.method == "POST":
+        if case is None:
+            raise Http404
+        answer = request.POST.get("answer", "")
+        if answer in ("confirm", "reject"):
+            try:
+                workflow.case_transition(
+                    actor=None,
+                    case=case,
+                    action=answer,
+                    note=request.POST.get("note", ""),
+                    by_customer=True,
+                )
+            except ApplicationError as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Thank you for confirming.")
+                    if answer == "confirm"
+                    else _("We are sorry; the case has been reopened and escalated."),
+                )
+        return redirect(f"{request.path}?t={token}")
+    events = case.events.filter(customer_visible=True) if case else []
+    return render(
+        request,
+        "service/track.html",
+        {
+            "case": case,
+            "asked": asked,
+            "token": token,
+            "number": number,
+            "events": events,
+            "can_answer": bool(token) and case is not None and case.status == Case.Status.RESOLVED,
+        },
+    )

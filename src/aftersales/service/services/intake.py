@@ -28,6 +28,7 @@ from aftersales.sales.models import Order, ShipmentLine
 from ..models import Case, CaseCategory, CaseEvent, Channel, Kind, Priority
 from .search import search_text_for
 from .sla import start_clocks
+from .tracking import tracking_url
 
 MAX_KEY_LENGTH = 100
 
@@ -241,7 +242,7 @@ def case_intake(
         phone=customer.mobile or "",
         email=customer.email,
         template="case_received",
-        context={"name": customer.name, "number": case.number},
+        context={"name": customer.name, "number": case.number, "url": tracking_url(case)},
         related=case.number,
     )
     return case, True

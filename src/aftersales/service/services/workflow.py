@@ -24,6 +24,7 @@ from aftersales.sla.models import Metric
 
 from ..models import Case, CaseEvent
 from . import sla
+from .tracking import tracking_url
 
 S = Case.Status
 HANDLER_ROLES = (Role.CUSTOMER_SERVICE, Role.SERVICE, Role.DEALER, Role.ADMIN)
@@ -93,7 +94,12 @@ def _tell_customer(case: Case, template: str, **context) -> None:
         phone=case.contact_phone if case.contact_phone.startswith("1") else case.customer.mobile,
         email=case.customer.email,
         template=template,
-        context={"name": case.customer.name, "number": case.number, **context},
+        context={
+            "name": case.customer.name,
+            "number": case.number,
+            "url": tracking_url(case),
+            **context,
+        },
         related=case.number,
     )
 

@@ -8,12 +8,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aftersales.accounts.models import Department, User
 from aftersales.core.errors import InvalidInput, NotFound
 from aftersales.core.timeline import actor_name
 
 from . import selectors
 from .models import Case, Channel, Kind, Priority
-from .services import intake, workflow
+from .services import intake, routing, workflow
 from .services.sla import sla_summary
 
 
@@ -71,12 +72,17 @@ class CaseSerializer(serializers.Serializer):
     requested_remedy = serializers.CharField()
     promised_timetable = serializers.CharField()
     solution = serializers.CharField()
+    department = serializers.CharField(source="department.code", default=None)
+    assignee = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     version = serializers.IntegerField()
     sla = serializers.SerializerMethodField()
 
     def get_customer(self, case) -> dict:
         return {"id": case.customer_id, "name": case.customer.name, "phone": case.contact_phone}
+
+    def get_assignee(self, case) -> str | None:
+        return actor_name(case.assignee) if case.assignee_id else None
 
     def get_sla(self, case) -> list[dict]:
         return SlaSerializer(sla_summary(case), many=True).data
@@ -221,3 +227,29 @@ class TicketPromiseApi(APIView):
             timetable=data.validated_data["timetable"],
         )
         return Response(CaseSerializer(case).data)
+
+
+class TicketAssignApi(APIView):
+    """Hand the case to a department (by code) and, optionally, a person in it (user id)."""
+
+    class InputSerializer(serializers.Serializer):
+        department = serializers.SlugRelatedField(
+            slug_field="code", queryset=Department.objects.filter(active=True)
+        )
+        assignee = serializers.PrimaryKeyRelatedField(
+            queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+        )
+
+    @extend_schema(request=InputSerializer, responses={200: CaseSerializer})
+    def post(self, request, number: str):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = routing.case_assign(
+            actor=request.user,
+            case=_case(request, number),
+            department=data.validated_data["department"],
+            assignee=data.validated_data.get("assignee"),
+        )
+        return Response(
+            CaseSerializer(selectors.case_get_for_user(request.user, number=case.number)).data
+        )

@@ -7,5 +7,6 @@ urlpatterns = [
     path("tickets/<str:number>/", api.TicketDetailApi.as_view(), name="api-ticket-detail"),
     path("tickets/<str:number>/substatus/", api.TicketSubstatusApi.as_view()),
     path("tickets/<str:number>/promise/", api.TicketPromiseApi.as_view()),
+    path("tickets/<str:number>/assign/", api.TicketAssignApi.as_view()),
     path("tickets/<str:number>/<str:action>/", api.TicketActionApi.as_view()),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aftersales.core.demo import DemoContext
 
-from .models import Case, CaseCategory
+from .models import Case, CaseCategory, RoutingRule
 from .services import workflow
 from .services.intake import IntakeInput, case_intake
 
@@ -17,9 +17,28 @@ CATEGORIES = [
 ]
 
 
+# Repairs, installations, maintenance and complaints go to the after-sales service
+# department; returns and exchanges to quality (who judges the defect); the rest stays with
+# customer service.
+ROUTES = [
+    ("维修类工单 → 售后服务部", "repair", "service"),
+    ("安装类工单 → 售后服务部", "installation", "service"),
+    ("保养类工单 → 售后服务部", "maintenance", "service"),
+    ("投诉 → 售后服务部", "complaint", "service"),
+    ("退换货 → 品质部判定", "return", "quality"),
+    ("换货 → 品质部判定", "exchange", "quality"),
+]
+
+
 def seed(ctx: DemoContext) -> None:
     for code, name, position in CATEGORIES:
         CaseCategory.objects.get_or_create(code=code, defaults={"name": name, "position": position})
+    departments = ctx.objects.get("departments", {})
+    if not RoutingRule.objects.exists() and departments:
+        for position, (name, kind, department) in enumerate(ROUTES, start=1):
+            RoutingRule.objects.create(
+                name=name, position=position * 10, kind=kind, department=departments[department]
+            )
     if Case.objects.exists():
         return
     agent, technician = ctx.objects.get("user:sunli"), ctx.objects.get("user:chenjie")

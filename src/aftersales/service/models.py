@@ -269,3 +269,59 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+
+class RoutingRule(BaseModel):
+    """Which department takes which cases (SVC-5). Blank conditions match anything; the first
+    matching rule by position wins. Within the department the case goes to the member with
+    the fewest open cases."""
+
+    name = models.CharField(_("name"), max_length=80)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, blank=True)
+    category = models.ForeignKey(
+        CaseCategory,
+        verbose_name=_("complaint category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    product_category = models.ForeignKey(
+        "catalog.Category",
+        verbose_name=_("product category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Also matches the categories below it."),
+    )
+    region = models.CharField(_("region (province)"), max_length=30, blank=True)
+    dealer = models.ForeignKey(
+        "customers.Dealer",
+        verbose_name=_("dealer"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assign_person = models.BooleanField(
+        _("assign a person"),
+        default=True,
+        help_text=_("Give the case to the department member with the fewest open cases."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -20,6 +20,8 @@ def case_events(case: Case) -> list[TimelineEvent]:
             }
         elif event.action == "promise":
             title = _("Timetable promised to the customer")
+        elif event.action == "assign":
+            title = _("Assigned")
         else:
             title = str(labels.get(event.to_status, event.action))
         events.append(

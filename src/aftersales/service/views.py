@@ -20,7 +20,7 @@ from aftersales.sla.models import SlaClock
 
 from . import selectors
 from .models import Case, Kind
-from .services import workflow
+from .services import routing, workflow
 from .services.sla import sla_summary
 
 
@@ -89,6 +89,7 @@ def case_detail(request, number: str):
             else [],
             "substatuses": Case.Substatus.choices,
             "can_judge": can_view_quality(request.user),
+            "departments": _departments_with_people(),
             "other_cases": selectors.case_list_for_user(request.user)
             .filter(customer=case.customer)
             .exclude(pk=case.pk)[:10],
@@ -102,7 +103,15 @@ def case_step(request, number: str, action: str):
     case = _case(request, number)
     post = request.POST
     try:
-        if action == "substatus":
+        if action == "assign":
+            from aftersales.accounts.models import Department, User
+
+            department = Department.objects.filter(pk=post.get("department") or 0).first()
+            assignee = User.objects.filter(pk=post.get("assignee") or 0, is_active=True).first()
+            routing.case_assign(
+                actor=request.user, case=case, department=department, assignee=assignee
+            )
+        elif action == "substatus":
             workflow.case_set_substatus(
                 actor=request.user, case=case, substatus=post.get("substatus", "")
             )
@@ -186,3 +195,10 @@ def track(request):
             "can_answer": bool(token) and case is not None and case.status == Case.Status.RESOLVED,
         },
     )
+
+
+def _departments_with_people():
+    """Active departments with their active members, for the assignment form."""
+    from aftersales.accounts.models import Department
+
+    return Department.objects.filter(active=True).prefetch_related("members").order_by("code")

@@ -26,6 +26,7 @@ from aftersales.customers.validators import LANDLINE_RE, MOBILE_RE, normalise_ph
 from aftersales.sales.models import Order, ShipmentLine
 
 from ..models import Case, CaseCategory, CaseEvent, Channel, Kind, Priority
+from .routing import route
 from .search import search_text_for
 from .sla import start_clocks
 from .tracking import tracking_url
@@ -238,6 +239,7 @@ def case_intake(
         case=case, actor=actor, action="created", to_status=case.status, customer_visible=True
     )
     start_clocks(case, at=case.created_at)
+    route(case, actor=actor)
     message_customer(
         phone=customer.mobile or "",
         email=customer.email,

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import register_views, views
 
 app_name = "service"
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("track/", views.track, name="track"),
+    path("new/", views.case_create, name="case-create"),
+    path("register/", register_views.service_register, name="register-service"),
+    path("register/complaints/", register_views.complaint_register, name="register-complaints"),
     path("cases/<str:number>/", views.case_detail, name="case-detail"),
     path("cases/<str:number>/step/<str:action>/", views.case_step, name="case-step"),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -11,16 +14,17 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import ApplicationError
-from aftersales.core.forms import error_text
+from aftersales.core.forms import StyledFormMixin, error_text
 from aftersales.quality.permissions import can_view_quality
 from aftersales.sla.models import SlaClock
 
 from . import selectors
-from .models import Case, Kind
-from .services import routing, workflow
+from .models import Case, CaseCategory, Channel, Kind, Priority
+from .services import intake, routing, workflow
 from .services.sla import sla_summary
 
 
@@ -202,3 +206,67 @@ def _departments_with_people():
     from aftersales.accounts.models import Department
 
     return Department.objects.filter(active=True).prefetch_related("members").order_by("code")
+
+
+class IntakeForm(StyledFormMixin, forms.Form):
+    """The desk's intake form: the same fields as the intake API."""
+
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=Channel.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Kind.choices)
+    customer_name = forms.CharField(label=gettext_lazy("Customer name"), max_length=120)
+    customer_phone = forms.CharField(label=gettext_lazy("Phone"), max_length=24)
+    product_sku = forms.CharField(label=gettext_lazy("Product SKU"), max_length=40, required=False)
+    serial_no = forms.CharField(label=gettext_lazy("Serial number"), max_length=60, required=False)
+    order_no = forms.CharField(label=gettext_lazy("Order number"), max_length=30, required=False)
+    category = forms.ChoiceField(label=gettext_lazy("Complaint category"), required=False)
+    priority = forms.ChoiceField(
+        label=gettext_lazy("Priority"), choices=Priority.choices, initial=Priority.NORMAL
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    requested_remedy = forms.CharField(
+        label=gettext_lazy("What the customer asks for"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—")] + [
+            (c.code, c.name) for c in CaseCategory.objects.filter(active=True)
+        ]
+
+
+@login_required
+def case_create(request):
+    if not intake.can_take_cases(request.user):
+        raise Http404
+    form = IntakeForm(request.POST or None, initial={"channel": "phone"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case, _created = intake.case_intake(
+                actor=request.user,
+                data=intake.IntakeInput(**data),
+                idempotency_key=request.POST.get("form_key", ""),
+            )
+        except ApplicationError as exc:
+            for field, errors in exc.fields.items():
+                name = {"customer.name": "customer_name", "customer.phone": "customer_phone"}.get(
+                    field, field
+                )
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+            if not exc.fields:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Case %(number)s taken in; the customer has been told the number.")
+                % {"number": case.number},
+            )
+            return redirect("service:case-detail", number=case.number)
+    return render(
+        request,
+        "service/case_form.html",
+        {"form": form, "form_key": request.POST.get("form_key") or uuid.uuid4().hex},
+    )

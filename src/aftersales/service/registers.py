@@ -1,0 +1,129 @@
+"""The two registers of S18 kept by the after-sales desk, each a page, an Excel export and a
+PDF print from one scoped, filtered queryset:
+
+- 售后服务记录: every case with its handling and result;
+- 顾客投诉记录: complaints — the user, the content, the handling, the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case, Kind
+from .selectors import case_list_for_user
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    kind: str = ""
+    status: str = ""
+
+
+def _local_day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def register_cases(user, filters: RegisterFilter, *, complaints: bool = False) -> QuerySet[Case]:
+    cases = case_list_for_user(user).select_related("category", "assignee", "department")
+    if complaints:
+        cases = cases.filter(kind=Kind.COMPLAINT)
+    elif filters.kind:
+        cases = cases.filter(kind=filters.kind)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.date_from:
+        cases = cases.filter(created_at__gte=_local_day_start(filters.date_from))
+    if filters.date_to:
+        cases = cases.filter(created_at__lt=_local_day_start(filters.date_to + timedelta(days=1)))
+    return cases.order_by("created_at", "id")
+
+
+SERVICE_HEADERS = [
+    _("Case number"),
+    _("Taken in"),
+    _("Channel"),
+    _("Kind"),
+    _("Customer"),
+    _("Phone"),
+    _("Product"),
+    _("Serial number"),
+    _("Problem"),
+    _("Handled by"),
+    _("Solution"),
+    _("Result"),
+    _("Status"),
+    _("Closed"),
+]
+
+COMPLAINT_HEADERS = [
+    _("Case number"),
+    _("Date"),
+    _("Customer"),
+    _("Phone"),
+    _("Complaint category"),
+    _("What the customer said"),
+    _("Handling"),
+    _("Result"),
+    _("Customer's verdict"),
+]
+
+
+def _day(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""
+
+
+def _handler(case: Case) -> str:
+    parts = [case.department.name if case.department_id else "", str(case.assignee or "")]
+    return " · ".join(p for p in parts if p)
+
+
+def service_rows(cases: QuerySet[Case], show_phone):
+    for c in cases.iterator(chunk_size=2000):
+        yield [
+            c.number,
+            _day(c.created_at),
+            str(c.get_channel_display()),
+            str(c.get_kind_display()),
+            c.customer.name,
+            show_phone(c.contact_phone),
+            c.product.name if c.product_id else "",
+            c.serial.serial if c.serial_id else "",
+            c.description,
+            _handler(c),
+            c.solution,
+            c.result,
+            str(c.get_status_display()),
+            _day(c.closed_at),
+        ]
+
+
+def complaint_rows(cases: QuerySet[Case], show_phone):
+    verdicts = {
+        Case.Status.CONFIRMED: _("Confirmed"),
+        Case.Status.CLOSED: _("Closed"),
+    }
+    for c in cases.iterator(chunk_size=2000):
+        verdict = str(verdicts.get(c.status, ""))
+        if c.rejection_reason:
+            rejected = _("The customer rejected a result: %(reason)s") % {
+                "reason": c.rejection_reason
+            }
+            verdict = f"{verdict} ({rejected})".strip()
+        yield [
+            c.number,
+            _day(c.created_at),
+            c.customer.name,
+            show_phone(c.contact_phone),
+            c.category.name if c.category_id else "",
+            c.description,
+            "\n".join(x for x in (_handler(c), c.solution) if x),
+            c.result,
+            verdict,
+        ]

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aftersales.core.models import BaseModel, VersionedModel
 
@@ -65,7 +66,7 @@ class Case(VersionedModel):
 
     class Status(models.TextChoices):
         NEW = "new", _("New")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("case status", "Accepted")
         VERIFYING = "verifying", _("Verifying")
         IN_PROGRESS = "in_progress", _("In progress")
         RESOLVED = "resolved", _("Resolved")
@@ -209,7 +210,25 @@ class Case(VersionedModel):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
-    timeline_ignored_fields = ("search_text", "intake_key", "version")
+    # Workflow fields: the case's own steps (CaseEvent) already tell these, with the note.
+    timeline_ignored_fields = (
+        "search_text",
+        "intake_key",
+        "version",
+        "status",
+        "substatus",
+        "solution",
+        "result",
+        "resolved_at",
+        "confirmed_at",
+        "closed_at",
+        "rejection_reason",
+        "reopened",
+        "priority",
+        "department",
+        "assignee",
+        "promised_timetable",
+    )
 
     class Meta:
         verbose_name = _("after-sales case")

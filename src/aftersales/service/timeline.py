@@ -11,6 +11,8 @@ def case_events(case: Case) -> list[TimelineEvent]:
     sub = dict(Case.Substatus.choices)
     events = []
     for event in case.events.select_related("actor"):
+        if event.action == "created":
+            continue  # the record's own history says "created"
         if event.action == "substatus":
             title = str(sub.get(event.to_status, event.to_status))
         elif event.from_status:
@@ -24,7 +26,11 @@ def case_events(case: Case) -> list[TimelineEvent]:
             title = _("Assigned")
         else:
             title = str(labels.get(event.to_status, event.action))
-        events.append(
-            TimelineEvent(event.at, actor_name(event.actor), title, "transition", note=event.note)
+        # No staff member on a confirmation or rejection: the customer answered the link.
+        who = (
+            _("The customer")
+            if event.actor_id is None and event.action in ("confirm", "reject")
+            else actor_name(event.actor)
         )
+        events.append(TimelineEvent(event.at, who, title, "transition", note=event.note))
     return events

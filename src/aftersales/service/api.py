@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.accounts.models import Department, User
+from aftersales.core.api import Pagination
 from aftersales.core.errors import InvalidInput, NotFound
 from aftersales.core.timeline import actor_name
 
@@ -85,7 +86,9 @@ class CaseSerializer(serializers.Serializer):
         return actor_name(case.assignee) if case.assignee_id else None
 
     def get_sla(self, case) -> list[dict]:
-        return SlaSerializer(sla_summary(case), many=True).data
+        clocks = self.context.get("clocks")
+        rows = sla_summary(case, clocks.get(case.pk, []) if clocks is not None else None)
+        return SlaSerializer(rows, many=True).data
 
 
 class CaseDetailSerializer(CaseSerializer):
@@ -116,9 +119,37 @@ def _case(request, number: str) -> Case:
 
 
 class TicketCreateApi(APIView):
-    """Take a case in. The customer is matched by phone or created. With an
+    """``GET``: the reader's cases, newest first, searchable (``q``: number, phone, serial,
+    name or Chinese words of the text), filterable by ``status`` (or ``open``) and ``kind``.
+    ``POST``: take a case in. The customer is matched by phone or created. With an
     ``Idempotency-Key`` header a retried request returns the first case (200) instead of a
     duplicate; a new case answers 201."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str),
+            OpenApiParameter("status", str, description="a status, or `open`"),
+            OpenApiParameter("kind", str),
+        ],
+        responses={200: CaseSerializer(many=True)},
+    )
+    def get(self, request):
+        params = request.query_params
+        cases = selectors.case_search(request.user, params.get("q", ""))
+        status_ = params.get("status", "")
+        if status_ == "open":
+            cases = cases.exclude(status__in=[Case.Status.CLOSED, Case.Status.CANCELLED])
+        elif status_:
+            cases = cases.filter(status=status_)
+        if params.get("kind"):
+            cases = cases.filter(kind=params["kind"])
+        cases = cases.select_related("customer__dealer").order_by("-created_at", "-id")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(cases, request, view=self)
+        clocks = selectors.clocks_by_case(page)
+        return paginator.get_paginated_response(
+            CaseSerializer(page, many=True, context={"clocks": clocks}).data
+        )
 
     @extend_schema(
         request=IntakeSerializer,

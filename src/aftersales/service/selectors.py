@@ -3,7 +3,8 @@ cases only (SEC-1)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from aftersales.accounts.permissions import user_roles
 from aftersales.customers.permissions import dealer_of, is_dealer_user
@@ -25,3 +26,55 @@ def case_list_for_user(user) -> QuerySet[Case]:
 
 def case_get_for_user(user, *, number: str) -> Case | None:
     return case_list_for_user(user).filter(number=number).first()
+
+
+def case_search(user, query: str) -> QuerySet[Case]:
+    """Cases matching a number, a phone, a serial, a customer's name or words of the text.
+
+    Chinese has no spaces: the query is segmented like the stored ``search_text`` (jieba), and
+    every word must occur. PostgreSQL answers from a full-text index (``simple``
+    configuration) on the segmented column; other databases match the words as substrings.
+    """
+    from aftersales.core.selectors import clean_query
+
+    from .services.search import segment
+
+    query = clean_query(query)
+    cases = case_list_for_user(user)
+    if not query:
+        return cases
+    exact = Q(number__iexact=query) | Q(contact_phone=query) | Q(serial__serial__iexact=query)
+    terms = [t for t in segment(query).split() if t]
+    if not terms:
+        return cases.filter(exact)
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join("'" + t.replace("'", "''") + "'" for t in terms)
+        text = Q(
+            pk__in=Case.objects.extra(
+                where=[
+                    "to_tsvector('simple'::regconfig, COALESCE(search_text, '')) "
+                    "@@ to_tsquery('simple'::regconfig, %s)"
+                ],
+                params=[tsquery],
+            ).values("pk")
+        )
+    else:
+        text = Q()
+        for term in terms:
+            text &= Q(search_text__contains=term)
+    return cases.filter(exact | text)
+
+
+def clocks_by_case(cases) -> dict[int, list]:
+    """The SLA clocks of a page of cases in one query, for their ``sla`` summaries."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from aftersales.sla.models import SlaClock
+
+    by_case: dict[int, list] = {}
+    ids = [c.pk for c in cases]
+    for clock in SlaClock.objects.filter(
+        owner_type=ContentType.objects.get_for_model(Case), owner_id__in=ids
+    ).order_by("started_at", "id"):
+        by_case.setdefault(clock.owner_id, []).append(clock)
+    return by_case

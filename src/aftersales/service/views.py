@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models import Min, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,9 +42,7 @@ def case_list(request):
     if kind:
         cases = cases.filter(kind=kind)
     if q:
-        cases = cases.filter(
-            Q(number__iexact=q) | Q(contact_phone=q) | Q(customer__name__icontains=q)
-        )
+        cases = selectors.case_search(request.user, q).filter(pk__in=cases.values("pk"))
     next_due = Subquery(
         SlaClock.objects.filter(
             owner_type=ContentType.objects.get_for_model(Case),

@@ -132,3 +132,29 @@ def test_a_dealer_sees_only_its_own_cases(api_as, agent, make_user):
         format="json",
     )
     assert api_as(dealer_person).get(f"/api/v1/tickets/{own.json()['number']}/").status_code == 200
+
+
+def test_the_case_list_searches_and_its_query_count_does_not_grow(api_as, agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as(agent)
+    client.post("/api/v1/tickets/", intake_body(), format="json")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/tickets/", {"status": "open"}).status_code == 200
+        return len(queries)
+
+    count()
+    one = count()
+    for n in range(5):
+        client.post(
+            "/api/v1/tickets/",
+            intake_body(customer={"name": f"客户{n}", "phone": f"1370000000{n}"}),
+            format="json",
+        )
+    assert count() == one
+    found = client.get("/api/v1/tickets/", {"q": "横线"}).json()
+    assert found["count"] == 6 and found["results"][0]["sla"]
+    assert client.get("/api/v1/tickets/", {"q": "漏水"}).json()["count"] == 0

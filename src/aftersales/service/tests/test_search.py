@@ -1,0 +1,45 @@
+"""Search over cases in Chinese (SVC): a word of the text without spaces, a number, a phone,
+a serial number; on SQLite and on PostgreSQL (its full-text index)."""
+
+import pytest
+
+from ..selectors import case_search
+from ..services.intake import IntakeInput, case_intake
+
+pytestmark = pytest.mark.django_db
+
+
+def take(agent, description, phone="13912345678", name="王小明"):
+    return case_intake(
+        actor=agent,
+        data=IntakeInput(
+            channel="phone",
+            kind="complaint",
+            customer_name=name,
+            customer_phone=phone,
+            description=description,
+        ),
+    )[0]
+
+
+def test_a_chinese_word_finds_the_case_whose_text_contains_it(agent):
+    tv = take(agent, "电视屏幕有横线")
+    fridge = take(agent, "冰箱冷藏室不制冷", phone="13800000002", name="李四")
+    assert list(case_search(agent, "屏幕")) == [tv]
+    assert list(case_search(agent, "制冷")) == [fridge]
+    assert list(case_search(agent, "屏幕 横线")) == [tv]  # every word must occur
+    assert list(case_search(agent, "洗衣机")) == []
+
+
+def test_number_phone_and_name_find_the_case(agent):
+    case = take(agent, "电视屏幕有横线")
+    assert list(case_search(agent, case.number)) == [case]
+    assert list(case_search(agent, "13912345678")) == [case]
+    assert list(case_search(agent, "王小明")) == [case]
+
+
+def test_the_queue_page_searches_too(client, agent):
+    case = take(agent, "电视屏幕有横线")
+    client.force_login(agent)
+    assert case.number in client.get("/service/", {"q": "横线"}).content.decode()
+    assert case.number not in client.get("/service/", {"q": "漏水"}).content.decode()

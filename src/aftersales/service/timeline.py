@@ -24,6 +24,8 @@ def case_events(case: Case) -> list[TimelineEvent]:
             title = _("Timetable promised to the customer")
         elif event.action == "assign":
             title = _("Assigned")
+        elif event.action == "mail":
+            title = _("The customer wrote")
         else:
             title = str(labels.get(event.to_status, event.action))
         # No staff member on a confirmation or rejection: the customer answered the link.

@@ -114,6 +114,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# The after-sales mailbox read for new cases (SVC-1 e-mail intake); off without a host.
+CASE_MAIL = {
+    "host": env.get_str("CASE_IMAP_HOST", ""),
+    "port": env.get_int("CASE_IMAP_PORT", 993),
+    "ssl": env.get_bool("CASE_IMAP_SSL", True),
+    "user": env.get_str("CASE_IMAP_USER", ""),
+    "password": env.get_str("CASE_IMAP_PASSWORD", ""),
+    "mailbox": env.get_str("CASE_IMAP_MAILBOX", "INBOX"),
+    "intake_user": env.get_str("CASE_IMAP_INTAKE_USER", "admin"),
+}
+
 # E-mail: console in development; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env.get_str("EMAIL_HOST", "")
 EMAIL_PORT = env.get_int("EMAIL_PORT", 25)
@@ -147,6 +158,10 @@ CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "sla.sweep", "schedule": env.get_int("SLA_SWEEP_SECONDS", 300)},
     # Hourly; each owner is reminded at most once a day (the action remembers the day).
     "quality-overdue-actions": {"task": "quality.remind_overdue_actions", "schedule": 3600},
+    "service-mail-intake": {
+        "task": "service.fetch_mail",
+        "schedule": env.get_int("CASE_IMAP_SECONDS", 120),
+    },
 }
 
 REST_FRAMEWORK = {

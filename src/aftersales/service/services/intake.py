@@ -55,7 +55,7 @@ def can_take_cases(user) -> bool:
     return bool(user_roles(user))
 
 
-def _errors(data: IntakeInput) -> dict[str, list[str]]:
+def _errors(data: IntakeInput, *, phone_required: bool = True) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if data.channel not in Channel.values:
         errors["channel"] = [_("Choose a channel from the list.")]
@@ -65,7 +65,8 @@ def _errors(data: IntakeInput) -> dict[str, list[str]]:
         errors["customer.name"] = [_("Give the customer's name.")]
     phone = normalise_phone(data.customer_phone)
     if not phone:
-        errors["customer.phone"] = [_("Give the customer's phone number.")]
+        if phone_required:
+            errors["customer.phone"] = [_("Give the customer's phone number.")]
     elif not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):
         errors["customer.phone"] = [_("Not a mainland mobile or landline number.")]
     if not data.description.strip():
@@ -188,7 +189,8 @@ def case_intake(
         earlier = Case.objects.filter(intake_key=key).first()
         if earlier is not None:
             return earlier, False
-    errors = _errors(data)
+    # A known customer (an e-mail sender, a delivery's customer) needs no phone to be found.
+    errors = _errors(data, phone_required=customer is None)
     links = _resolve(data, errors)
     if errors:
         raise InvalidInput(fields=errors)

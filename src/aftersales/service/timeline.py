@@ -24,6 +24,10 @@ def case_events(case: Case) -> list[TimelineEvent]:
             title = _("Timetable promised to the customer")
         elif event.action == "assign":
             title = _("Assigned")
+        elif event.action == "merge":
+            title = _("Merged")
+        elif event.action == "split":
+            title = _("Split")
         elif event.action == "mail":
             title = _("The customer wrote")
         else:

@@ -90,6 +90,7 @@ def case_detail(request, number: str):
             if workflow.can_handle(request.user, case)
             else [],
             "substatuses": Case.Substatus.choices,
+            "kinds": Kind.choices,
             "can_judge": can_view_quality(request.user),
             "departments": _departments_with_people(),
             "other_cases": selectors.case_list_for_user(request.user)
@@ -105,7 +106,28 @@ def case_step(request, number: str, action: str):
     case = _case(request, number)
     post = request.POST
     try:
-        if action == "assign":
+        if action == "merge":
+            target = selectors.case_get_for_user(
+                request.user, number=post.get("target", "").strip()
+            )
+            if target is None:
+                messages.error(request, _("No case has this number."))
+                return redirect("service:case-detail", number=case.number)
+            workflow.case_merge(
+                actor=request.user, source=case, target=target, note=post.get("note", "")
+            )
+            messages.success(request, _("Merged into %(number)s.") % {"number": target.number})
+            return redirect("service:case-detail", number=target.number)
+        elif action == "split":
+            new = workflow.case_split(
+                actor=request.user,
+                case=case,
+                kind=post.get("kind", ""),
+                description=post.get("description", ""),
+            )
+            messages.success(request, _("Split off as %(number)s.") % {"number": new.number})
+            return redirect("service:case-detail", number=new.number)
+        elif action == "assign":
             from aftersales.accounts.models import Department, User
 
             department = Department.objects.filter(pk=post.get("department") or 0).first()

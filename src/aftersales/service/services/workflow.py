@@ -249,3 +249,87 @@ def case_promise(*, actor, case: Case, timetable: str) -> Case:
     )
     _tell_customer(case, "case_timetable", timetable=timetable)
     return case
+
+
+@transaction.atomic
+def case_merge(*, actor, source: Case, target: Case, note: str = "") -> Case:
+    """A duplicate (the same problem reported twice) is merged into the case that carries on:
+    the duplicate closes pointing at it, its clocks stop, both timelines say so."""
+    if not (can_handle(actor, source) and can_handle(actor, target)):
+        raise PermissionDenied(_("You may not handle this case."))
+    first, second = sorted([source, target], key=lambda c: c.pk)  # lock in one order
+    _locked(first, None), _locked(second, None)
+    source, target = Case.objects.get(pk=source.pk), Case.objects.get(pk=target.pk)
+    if source.pk == target.pk:
+        raise InvalidInput(fields={"target": [_("A case cannot be merged into itself.")]})
+    if not (source.is_open and target.is_open):
+        raise Conflict(_("Only open cases can be merged."), code="illegal_transition")
+    if source.customer_id != target.customer_id:
+        raise InvalidInput(fields={"target": [_("The cases belong to different customers.")]})
+    before = source.status
+    source.status, source.substatus, source.merged_into = S.CLOSED, "", target
+    source.closed_at = timezone.now()
+    _save(source, actor, ["status", "substatus", "merged_into", "closed_at"])
+    sla.cancel_clocks(source)
+    note = (note or "").strip()
+    CaseEvent.objects.create(
+        case=source,
+        actor=actor,
+        action="merge",
+        from_status=before,
+        to_status=S.CLOSED,
+        note=_("Merged into %(number)s. %(note)s") % {"number": target.number, "note": note},
+    )
+    CaseEvent.objects.create(
+        case=target,
+        actor=actor,
+        action="merge",
+        note=_("%(number)s merged in: %(description)s")
+        % {"number": source.number, "description": source.description[:500]},
+    )
+    return target
+
+
+@transaction.atomic
+def case_split(*, actor, case: Case, kind: str, description: str) -> Case:
+    """One call, two problems: the second becomes its own case for the same customer and
+    product, with its own number, clocks and routing."""
+    from .intake import IntakeInput, case_intake
+
+    if not can_handle(actor, case):
+        raise PermissionDenied(_("You may not handle this case."))
+    case = _locked(case, None)
+    if not case.is_open:
+        raise Conflict(_("The case is closed."), code="illegal_transition")
+    description = (description or "").strip()
+    if not description:
+        raise InvalidInput(fields={"description": [_("Describe the problem.")]})
+    new, _created = case_intake(
+        actor=actor,
+        data=IntakeInput(
+            channel=case.channel,
+            kind=kind,
+            customer_name=case.contact_name or case.customer.name,
+            customer_phone=case.contact_phone,
+            description=description,
+            product_sku=case.product.sku if case.product_id else "",
+            serial_no=case.serial.serial if case.serial_id else "",
+            order_no=case.order.number if case.order_id else "",
+            priority=case.priority,
+        ),
+        customer=case.customer,
+    )
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        action="split",
+        note=_("Split off as %(number)s: %(description)s")
+        % {"number": new.number, "description": description[:300]},
+    )
+    CaseEvent.objects.create(
+        case=new,
+        actor=actor,
+        action="split",
+        note=_("Split from %(number)s") % {"number": case.number},
+    )
+    return new

@@ -179,6 +179,8 @@ class TicketCreateApi(APIView):
             idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
         )
         case = selectors.case_get_for_user(request.user, number=case.number)
+        if case is None:
+            raise NotFound()
         return Response(
             CaseSerializer(case).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

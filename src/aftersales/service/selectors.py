@@ -43,19 +43,25 @@ def case_search(user, query: str) -> QuerySet[Case]:
     cases = case_list_for_user(user)
     if not query:
         return cases
-    exact = Q(number__iexact=query) | Q(contact_phone=query) | Q(serial__serial__iexact=query)
+    from aftersales.customers.validators import normalise_phone
+
+    phone = normalise_phone(query)
+    exact = Q(number__iexact=query) | Q(serial__serial__iexact=query)
+    if phone:
+        exact |= Q(contact_phone=phone)
     terms = [t for t in segment(query).split() if t]
     if not terms:
         return cases.filter(exact)
     if connection.vendor == "postgresql":
-        tsquery = " & ".join("'" + t.replace("'", "''") + "'" for t in terms)
+        # plainto_tsquery parses the words itself (AND of them): no operator in the query
+        # can break it.
         text = Q(
             pk__in=Case.objects.extra(
                 where=[
                     "to_tsvector('simple'::regconfig, COALESCE(search_text, '')) "
-                    "@@ to_tsquery('simple'::regconfig, %s)"
+                    "@@ plainto_tsquery('simple'::regconfig, %s)"
                 ],
-                params=[tsquery],
+                params=[" ".join(terms)],
             ).values("pk")
         )
     else:

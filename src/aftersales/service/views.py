@@ -130,8 +130,12 @@ def case_step(request, number: str, action: str):
         elif action == "assign":
             from aftersales.accounts.models import Department, User
 
-            department = Department.objects.filter(pk=post.get("department") or 0).first()
-            assignee = User.objects.filter(pk=post.get("assignee") or 0, is_active=True).first()
+            def _id(name):
+                raw = post.get(name, "")
+                return int(raw) if raw.isdigit() else 0
+
+            department = Department.objects.filter(pk=_id("department"), active=True).first()
+            assignee = User.objects.filter(pk=_id("assignee"), is_active=True).first()
             routing.case_assign(
                 actor=request.user, case=case, department=department, assignee=assignee
             )
@@ -169,22 +173,27 @@ def track(request):
 
     from .services.tracking import case_from_number_and_phone, case_from_token
 
-    token = request.POST.get("t") or request.GET.get("t", "")
-    number = request.GET.get("number", "")
+    # Only the signed link answers for the customer; a POST never falls back to number + phone.
+    token = request.POST.get("t", "") if request.method == "POST" else request.GET.get("t", "")
+    number = "" if request.method == "POST" else request.GET.get("number", "")
     case, asked = None, bool(token or number)
     if asked:
         key = f"case-track:{request.META.get('REMOTE_ADDR', '')}"
-        attempts = cache.get_or_set(key, 0, 60)
-        if attempts >= 20:
+        cache.add(key, 0, 60)
+        try:
+            attempts = cache.incr(key)
+        except ValueError:  # expired between the two calls: a fresh minute
+            cache.set(key, 1, 60)
+            attempts = 1
+        if attempts > 20:
             return render(request, "service/track.html", {"limited": True}, status=429)
-        cache.incr(key)
         case = (
             case_from_token(token)
             if token
             else case_from_number_and_phone(number, request.GET.get("phone", ""))
         )
     if request.method == "POST":
-        if case is None:
+        if case is None or not token:
             raise Http404
         answer = request.POST.get("answer", "")
         if answer in ("confirm", "reject"):
@@ -216,6 +225,8 @@ def track(request):
             "token": token,
             "number": number,
             "events": events,
+            # Without the signed link: the number and the status, nothing more.
+            "full": bool(token),
             "can_answer": bool(token) and case is not None and case.status == Case.Status.RESOLVED,
         },
     )

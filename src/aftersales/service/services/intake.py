@@ -51,7 +51,10 @@ class IntakeInput:
 
 
 def can_take_cases(user) -> bool:
-    """Anyone of the company or a dealer may take a case in (SVC-1: every channel)."""
+    """Anyone of the company or a dealer may take a case in (SVC-1: every channel); a dealer's
+    person only once they belong to a dealer."""
+    if is_dealer_user(user):
+        return dealer_of(user) is not None
     return bool(user_roles(user))
 
 
@@ -89,13 +92,19 @@ class _Links:
     category: CaseCategory | None = None
 
 
-def _resolve(data: IntakeInput, errors: dict) -> _Links:
+def _resolve(data: IntakeInput, errors: dict, actor=None) -> _Links:
     """Product, serial, order and delivery from what the caller gave: the serial names the
-    product and batch; the order names the delivery that carried the product."""
+    product and batch; the order names the delivery that carried the product. A dealer's
+    people reach only their own dealer's orders and units (SEC-1)."""
     links = _Links()
+    serials, orders = SerialNumber.objects.all(), Order.objects.all()
+    if actor is not None and is_dealer_user(actor):
+        own = dealer_of(actor)
+        serials = serials.filter(owner__dealer=own)
+        orders = orders.filter(dealer=own) | orders.filter(customer__dealer=own)
     if data.serial_no.strip():
         links.serial = (
-            SerialNumber.objects.select_related("product", "batch", "owner")
+            serials.select_related("product", "batch", "owner")
             .filter(serial__iexact=data.serial_no.strip())
             .first()
         )
@@ -112,7 +121,7 @@ def _resolve(data: IntakeInput, errors: dict) -> _Links:
         else:
             links.product = product
     if data.order_no.strip():
-        links.order = Order.objects.filter(number__iexact=data.order_no.strip()).first()
+        links.order = orders.filter(number__iexact=data.order_no.strip()).first()
         if links.order is None:
             errors["order_no"] = [_("No order has this number.")]
     if data.category.strip():
@@ -191,7 +200,7 @@ def case_intake(
             return earlier, False
     # A known customer (an e-mail sender, a delivery's customer) needs no phone to be found.
     errors = _errors(data, phone_required=customer is None)
-    links = _resolve(data, errors)
+    links = _resolve(data, errors, actor)
     if errors:
         raise InvalidInput(fields=errors)
     customer = customer or _customer(data, actor, links)

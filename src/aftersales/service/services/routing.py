@@ -84,6 +84,10 @@ def case_assign(*, actor, case: Case, department, assignee=None) -> Case:
     if not can_handle(actor, case):
         raise PermissionDenied(_("You may not handle this case."))
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        from aftersales.core.errors import Conflict
+
+        raise Conflict(_("The case is closed."), code="illegal_transition")
     if department is None:
         raise InvalidInput(fields={"department": [_("Choose the department.")]})
     if assignee is not None and assignee.department_id != department.pk:

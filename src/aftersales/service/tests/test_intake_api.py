@@ -158,3 +158,25 @@ def test_the_case_list_searches_and_its_query_count_does_not_grow(api_as, agent)
     found = client.get("/api/v1/tickets/", {"q": "横线"}).json()
     assert found["count"] == 6 and found["results"][0]["sla"]
     assert client.get("/api/v1/tickets/", {"q": "漏水"}).json()["count"] == 0
+
+
+def test_a_dealer_cannot_reach_another_dealers_order_through_intake(api_as, agent, make_user):
+    from aftersales.accounts.roles import Role
+    from aftersales.customers.models import DealerMember
+    from aftersales.customers.tests.factories import DealerFactory
+    from aftersales.sales.models import Order
+
+    theirs = CustomerFactory(name="别家客户", mobile="13500000005", dealer=DealerFactory())
+    order = Order.objects.create(
+        number="SO-T-1",
+        customer=theirs,
+        salesperson=agent,
+        delivery_date=date(2026, 12, 1),
+        delivery_place="上海",
+    )
+    person = make_user(Role.DEALER)
+    DealerMember.objects.create(dealer=DealerFactory(), user=person)
+    response = api_as(person).post(
+        "/api/v1/tickets/", intake_body(order_no=order.number), format="json"
+    )
+    assert response.status_code == 400 and "order_no" in response.json()["fields"]

@@ -43,3 +43,10 @@ def test_the_queue_page_searches_too(client, agent):
     client.force_login(agent)
     assert case.number in client.get("/service/", {"q": "横线"}).content.decode()
     assert case.number not in client.get("/service/", {"q": "漏水"}).content.decode()
+
+
+def test_operators_in_a_query_are_just_text(agent):
+    take(agent, "电视屏幕有横线")
+    for query in ["\\", "屏幕 & !", "'横线'", "a:*"]:
+        list(case_search(agent, query))  # no error on either database
+    assert list(case_search(agent, "139 1234 5678"))  # a phone written with spaces

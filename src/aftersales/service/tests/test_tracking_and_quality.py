@@ -95,3 +95,15 @@ def test_svc9_the_case_shows_on_its_batchs_trace_page_and_can_be_judged(client, 
     )
     assert judgement.packer_no == "P09" and judgement.manufacturer_share == 1
     assert client.get(f"/quality/judgements/service.case/{case.pk}/").status_code == 200
+
+
+def test_without_the_signed_link_nobody_answers_and_little_is_shown(client, agent, technician):
+    case = _resolved(agent, technician)
+    page = client.get("/service/track/", {"number": case.number, "phone": "5678"}).content.decode()
+    assert "更换屏幕排线" not in page  # the solution is for the link's holder
+    answered = client.post(
+        f"/service/track/?number={case.number}&phone=5678", {"answer": "confirm"}
+    )
+    assert answered.status_code == 404
+    case.refresh_from_db()
+    assert case.status == Case.Status.RESOLVED

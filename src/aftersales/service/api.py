@@ -135,14 +135,12 @@ class TicketCreateApi(APIView):
     )
     def get(self, request):
         params = request.query_params
-        cases = selectors.case_search(request.user, params.get("q", ""))
-        status_ = params.get("status", "")
-        if status_ == "open":
-            cases = cases.exclude(status__in=[Case.Status.CLOSED, Case.Status.CANCELLED])
-        elif status_:
-            cases = cases.filter(status=status_)
-        if params.get("kind"):
-            cases = cases.filter(kind=params["kind"])
+        cases = selectors.case_filter(
+            request.user,
+            q=params.get("q", ""),
+            status=params.get("status", ""),
+            kind=params.get("kind", ""),
+        )
         cases = cases.select_related("customer__dealer").order_by("-created_at", "-id")
         paginator = Pagination()
         page = paginator.paginate_queryset(cases, request, view=self)

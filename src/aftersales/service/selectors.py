@@ -84,3 +84,39 @@ def clocks_by_case(cases) -> dict[int, list]:
     ).order_by("started_at", "id"):
         by_case.setdefault(clock.owner_id, []).append(clock)
     return by_case
+
+
+OPEN_STATUS = "open"
+
+
+def case_filter(user, *, q: str = "", status: str = OPEN_STATUS, kind: str = "") -> QuerySet[Case]:
+    """The cases a list shows, for the desk's queue and the API alike: searched (``q``), by
+    ``status`` — ``open`` (not closed or cancelled), ``all``/empty, or one status — and kind."""
+    cases = case_search(user, q)
+    if status == OPEN_STATUS:
+        cases = cases.exclude(status__in=[Case.Status.CLOSED, Case.Status.CANCELLED])
+    elif status and status != "all":
+        cases = cases.filter(status=status)
+    if kind:
+        cases = cases.filter(kind=kind)
+    return cases
+
+
+def with_next_due(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case's next running SLA deadline as ``next_due``, soonest first (the desk's order)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Min, OuterRef, Subquery
+
+    from aftersales.sla.models import SlaClock
+
+    next_due = Subquery(
+        SlaClock.objects.filter(
+            owner_type=ContentType.objects.get_for_model(Case),
+            owner_id=OuterRef("pk"),
+            status=SlaClock.Status.RUNNING,
+        )
+        .values("owner_id")
+        .annotate(due=Min("due_at"))
+        .values("due")[:1]
+    )
+    return cases.annotate(next_due=next_due).order_by("next_due", "-created_at")

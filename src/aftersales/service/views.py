@@ -7,9 +7,7 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Min, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +18,6 @@ from django.views.decorators.http import require_POST
 from aftersales.core.errors import ApplicationError
 from aftersales.core.forms import StyledFormMixin, error_text
 from aftersales.quality.permissions import can_view_quality
-from aftersales.sla.models import SlaClock
 
 from . import selectors
 from .models import Case, CaseCategory, Channel, Kind, Priority
@@ -31,29 +28,12 @@ from .services.sla import sla_summary
 @login_required
 def case_list(request):
     """Open cases, the one due soonest first (the next SLA deadline of each)."""
-    cases = selectors.case_list_for_user(request.user)
     q, status, kind = (request.GET.get(k, "").strip() for k in ("q", "status", "kind"))
-    if status == "all":
-        pass
-    elif status:
-        cases = cases.filter(status=status)
-    else:
-        cases = cases.exclude(status__in=[Case.Status.CLOSED, Case.Status.CANCELLED])
-    if kind:
-        cases = cases.filter(kind=kind)
-    if q:
-        cases = selectors.case_search(request.user, q).filter(pk__in=cases.values("pk"))
-    next_due = Subquery(
-        SlaClock.objects.filter(
-            owner_type=ContentType.objects.get_for_model(Case),
-            owner_id=OuterRef("pk"),
-            status=SlaClock.Status.RUNNING,
-        )
-        .values("owner_id")
-        .annotate(due=Min("due_at"))
-        .values("due")[:1]
+    # The page's empty status filter means the open cases (the desk's queue).
+    cases = selectors.case_filter(
+        request.user, q=q, status=status or selectors.OPEN_STATUS, kind=kind
     )
-    cases = cases.annotate(next_due=next_due).order_by("next_due", "-created_at")
+    cases = selectors.with_next_due(cases)
     page = Paginator(cases, 25).get_page(request.GET.get("page"))
     return render(
         request,

@@ -23,6 +23,7 @@ class ServiceConfig(AppConfig):
         register_message_templates(CUSTOMER_MESSAGES)
         register_timeline_source(Case, case_events)
         register_hook("acceptance_problem", _acceptance_problem)
+        register_hook("sla_clocks_recomputed", _clocks_recomputed)
         from . import quality_links
 
         quality_links.register()
@@ -42,3 +43,9 @@ def _acceptance_problem(*, shipment, line, actor):
     from .services.intake import case_from_acceptance
 
     return case_from_acceptance(shipment=shipment, line=line, actor=actor)
+
+
+def _clocks_recomputed(*, owner_type, owner_ids):
+    from .services.sla import clocks_recomputed
+
+    return clocks_recomputed(owner_type=owner_type, owner_ids=owner_ids)

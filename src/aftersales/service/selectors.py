@@ -103,20 +103,8 @@ def case_filter(user, *, q: str = "", status: str = OPEN_STATUS, kind: str = "")
 
 
 def with_next_due(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Each case's next running SLA deadline as ``next_due``, soonest first (the desk's order)."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Min, OuterRef, Subquery
+    """The desk's order: the soonest next SLA deadline first, cases without one last, then the
+    newest. ``next_due_at`` is kept by ``services.sla``; the queue index serves this order."""
+    from django.db.models import F
 
-    from aftersales.sla.models import SlaClock
-
-    next_due = Subquery(
-        SlaClock.objects.filter(
-            owner_type=ContentType.objects.get_for_model(Case),
-            owner_id=OuterRef("pk"),
-            status=SlaClock.Status.RUNNING,
-        )
-        .values("owner_id")
-        .annotate(due=Min("due_at"))
-        .values("due")[:1]
-    )
-    return cases.annotate(next_due=next_due).order_by("next_due", "-created_at")
+    return cases.order_by(F("next_due_at").asc(nulls_last=True), "-created_at", "-id")

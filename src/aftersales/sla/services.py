@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.bulk import db_datetime, insert_rows
 from aftersales.core.errors import Conflict, InvalidInput
+from aftersales.core.hooks import call_hook
 from aftersales.core.notifications import Message, notify_many
 from aftersales.workdays import current_calendar
 
@@ -175,6 +176,7 @@ def sla_recompute_provisional() -> int:
     and the recorded pauses, on the new calendar.
     """
     count = 0
+    moved: dict[int, set[int]] = defaultdict(set)
     clocks = SlaClock.objects.select_for_update().filter(status__in=OPEN, provisional=True)
     for clock in clocks.prefetch_related("pauses"):
         due_at, provisional = _rebuilt_due(clock)
@@ -182,7 +184,15 @@ def sla_recompute_provisional() -> int:
             clock.due_at, clock.provisional = due_at, provisional
             clock._change_reason = _("Recomputed on the official holiday schedule")
             clock.save(update_fields=["due_at", "provisional", "updated_at"])
+            moved[clock.owner_type_id].add(clock.owner_id)
             count += 1
+    # Owners that keep a copy of their next due moment (the service desk) refresh it.
+    for type_id, ids in moved.items():
+        call_hook(
+            "sla_clocks_recomputed",
+            owner_type=ContentType.objects.get_for_id(type_id),
+            owner_ids=sorted(ids),
+        )
     return count
 
 

@@ -39,11 +39,28 @@ def start_clocks(case: Case, *, at: datetime, metrics=AT_INTAKE) -> list[SlaCloc
     if policy is None:
         return []
     wanted = set(policy.targets.filter(metric__in=metrics).values_list("metric", flat=True))
-    return [
+    clocks = [
         sla_clock_start(owner=case, metric=m, started_at=at, policy=policy)
         for m in metrics
         if m in wanted
     ]
+    refresh_next_due(case)
+    return clocks
+
+
+def refresh_next_due(case: Case) -> None:
+    """Keep ``Case.next_due_at`` (the desk's sort key) equal to the soonest running clock.
+    A plain UPDATE: it is derived data, not a change anyone made to the case."""
+    due = (
+        clocks_of(case)
+        .filter(status=SlaClock.Status.RUNNING)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    if due != case.next_due_at:
+        Case.objects.filter(pk=case.pk).update(next_due_at=due)
+        case.next_due_at = due
 
 
 def clocks_of(case: Case):
@@ -55,14 +72,25 @@ def clocks_of(case: Case):
 def stop_clocks(case: Case, *metrics: str, at: datetime | None = None) -> None:
     for clock in clocks_of(case).filter(metric__in=metrics, status__in=OPEN):
         sla_clock_stop(clock=clock, at=at)
+    refresh_next_due(case)
 
 
 def cancel_clocks(case: Case) -> None:
     clocks_of(case).filter(status__in=OPEN).update(status=SlaClock.Status.CANCELLED)
+    refresh_next_due(case)
 
 
 def status_changed(case: Case, *, at: datetime | None = None) -> None:
     sla_owner_status_changed(owner=case, status=case.sla_status, at=at)
+    refresh_next_due(case)
+
+
+def clocks_recomputed(*, owner_type, owner_ids) -> None:
+    """The ``sla_clocks_recomputed`` hook: a calendar change moved some due moments."""
+    if owner_type != ContentType.objects.get_for_model(Case):
+        return
+    for case in Case.objects.filter(pk__in=owner_ids):
+        refresh_next_due(case)
 
 
 def sla_summary(case: Case, clocks=None, *, now: datetime | None = None) -> list[dict]:

@@ -129,3 +129,24 @@ def test_steps_through_the_api(api_as, agent, case):
     assert again.status_code == 409 and again.json()["code"] == "illegal_transition"
     states = {s["target"]: s["state"] for s in accepted.json()["sla"]}
     assert states["response"] == "met"
+
+
+def test_the_queue_key_follows_the_soonest_running_clock(agent, technician, case):
+    """SVC-3: the desk sorts by ``next_due_at``; it tracks the running clocks as they stop,
+    pause and resume, and is empty once none runs."""
+
+    def running_due(case):
+        return min(c.due_at for c in clocks_of(case) if c.status == SlaClock.Status.RUNNING)
+
+    case.refresh_from_db()
+    assert case.next_due_at == running_due(case)  # the first-response clock at intake
+    case = step(agent, case, "accept")
+    case.refresh_from_db()
+    assert case.next_due_at == running_due(case) > clock(case, "first_response").due_at
+    case = step(technician, case, "start")
+    case = workflow.case_set_substatus(actor=technician, case=case, substatus="waiting_customer")
+    case.refresh_from_db()
+    assert case.next_due_at is None  # paused: not due while the customer is away
+    case = step(technician, case, "resolve", solution="更换电机")
+    case.refresh_from_db()
+    assert case.next_due_at is None

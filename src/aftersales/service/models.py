@@ -306,6 +306,47 @@ class CaseEvent(models.Model):
         return f"{self.case_id} {self.action}"
 
 
+class CaseAttachment(models.Model):
+    """A photo, video or PDF attached to a case (SVC-1). Append-only; the file is served only
+    through the case's own view, which checks that the reader may see the case."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to="cases/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("case attachment")
+        verbose_name_plural = _("case attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("service:case-attachment", args=[self.case.number, self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def is_video(self) -> bool:
+        return self.content_type.startswith("video/")
+
+
 class RoutingRule(BaseModel):
     """Which department takes which cases (SVC-5). Blank conditions match anything; the first
     matching rule by position wins. Within the department the case goes to the member with

@@ -46,3 +46,22 @@ class StyledFormMixin:
                 attrs = self.fields[name].widget.attrs
                 if "is-invalid" not in attrs.get("class", ""):
                     attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one ``<input type="file" multiple>``; cleans to a list (maybe
+    empty). What the files may be is the service's to check."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        clean_one = super().clean
+        if isinstance(data, list | tuple):
+            return [clean_one(one, initial) for one in data if one]
+        return [clean_one(data, initial)] if data else []

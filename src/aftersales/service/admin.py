@@ -2,9 +2,11 @@
 on the case pages, where the rules are, and are read-only here."""
 
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Case, CaseCategory, RoutingRule
+from .models import Case, CaseAttachment, CaseCategory, RoutingRule
 
 
 @admin.register(CaseCategory)
@@ -36,6 +38,32 @@ class CaseAdmin(SimpleHistoryAdmin):
     list_display = ("number", "kind", "status", "customer", "department", "assignee", "created_at")
     list_filter = ("status", "kind", "channel")
     search_fields = ("number", "contact_phone")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseAttachment)
+class CaseAttachmentAdmin(admin.ModelAdmin):
+    """Read-only: files are added on the case page or through the API and are kept as the
+    case's evidence. The link opens the file through the case's permission check."""
+
+    list_display = ("original_name", "case", "content_type", "size", "uploaded_by", "created_at")
+    list_filter = ("content_type",)
+    search_fields = ("case__number", "original_name")
+    list_select_related = ("case", "uploaded_by")
+    fields = ("case", "open_file", "content_type", "size", "uploaded_by", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def open_file(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
 
     def has_add_permission(self, request):
         return False

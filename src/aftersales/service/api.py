@@ -3,19 +3,24 @@ integrations (docs/api.md): its field names and status codes are a promise."""
 
 from __future__ import annotations
 
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.accounts.models import Department, User
 from aftersales.core.api import Pagination
 from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.files import stored_file_response
 from aftersales.core.timeline import actor_name
 
 from . import selectors
 from .models import Case, Channel, Kind, Priority
-from .services import intake, routing, workflow
+from .services import attachments, intake, routing, workflow
 from .services.sla import sla_summary
 
 
@@ -91,8 +96,29 @@ class CaseSerializer(serializers.Serializer):
         return SlaSerializer(rows, many=True).data
 
 
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    uploaded_at = serializers.DateTimeField(source="created_at")
+
+    def get_url(self, attachment) -> str:
+        """Where the file is read, with the same credentials as the rest of the API."""
+        path = reverse("api-ticket-attachment-file", args=[attachment.case.number, attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 class CaseDetailSerializer(CaseSerializer):
     timeline = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+
+    def get_attachments(self, case) -> list[dict]:
+        return AttachmentSerializer(
+            selectors.case_attachments(case), many=True, context=self.context
+        ).data
 
     def get_timeline(self, case) -> list[dict]:
         return EventSerializer(
@@ -188,7 +214,83 @@ class TicketCreateApi(APIView):
 class TicketDetailApi(APIView):
     @extend_schema(responses={200: CaseDetailSerializer})
     def get(self, request, number: str):
-        return Response(CaseDetailSerializer(_case(request, number)).data)
+        return Response(
+            CaseDetailSerializer(_case(request, number), context={"request": request}).data
+        )
+
+
+class TicketAttachmentsApi(APIView):
+    """The case's photos, videos and PDFs (SVC-1). ``GET``: the list, oldest first. ``POST``
+    (multipart, one file in the field ``file``): attach it (201). The type is read from the
+    file's first bytes and must match its extension (JPG, PNG, GIF, WebP, MP4, MOV, PDF);
+    photos and PDFs up to ``CASE_ATTACHMENT_MAX_MB``, videos up to ``CASE_VIDEO_MAX_MB``, at
+    most 20 files per case; a refused file is 400 on ``file``."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        # Optional here so that a missing file gets the service's own message on ``file``.
+        file = serializers.FileField(required=False, allow_empty_file=True)
+
+    @extend_schema(responses={200: AttachmentSerializer(many=True)})
+    def get(self, request, number: str):
+        return Response(
+            AttachmentSerializer(
+                selectors.case_attachments(_case(request, number)),
+                many=True,
+                context={"request": request},
+            ).data
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={201: AttachmentSerializer},
+    )
+    def post(self, request, number: str):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = attachments.case_attach_file(
+            actor=request.user, case=_case(request, number), file=data.validated_data.get("file")
+        )
+        return Response(
+            AttachmentSerializer(attachment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class AnyAcceptNegotiation(BaseContentNegotiation):
+    """A file answers with its own type whatever ``Accept`` says (``<video>`` asks for
+    ``video/*``); errors are still JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class TicketAttachmentFileApi(APIView):
+    """One file of the case, for whoever may see the case; ``Range`` requests answer 206."""
+
+    content_negotiation_class = AnyAcceptNegotiation
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, number: str, attachment_id: int):
+        attachment = selectors.attachment_get_for_user(
+            request.user, number=number, attachment_id=attachment_id
+        )
+        if attachment is None:
+            raise NotFound()
+        try:
+            return stored_file_response(
+                request,
+                attachment.file,
+                content_type=attachment.content_type,
+                filename=attachment.original_name,
+                inline=request.query_params.get("download") != "1",
+            )
+        except FileNotFoundError:
+            raise NotFound() from None
 
 
 class TicketActionApi(APIView):

@@ -8,5 +8,15 @@ urlpatterns = [
     path("tickets/<str:number>/substatus/", api.TicketSubstatusApi.as_view()),
     path("tickets/<str:number>/promise/", api.TicketPromiseApi.as_view()),
     path("tickets/<str:number>/assign/", api.TicketAssignApi.as_view()),
+    path(
+        "tickets/<str:number>/attachments/",
+        api.TicketAttachmentsApi.as_view(),
+        name="api-ticket-attachments",
+    ),
+    path(
+        "tickets/<str:number>/attachments/<int:attachment_id>/",
+        api.TicketAttachmentFileApi.as_view(),
+        name="api-ticket-attachment-file",
+    ),
     path("tickets/<str:number>/<str:action>/", api.TicketActionApi.as_view()),
 ]

@@ -17,11 +17,12 @@ class ServiceConfig(AppConfig):
 
         from .messages import CUSTOMER_MESSAGES
         from .models import Case
-        from .timeline import case_events
+        from .timeline import attachment_events, case_events
 
         register_document_kind("case", prefix="TK", name=_("After-sales case"))
         register_message_templates(CUSTOMER_MESSAGES)
         register_timeline_source(Case, case_events)
+        register_timeline_source(Case, attachment_events)
         register_hook("acceptance_problem", _acceptance_problem)
         register_hook("sla_clocks_recomputed", _clocks_recomputed)
         from . import quality_links

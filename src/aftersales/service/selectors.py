@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from aftersales.accounts.permissions import user_roles
 from aftersales.customers.permissions import dealer_of, is_dealer_user
 
-from .models import Case
+from .models import Case, CaseAttachment
 
 
 def case_list_for_user(user) -> QuerySet[Case]:
@@ -26,6 +26,19 @@ def case_list_for_user(user) -> QuerySet[Case]:
 
 def case_get_for_user(user, *, number: str) -> Case | None:
     return case_list_for_user(user).filter(number=number).first()
+
+
+def case_attachments(case: Case) -> QuerySet[CaseAttachment]:
+    """The case's photos, videos and PDFs, oldest first, with who uploaded each."""
+    return CaseAttachment.objects.filter(case=case).select_related("uploaded_by", "case")
+
+
+def attachment_get_for_user(user, *, number: str, attachment_id: int) -> CaseAttachment | None:
+    """One attachment, only if the reader may see its case (out of scope looks like missing)."""
+    case = case_get_for_user(user, number=number)
+    if case is None:
+        return None
+    return CaseAttachment.objects.filter(case=case, pk=attachment_id).first()
 
 
 def case_search(user, query: str) -> QuerySet[Case]:

@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.timeline import TimelineEvent, actor_name
 
-from .models import Case
+from .models import Case, CaseAttachment
 
 
 def case_events(case: Case) -> list[TimelineEvent]:
@@ -40,3 +40,18 @@ def case_events(case: Case) -> list[TimelineEvent]:
         )
         events.append(TimelineEvent(event.at, who, title, "transition", note=event.note))
     return events
+
+
+def attachment_events(case: Case) -> list[TimelineEvent]:
+    """Each photo, video or PDF added to the case, with its name (SVC-1)."""
+    return [
+        TimelineEvent(
+            a.created_at,
+            actor_name(a.uploaded_by),
+            _("File attached"),
+            "note",
+            note=a.original_name,
+            icon="paperclip",
+        )
+        for a in CaseAttachment.objects.filter(case=case).select_related("uploaded_by")
+    ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import register_views, views
+from .attachment_views import case_attachment, case_attachment_upload
 
 app_name = "service"
 
@@ -12,4 +13,14 @@ urlpatterns = [
     path("register/complaints/", register_views.complaint_register, name="register-complaints"),
     path("cases/<str:number>/", views.case_detail, name="case-detail"),
     path("cases/<str:number>/step/<str:action>/", views.case_step, name="case-step"),
+    path(
+        "cases/<str:number>/attachments/",
+        case_attachment_upload,
+        name="case-attachment-upload",
+    ),
+    path(
+        "cases/<str:number>/attachments/<int:attachment_id>/",
+        case_attachment,
+        name="case-attachment",
+    ),
 ]

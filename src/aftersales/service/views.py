@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import ApplicationError
-from aftersales.core.forms import StyledFormMixin, error_text
+from aftersales.core.forms import MultipleFileField, StyledFormMixin, error_text
 from aftersales.quality.permissions import can_view_quality
 
 from . import selectors
 from .models import Case, CaseCategory, Channel, Kind, Priority
-from .services import intake, routing, workflow
+from .services import attachments, intake, routing, workflow
 from .services.sla import sla_summary
 
 
@@ -72,6 +72,10 @@ def case_detail(request, number: str):
             "substatuses": Case.Substatus.choices,
             "kinds": Kind.choices,
             "can_judge": can_view_quality(request.user),
+            "attachments": selectors.case_attachments(case),
+            "can_attach": attachments.can_attach(request.user, case),
+            "attachment_accept": attachments.ACCEPT,
+            "attachment_hint": attachments.upload_hint(),
             "departments": _departments_with_people(),
             "other_cases": selectors.case_list_for_user(request.user)
             .filter(customer=case.customer)
@@ -239,9 +243,12 @@ class IntakeForm(StyledFormMixin, forms.Form):
     requested_remedy = forms.CharField(
         label=gettext_lazy("What the customer asks for"), max_length=300, required=False
     )
+    file = MultipleFileField(label=gettext_lazy("Photos, videos or PDFs"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = attachments.upload_hint()
+        self.fields["file"].widget.attrs["accept"] = attachments.ACCEPT
         self.fields["category"].choices = [("", "—")] + [
             (c.code, c.name) for c in CaseCategory.objects.filter(active=True)
         ]
@@ -251,14 +258,16 @@ class IntakeForm(StyledFormMixin, forms.Form):
 def case_create(request):
     if not intake.can_take_cases(request.user):
         raise Http404
-    form = IntakeForm(request.POST or None, initial={"channel": "phone"})
+    form = IntakeForm(request.POST or None, request.FILES or None, initial={"channel": "phone"})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        files = data.pop("file", [])
         try:
-            case, _created = intake.case_intake(
+            case, _created = attachments.case_intake_with_files(
                 actor=request.user,
                 data=intake.IntakeInput(**data),
                 idempotency_key=request.POST.get("form_key", ""),
+                files=files,
             )
         except ApplicationError as exc:
             for field, errors in exc.fields.items():

@@ -113,6 +113,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Case attachments (SVC-1): the largest photo or PDF, and the largest video, in MB.
+CASE_ATTACHMENT_MAX_MB = env.get_int("CASE_ATTACHMENT_MAX_MB", 20)
+CASE_VIDEO_MAX_MB = env.get_int("CASE_VIDEO_MAX_MB", 200)
+if min(CASE_ATTACHMENT_MAX_MB, CASE_VIDEO_MAX_MB) < 1:
+    raise env.ConfigError("CASE_ATTACHMENT_MAX_MB and CASE_VIDEO_MAX_MB are at least 1 (MB).")
 
 # The after-sales mailbox read for new cases (SVC-1 e-mail intake); off without a host.
 CASE_MAIL = {

@@ -10,7 +10,7 @@ from aftersales.core.timeline import timeline_for
 from aftersales.customers.models import PhoneReveal
 from aftersales.quality.models import Certificate, InspectionResult, RecallTask
 from aftersales.sales.models import AcceptancePhoto, OrderEvent
-from aftersales.service.models import CaseEvent
+from aftersales.service.models import CaseAttachment, CaseEvent
 from aftersales.sla.models import SlaEscalation, SlaPause
 
 # Not business records: counters change on every allocation (the numbers live on documents,
@@ -32,6 +32,7 @@ NO_HISTORY = {
     Certificate,  # issued once from an inspection
     RecallTask,  # bulk-written; the outcome and who recorded it are on the row
     CaseEvent,  # the case's steps: append-only
+    CaseAttachment,  # the case's photos and videos: evidence, append-only, never edited
 }
 
 

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('status__in', ['closed', 'cancelled']), _negated=True), fields=['status', 'department'], name='service_case_open_dept_idx'),
+            index=models.Index(condition=models.Q(('status__in', ['closed', 'cancelled']), _negated=True), fields=['status', 'department', 'kind'], name='service_case_open_dept_idx'),
         ),
         migrations.RunPython(backfill_next_due, migrations.RunPython.noop),
     ]

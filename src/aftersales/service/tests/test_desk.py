@@ -1,0 +1,148 @@
+"""The agent's desk: the overview's counts (W4), the queue's filters and bulk assignment
+(SVC-3, SVC-5)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from aftersales.accounts.roles import Role
+from aftersales.accounts.tests.factories import DepartmentFactory
+
+from ..models import Case
+from ..selectors import desk_overview
+from ..services import workflow
+from ..services.intake import IntakeInput, case_intake
+from ..services.routing import case_assign
+
+pytestmark = pytest.mark.django_db
+
+
+def take(agent, name, phone, kind="repair", text="空调不制冷"):
+    case, _ = case_intake(
+        actor=agent,
+        data=IntakeInput(
+            channel="phone",
+            kind=kind,
+            customer_name=name,
+            customer_phone=phone,
+            description=text,
+        ),
+    )
+    return case
+
+
+@pytest.fixture
+def desk(agent, technician):
+    """Four cases: one routed to after-sales and overdue, one unassigned, one mine, one closed."""
+    aftersales = DepartmentFactory(code="aftersales", name="售后服务部")
+    technician.department = aftersales
+    technician.save()
+    routed = take(agent, "王一", "13900000001")
+    case_assign(actor=agent, case=routed, department=aftersales, assignee=technician)
+    Case.objects.filter(pk=routed.pk).update(next_due_at=timezone.now() - timedelta(hours=2))
+    unassigned = take(agent, "王二", "13900000002", kind="complaint", text="态度差")
+    mine = take(agent, "王三", "13900000003", kind="installation")
+    Case.objects.filter(pk=mine.pk).update(assignee=agent)
+    closed = take(agent, "王四", "13900000004", text="洗衣机漏水")
+    workflow.case_transition(actor=agent, case=closed, action="cancel", note="重复来电")
+    return {"aftersales": aftersales, "routed": routed, "unassigned": unassigned, "mine": mine}
+
+
+def test_the_overview_counts_open_cases_by_status_department_and_kind(
+    agent, desk, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(6):
+        o = desk_overview(agent)
+    assert o["total"] == 3  # the cancelled one is not open work
+    assert o["overdue"] == 1 and o["unassigned"] == 1 and o["mine"] == 1
+    assert {s["code"]: s["count"] for s in o["statuses"]}["new"] == 3
+    rows = {d["name"]: d["total"] for d in o["departments"]}
+    assert rows == {"售后服务部": 1, "": 2}
+    assert {k["code"]: k["count"] for k in o["kinds"]} == {
+        "repair": 1,
+        "complaint": 1,
+        "installation": 1,
+    }
+
+
+def test_the_overview_page_shows_the_numbers_and_links_to_the_queue(client, agent, desk):
+    client.force_login(agent)
+    html = client.get("/service/overview/").content.decode()
+    assert 'data-testid="kpi-overdue">1<' in html and 'data-testid="kpi-open">3<' in html
+    assert "售后服务部" in html and "?overdue=1" in html
+
+
+def test_a_dealer_sees_only_its_own_dealers_counts(agent, desk, make_user):
+    from aftersales.customers.models import DealerMember
+    from aftersales.customers.tests.factories import DealerFactory
+
+    person = make_user(Role.DEALER)
+    DealerMember.objects.create(dealer=DealerFactory(), user=person)
+    assert desk_overview(person)["total"] == 0
+
+
+def test_the_queue_filters_by_department_assignee_and_overdue(client, agent, desk):
+    client.force_login(agent)
+
+    def listed(query):
+        html = client.get(f"/service/?{query}").content.decode()
+        return {n for n, c in desk.items() if n != "aftersales" and c.number in html}
+
+    assert listed("") == {"routed", "unassigned", "mine"}
+    assert listed(f"department={desk['aftersales'].pk}") == {"routed"}
+    assert listed("department=none") == {"unassigned", "mine"}
+    assert listed("assignee=me") == {"mine"}
+    assert listed("assignee=none") == {"unassigned"}
+    assert listed("overdue=1") == {"routed"}
+    assert listed("department=abc") == set()  # a broken id matches nothing
+
+
+def test_a_search_looks_through_closed_cases_too(client, agent, desk):
+    client.force_login(agent)
+    html = client.get("/service/?q=13900000004").content.decode()
+    assert "王四" in html
+
+
+def test_bulk_assign_hands_every_ticked_case_to_the_department(client, agent, technician, desk):
+    client.force_login(agent)
+    numbers = [desk["unassigned"].number, desk["mine"].number]
+    response = client.post(
+        "/service/assign/",
+        {"cases": numbers, "department": desk["aftersales"].pk, "assignee": technician.pk},
+        follow=True,
+    )
+    assert "2" in response.content.decode()
+    for case in Case.objects.filter(number__in=numbers):
+        assert case.department == desk["aftersales"] and case.assignee == technician
+        assert case.events.filter(action="assign").exists()
+
+
+def test_bulk_assign_is_all_or_nothing_and_names_the_case_that_stopped_it(
+    client, agent, technician, desk
+):
+    client.force_login(agent)
+    closed = Case.objects.get(status=Case.Status.CANCELLED)
+    response = client.post(
+        "/service/assign/",
+        {
+            "cases": [desk["unassigned"].number, closed.number],
+            "department": desk["aftersales"].pk,
+        },
+        follow=True,
+    )
+    assert closed.number in response.content.decode()
+    desk["unassigned"].refresh_from_db()
+    assert desk["unassigned"].department is None
+
+
+@pytest.mark.parametrize("role", [Role.QUALITY_INSPECTION, Role.SALES, Role.LOGISTICS])
+def test_bulk_assign_is_refused_to_people_who_do_not_handle_cases(client, make_user, desk, role):
+    person = make_user(role)
+    client.force_login(person)
+    client.post(
+        "/service/assign/",
+        {"cases": [desk["unassigned"].number], "department": desk["aftersales"].pk},
+    )
+    desk["unassigned"].refresh_from_db()
+    assert desk["unassigned"].department is None

@@ -166,3 +166,31 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.to}"
+
+
+class MessageTemplate(BaseModel):
+    """An administrator's wording of one customer message (SMS and e-mail), used instead of the
+    built-in text while active. It may use only the ``%(field)s`` placeholders the built-in
+    text uses; ``core.services.message_template_save`` checks that before saving."""
+
+    key = models.CharField(_("message"), max_length=60, unique=True)
+    text = models.TextField(_("text"))
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Off: customers get the built-in text again.")
+    )
+    updated_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("message template")
+        verbose_name_plural = _("message templates")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key

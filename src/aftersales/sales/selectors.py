@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from aftersales.accounts.permissions import user_roles
 from aftersales.core.errors import NotFound
@@ -103,3 +104,20 @@ def order_track(*, number: str, phone_tail: str) -> Order | None:
     if not any(p and p.endswith(phone_tail) for p in phones):
         return None
     return order
+
+
+DELIVERED_STATUSES = (
+    Order.Status.DELIVERED,
+    Order.Status.ACCEPTED,
+    Order.Status.ACCEPTED_WITH_ISSUES,
+    Order.Status.CLOSED,  # closed only after acceptance
+)
+
+
+def order_delivered_on(order: Order):
+    """The day the order's goods were all delivered: the last delivery's day once the order is
+    delivered (SAL-7), None while anything is still to come."""
+    if order.status not in DELIVERED_STATUSES:
+        return None
+    last = order.shipments.aggregate(last=Max("delivered_at"))["last"]
+    return timezone.localdate(last) if last else None

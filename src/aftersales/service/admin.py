@@ -6,7 +6,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Case, CaseAttachment, CaseCategory, RoutingRule
+from .models import (
+    AgentProfile,
+    Case,
+    CaseAttachment,
+    CaseCategory,
+    DelayCompensation,
+    DelayCompensationPolicy,
+    RoutingRule,
+    ServiceSkill,
+)
 
 
 @admin.register(CaseCategory)
@@ -26,11 +35,12 @@ class RoutingRuleAdmin(SimpleHistoryAdmin):
         "region",
         "dealer",
         "department",
+        "skill",
         "assign_person",
         "active",
     )
     list_display_links = ("name",)
-    list_filter = ("active", "kind", "department")
+    list_filter = ("active", "kind", "department", "skill")
 
 
 @admin.register(Case)
@@ -64,6 +74,59 @@ class CaseAttachmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("file"))
     def open_file(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ServiceSkill)
+class ServiceSkillAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "active")
+    list_editable = ("active",)
+    search_fields = ("code", "name")
+
+
+@admin.register(AgentProfile)
+class AgentProfileAdmin(SimpleHistoryAdmin):
+    """Who can handle what (routing by skill) and how many open cases routing gives them."""
+
+    list_display = ("user", "max_open_cases")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__full_name")
+    autocomplete_fields = ("user",)
+    filter_horizontal = ("skills",)
+
+
+@admin.register(DelayCompensationPolicy)
+class DelayCompensationPolicyAdmin(SimpleHistoryAdmin):
+    """SVC-10, SVC-11: the newest active policy prices every delay-compensation offer."""
+
+    list_display = (
+        "name",
+        "active",
+        "grace_working_days",
+        "percent_per_day",
+        "cap_percent",
+        "company_extra_percent",
+        "refund_after_days",
+    )
+    list_filter = ("active",)
+
+
+@admin.register(DelayCompensation)
+class DelayCompensationAdmin(SimpleHistoryAdmin):
+    """Read-only: offers are made and answered on the case page or through the API."""
+
+    list_display = ("case", "status", "amount", "days_late", "company_caused", "offered_at")
+    list_filter = ("status", "company_caused")
+    search_fields = ("case__number",)
+    list_select_related = ("case",)
 
     def has_add_permission(self, request):
         return False

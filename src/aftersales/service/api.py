@@ -20,7 +20,7 @@ from aftersales.core.timeline import actor_name
 
 from . import selectors
 from .models import Case, Channel, Kind, Priority
-from .services import attachments, intake, routing, workflow
+from .services import attachments, compensation, intake, routing, workflow
 from .services.sla import sla_summary
 
 
@@ -386,3 +386,141 @@ class TicketAssignApi(APIView):
         return Response(
             CaseSerializer(selectors.case_get_for_user(request.user, number=case.number)).data
         )
+
+
+class CompensationPolicySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    terms = serializers.CharField()
+    calculation = serializers.CharField()
+
+
+class CompensationOfferSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    days_late = serializers.IntegerField()
+    company_caused = serializers.BooleanField()
+    refund_offered = serializers.BooleanField()
+    note = serializers.CharField()
+    offered_by = serializers.SerializerMethodField()
+    offered_at = serializers.DateTimeField()
+    answered_by = serializers.SerializerMethodField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    answer_note = serializers.CharField()
+
+    def get_offered_by(self, offer) -> str:
+        return actor_name(offer.offered_by)
+
+    def get_answered_by(self, offer) -> str | None:
+        return actor_name(offer.answered_by) if offer.answered_by_id else None
+
+
+class CompensationSerializer(serializers.Serializer):
+    """What the policy gives today for a delivery-delay case, and the latest offer."""
+
+    promised_date = serializers.DateField()
+    delivered_on = serializers.DateField(allow_null=True)
+    days_late = serializers.IntegerField()
+    working_days_late = serializers.IntegerField()
+    compensated_days = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.SerializerMethodField()
+    refund_offered = serializers.BooleanField()
+    company_caused = serializers.BooleanField()
+    policy = serializers.SerializerMethodField()
+    offer = serializers.SerializerMethodField()
+
+    def get_currency(self, quote) -> str:
+        return "CNY"
+
+    def get_policy(self, quote) -> dict | None:
+        if quote.policy is None:
+            return None
+        return CompensationPolicySerializer(
+            {
+                "id": quote.policy.pk,
+                "name": quote.policy.name,
+                "terms": quote.rule,
+                "calculation": quote.calculation,
+            }
+        ).data
+
+    def get_offer(self, quote) -> dict | None:
+        offer = self.context.get("offer")
+        return CompensationOfferSerializer(offer).data if offer is not None else None
+
+
+def _delay_case(request, number: str) -> Case:
+    """A delivery-delay case with its order, visible to the reader; anything else is 404."""
+    case = _case(request, number)
+    if not compensation.is_delay_case(case):
+        raise NotFound()
+    return case
+
+
+def _compensation_response(case: Case, **status_kw) -> Response:
+    quote = compensation.compensation_quote(case)
+    return Response(
+        CompensationSerializer(
+            quote, context={"offer": compensation.latest_compensation(case)}
+        ).data,
+        **status_kw,
+    )
+
+
+class TicketCompensationApi(APIView):
+    """Delay compensation of a delivery-delay case (SVC-10, SVC-11). ``GET``: what the active
+    policy gives today (the delay counted to the delivery, or to today while the goods have not
+    all arrived) and the latest offer. ``POST`` ``{"company_caused", "note"}``: offer it to the
+    customer, who is sent an SMS / e-mail (201)."""
+
+    class InputSerializer(serializers.Serializer):
+        company_caused = serializers.BooleanField(default=False)
+        note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    @extend_schema(responses={200: CompensationSerializer}, operation_id="tickets_compensation")
+    def get(self, request, number: str):
+        return _compensation_response(_delay_case(request, number))
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: CompensationSerializer},
+        operation_id="tickets_compensation_offer",
+    )
+    def post(self, request, number: str):
+        case = _delay_case(request, number)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        compensation.case_compensation_offer(
+            actor=request.user,
+            case=case,
+            company_caused=data.validated_data["company_caused"],
+            note=data.validated_data["note"],
+        )
+        return _compensation_response(case, status=status.HTTP_201_CREATED)
+
+
+class TicketCompensationAnswerApi(APIView):
+    """The customer's answer to the waiting offer: ``{"answer": "accepted" | "refund" |
+    "declined", "note"}`` (``refund`` only when it was offered; ``note`` required to decline)."""
+
+    class InputSerializer(serializers.Serializer):
+        answer = serializers.ChoiceField(choices=["accepted", "refund", "declined"])
+        note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: CompensationSerializer},
+        operation_id="tickets_compensation_answer",
+    )
+    def post(self, request, number: str):
+        case = _delay_case(request, number)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        compensation.case_compensation_answer(
+            actor=request.user,
+            case=case,
+            answer=data.validated_data["answer"],
+            note=data.validated_data["note"],
+        )
+        return _compensation_response(case)

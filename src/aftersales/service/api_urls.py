@@ -18,5 +18,11 @@ urlpatterns = [
         api.TicketAttachmentFileApi.as_view(),
         name="api-ticket-attachment-file",
     ),
+    path(
+        "tickets/<str:number>/compensation/",
+        api.TicketCompensationApi.as_view(),
+        name="api-ticket-compensation",
+    ),
+    path("tickets/<str:number>/compensation/answer/", api.TicketCompensationAnswerApi.as_view()),
     path("tickets/<str:number>/<str:action>/", api.TicketActionApi.as_view()),
 ]

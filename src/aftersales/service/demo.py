@@ -1,10 +1,20 @@
-"""Demo cases: a phone complaint waiting, a repair in progress, one resolved and closed."""
+"""Demo cases: a phone complaint waiting, a repair in progress, one resolved and closed; the
+service skills and who has them; the delay compensation policy."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from aftersales.core.demo import DemoContext
 
-from .models import Case, CaseCategory, RoutingRule
+from .models import (
+    AgentProfile,
+    Case,
+    CaseCategory,
+    DelayCompensationPolicy,
+    RoutingRule,
+    ServiceSkill,
+)
 from .services import workflow
 from .services.intake import IntakeInput, case_intake
 
@@ -22,22 +32,63 @@ CATEGORIES = [
 # customer service.
 ROUTES = [
     ("维修类工单 → 售后服务部", "repair", "service"),
-    ("安装类工单 → 售后服务部", "installation", "service"),
+    ("安装类工单 → 售后服务部（需安装技能）", "installation", "service"),
     ("保养类工单 → 售后服务部", "maintenance", "service"),
     ("投诉 → 售后服务部", "complaint", "service"),
     ("退换货 → 品质部判定", "return", "quality"),
     ("换货 → 品质部判定", "exchange", "quality"),
 ]
 
+SKILLS = [
+    ("tv", "电视"),
+    ("fridge", "冰箱"),
+    ("washer", "洗衣机"),
+    ("aircon", "空调"),
+    ("installation", "安装"),
+]
+# username → skills, at most open cases
+PROFILES = {
+    "chenjie": (["tv", "fridge", "aircon"], 30),
+    "yangmin": (["washer", "installation"], 30),
+}
+ROUTE_SKILLS = {"installation": "installation"}
+
+# SVC-10, SVC-11: the source documents promise compensation for late delivery without amounts;
+# these are the usual contract terms (0.5 % of the price a day, at most 10 %, the buyer may
+# withdraw after 15 days), for the administrator to change.
+DELAY_POLICY = {
+    "name": "迟延交付补偿标准",
+    "grace_working_days": 1,
+    "percent_per_day": Decimal("0.50"),
+    "cap_percent": Decimal("10.00"),
+    "company_extra_percent": Decimal("5.00"),
+    "refund_after_days": 15,
+}
+
 
 def seed(ctx: DemoContext) -> None:
     for code, name, position in CATEGORIES:
         CaseCategory.objects.get_or_create(code=code, defaults={"name": name, "position": position})
+    skills = {
+        code: ServiceSkill.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in SKILLS
+    }
+    for username, (codes, limit) in PROFILES.items():
+        person = ctx.objects.get(f"user:{username}")
+        if person is not None and not AgentProfile.objects.filter(user=person).exists():
+            profile = AgentProfile.objects.create(user=person, max_open_cases=limit)
+            profile.skills.set([skills[c] for c in codes])
+    if not DelayCompensationPolicy.objects.exists():
+        DelayCompensationPolicy.objects.create(**DELAY_POLICY)
     departments = ctx.objects.get("departments", {})
     if not RoutingRule.objects.exists() and departments:
         for position, (name, kind, department) in enumerate(ROUTES, start=1):
             RoutingRule.objects.create(
-                name=name, position=position * 10, kind=kind, department=departments[department]
+                name=name,
+                position=position * 10,
+                kind=kind,
+                department=departments[department],
+                skill=skills.get(ROUTE_SKILLS.get(kind, "")),
             )
     if Case.objects.exists():
         return

@@ -3,7 +3,10 @@ and delivery delay, from intake to the customer's confirmation."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -392,6 +395,18 @@ class RoutingRule(BaseModel):
         default=True,
         help_text=_("Give the case to the department member with the fewest open cases."),
     )
+    skill = models.ForeignKey(
+        "ServiceSkill",
+        verbose_name=_("skill required"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Give the case to the least-loaded member with this skill; when nobody in the "
+            "department has it, to the least-loaded member of the whole department."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -401,3 +416,176 @@ class RoutingRule(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ServiceSkill(BaseModel):
+    """What a person can handle (空调, 洗衣机, 安装 …): a routing rule may require one (SVC-5,
+    SVC-7: a suitable technician)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service skill")
+        verbose_name_plural = _("service skills")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentProfile(BaseModel):
+    """A person's after-sales profile: their skills and how many open cases routing may give
+    them at most."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="agent_profile",
+    )
+    skills = models.ManyToManyField(
+        ServiceSkill, verbose_name=_("skills"), blank=True, related_name="profiles"
+    )
+    max_open_cases = models.PositiveSmallIntegerField(
+        _("at most open cases"),
+        null=True,
+        blank=True,
+        help_text=_("Routing gives this person no more open cases than this. Empty: no limit."),
+    )
+
+    class Meta:
+        verbose_name = _("agent profile")
+        verbose_name_plural = _("agent profiles")
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class DelayCompensationPolicy(BaseModel):
+    """What a customer gets when an order is delivered late (SVC-10, SVC-11). The source
+    documents promise compensation or a refund without amounts, so administrators set them.
+    The newest active policy applies."""
+
+    name = models.CharField(_("name"), max_length=80)
+    active = models.BooleanField(_("active"), default=True)
+    grace_working_days = models.PositiveSmallIntegerField(
+        _("grace (working days)"),
+        default=0,
+        help_text=_(
+            "A delay of up to this many working days after the promised date is not "
+            "compensated; beyond it, the days after the grace are."
+        ),
+    )
+    percent_per_day = models.DecimalField(
+        _("compensation per day late (percent of the order)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Per calendar day late after the grace, as a percentage of the order total."),
+    )
+    cap_percent = models.DecimalField(
+        _("at most (percent of the order)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    company_extra_percent = models.DecimalField(
+        _("extra when the company caused the delay (percent of the order)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Added on top of the capped compensation (SVC-11)."),
+    )
+    refund_after_days = models.PositiveSmallIntegerField(
+        _("refund offered after (days late)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the delay exceeds this many calendar days the customer may choose a "
+            "refund instead. Empty: no refund for delay."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("delay compensation policy")
+        verbose_name_plural = _("delay compensation policies")
+        ordering = ["-active", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DelayCompensation(BaseModel):
+    """Compensation offered to the customer for a late delivery, and the customer's answer.
+    The figures are a copy of what was offered: a later policy change does not alter them."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", _("Offered, awaiting the customer")
+        ACCEPTED = "accepted", pgettext_lazy("compensation", "Accepted")
+        REFUND = "refund", _("Customer chose a refund")
+        DECLINED = "declined", _("Declined by the customer")
+        WITHDRAWN = "withdrawn", _("Replaced by a newer offer")
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        related_name="delay_compensations",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OFFERED
+    )
+    policy = models.ForeignKey(
+        DelayCompensationPolicy,
+        verbose_name=_("policy"),
+        on_delete=models.PROTECT,
+        related_name="compensations",
+    )
+    promised_date = models.DateField(_("promised delivery date"))
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    days_late = models.PositiveIntegerField(_("days late"))
+    working_days_late = models.PositiveIntegerField(_("working days late"))
+    compensated_days = models.PositiveIntegerField(_("days compensated"))
+    order_amount = models.DecimalField(_("order total (CNY)"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("compensation (CNY)"), max_digits=14, decimal_places=2)
+    company_caused = models.BooleanField(_("caused by the company"), default=False)
+    refund_offered = models.BooleanField(_("refund offered"), default=False)
+    rule = models.CharField(_("rule applied"), max_length=300)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("offered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    offered_at = models.DateTimeField(_("offered at"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answer recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_note = models.CharField(_("customer's answer"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("delay compensation")
+        verbose_name_plural = _("delay compensations")
+        ordering = ["-offered_at", "-id"]
+        constraints = [
+            # One offer at a time waits for the customer's answer.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="offered"),
+                name="service_delaycomp_one_open_offer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ¥{self.amount}"

@@ -1,8 +1,17 @@
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aftersales.core.timeline import TimelineEvent, actor_name
 
 from .models import Case, CaseAttachment
+
+# Delay compensation (SVC-10, SVC-11): the offer and the customer's answer.
+COMPENSATION_TITLES = {
+    "compensation": gettext_lazy("Delay compensation offered"),
+    "compensation_accepted": gettext_lazy("Delay compensation accepted"),
+    "compensation_refund": gettext_lazy("The customer chose a refund for the delay"),
+    "compensation_declined": gettext_lazy("Delay compensation declined"),
+}
 
 
 def case_events(case: Case) -> list[TimelineEvent]:
@@ -30,6 +39,10 @@ def case_events(case: Case) -> list[TimelineEvent]:
             title = _("Split")
         elif event.action == "mail":
             title = _("The customer wrote")
+        elif event.action == "report_back":
+            title = _("Reported back to customer service")
+        elif event.action in COMPENSATION_TITLES:
+            title = str(COMPENSATION_TITLES[event.action])
         else:
             title = str(labels.get(event.to_status, event.action))
         # No staff member on a confirmation or rejection: the customer answered the link.

@@ -21,7 +21,7 @@ from aftersales.quality.permissions import can_view_quality
 
 from . import selectors
 from .models import Case, CaseCategory, Channel, Kind, Priority
-from .services import attachments, intake, routing, workflow
+from .services import attachments, compensation, intake, routing, workflow
 from .services.sla import sla_summary
 
 
@@ -72,6 +72,7 @@ def case_detail(request, number: str):
             "substatuses": Case.Substatus.choices,
             "kinds": Kind.choices,
             "can_judge": can_view_quality(request.user),
+            "compensation": _compensation_panel(request.user, case),
             "attachments": selectors.case_attachments(case),
             "can_attach": attachments.can_attach(request.user, case),
             "attachment_accept": attachments.ACCEPT,
@@ -130,6 +131,20 @@ def case_step(request, number: str, action: str):
         elif action == "promise":
             workflow.case_promise(
                 actor=request.user, case=case, timetable=post.get("timetable", "")
+            )
+        elif action == "compensation":
+            compensation.case_compensation_offer(
+                actor=request.user,
+                case=case,
+                company_caused=post.get("company_caused") == "1",
+                note=post.get("note", ""),
+            )
+        elif action == "compensation_answer":
+            compensation.case_compensation_answer(
+                actor=request.user,
+                case=case,
+                answer=post.get("answer", ""),
+                note=post.get("note", ""),
             )
         elif action in workflow.TRANSITIONS:
             workflow.case_transition(
@@ -290,3 +305,23 @@ def case_create(request):
         "service/case_form.html",
         {"form": form, "form_key": request.POST.get("form_key") or uuid.uuid4().hex},
     )
+
+
+def _compensation_panel(user, case: Case) -> dict | None:
+    """The delay compensation panel of a delivery-delay case with an order (SVC-10, SVC-11):
+    what the policy gives today, the latest offer and whether this person may record one."""
+    quote = compensation.compensation_quote(case)
+    if quote is None:
+        return None
+    offer = compensation.latest_compensation(case)
+    return {
+        "quote": quote,
+        "offer": offer,
+        "can_record": case.is_open and compensation.can_record_compensation(user, case),
+        "extra_if_company": (
+            quote.policy is not None
+            and not quote.company_caused
+            and quote.compensated_days > 0
+            and quote.policy.company_extra_percent > 0
+        ),
+    }

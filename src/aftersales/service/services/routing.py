@@ -1,24 +1,32 @@
 """Routing (SVC-5): the first matching rule decides the department; within it the case goes
-to the member with the fewest open cases (the load), and they are told."""
+to the member with the fewest open cases (the load), and they are told. A rule may require a
+skill (空调, 安装 …): then the least-loaded member having it, the whole department when nobody
+has it. Nobody gets more open cases than their profile's limit. When the department has solved
+the case, it reports back to customer service, which tells the customer."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.permissions import user_has_role
+from aftersales.accounts.roles import Role
 from aftersales.core.errors import InvalidInput, PermissionDenied
 from aftersales.core.notifications import notify
 
-from ..models import Case, CaseEvent, RoutingRule
+from ..models import AgentProfile, Case, CaseEvent, RoutingRule, ServiceSkill
 
 OPEN = ~Q(assigned_cases__status__in=[Case.Status.CLOSED, Case.Status.CANCELLED])
 
 
 def rule_for(case: Case) -> RoutingRule | None:
     categories = {c.pk for c in case.product.category.path()} if case.product_id else set()
-    for rule in RoutingRule.objects.filter(active=True).order_by("position", "id"):
+    rules = RoutingRule.objects.filter(active=True).select_related("department", "skill")
+    for rule in rules.order_by("position", "id"):
         if rule.kind and rule.kind != case.kind:
             continue
         if rule.category_id and rule.category_id != case.category_id:
@@ -33,15 +41,63 @@ def rule_for(case: Case) -> RoutingRule | None:
     return None
 
 
-def least_loaded_member(department):
-    """The active member of the department with the fewest open cases (ties: by username)."""
-    return (
+@dataclass(frozen=True)
+class Pick:
+    """Who routing chose in a department, and what the timeline should say about it."""
+
+    person: object | None
+    note: str = ""
+
+
+def pick_member(department, skill: ServiceSkill | None = None) -> Pick:
+    """The active member of the department with the fewest open cases (ties: by username),
+    leaving out anyone at their profile's limit. With ``skill``: among the members having it;
+    when nobody in the department has it, or everyone who has it is at their limit, among the
+    whole department, and the note says so. Nobody free: no person (the department's queue).
+
+    One query: the members with their load, limit and skill, sorted by load.
+    """
+    members = (
         get_user_model()
         .objects.filter(department=department, is_active=True)
-        .annotate(load=Count("assigned_cases", filter=OPEN))
+        .annotate(
+            load=Count("assigned_cases", filter=OPEN), limit=F("agent_profile__max_open_cases")
+        )
         .order_by("load", "username")
-        .first()
     )
+    if skill is not None:
+        members = members.annotate(
+            has_skill=Exists(
+                AgentProfile.skills.through.objects.filter(
+                    agentprofile__user=OuterRef("pk"), serviceskill=skill
+                )
+            )
+        )
+    members = list(members)
+    free = [m for m in members if m.limit is None or m.load < m.limit]
+    if skill is None:
+        return Pick(free[0] if free else None, "" if free else _full_note(department))
+    skilled = [m for m in free if m.has_skill]
+    if skilled:
+        return Pick(skilled[0])
+    if any(m.has_skill for m in members):
+        note = _("everyone with the skill “%(skill)s” is at their limit") % {"skill": skill}
+    else:
+        note = _("nobody in the department has the skill “%(skill)s”") % {"skill": skill}
+    if not free:
+        return Pick(None, f"{note}; {_full_note(department)}")
+    return Pick(free[0], _("%(reason)s: given to the whole department") % {"reason": note})
+
+
+def _full_note(department) -> str:
+    return _("everyone in %(department)s is at their limit: the case waits in its queue") % {
+        "department": department
+    }
+
+
+def least_loaded_member(department, skill: ServiceSkill | None = None):
+    """The person ``pick_member`` chooses (None when nobody is free)."""
+    return pick_member(department, skill).person
 
 
 def route(case: Case, *, actor=None) -> RoutingRule | None:
@@ -50,8 +106,9 @@ def route(case: Case, *, actor=None) -> RoutingRule | None:
     rule = rule_for(case)
     if rule is None:
         return None
-    assignee = least_loaded_member(rule.department) if rule.assign_person else None
-    _assign(case, rule.department, assignee, actor=actor, note=rule.name)
+    pick = pick_member(rule.department, rule.skill) if rule.assign_person else Pick(None)
+    note = f"{rule.name} · {pick.note}" if pick.note else rule.name
+    _assign(case, rule.department, pick.person, actor=actor, note=note)
     return rule
 
 
@@ -94,3 +151,46 @@ def case_assign(*, actor, case: Case, department, assignee=None) -> Case:
         raise InvalidInput(fields={"assignee": [_("This person is not in that department.")]})
     _assign(case, department, assignee, actor=actor, note="")
     return case
+
+
+def needs_report_back(case: Case, actor) -> bool:
+    """SVC-5: a department other than customer service solved the case, so it reports the
+    result to customer service. Customer service solving a case itself reports to nobody."""
+    return (
+        case.department_id is not None
+        and actor is not None
+        and not user_has_role(actor, Role.CUSTOMER_SERVICE)
+    )
+
+
+def report_back(case: Case, *, actor) -> CaseEvent | None:
+    """Called when the case is resolved (inside that step's transaction): the handling
+    department's result goes to customer service in the product — the agent who took the case
+    in, or everyone in customer service when someone else did — and the timeline records who
+    reported back and when. The customer is told by the resolve step's own message, once."""
+    if not needs_report_back(case, actor):
+        return None
+    taker = case.created_by
+    if taker is not None and taker.is_active and user_has_role(taker, Role.CUSTOMER_SERVICE):
+        recipients = [taker]
+    else:
+        recipients = list(
+            get_user_model().objects.filter(
+                groups__name=Role.CUSTOMER_SERVICE.value, is_active=True
+            )
+        )
+    result = " · ".join(part for part in (case.solution, case.result) if part)
+    notify(
+        recipients=recipients,
+        title=_("%(department)s reports back on %(number)s: resolved")
+        % {"department": case.department, "number": case.number},
+        body=result,
+        link=case.get_absolute_url(),
+    )
+    names = ", ".join(str(person) for person in recipients) or _("customer service")
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        action="report_back",
+        note=_("To %(names)s: %(result)s") % {"names": names, "result": result},
+    )

@@ -24,6 +24,7 @@ from aftersales.sla.models import Metric
 
 from ..models import Case, CaseEvent
 from . import sla
+from .routing import report_back
 from .tracking import tracking_url
 
 S = Case.Status
@@ -185,6 +186,7 @@ def case_transition(
         _tell_customer(case, "case_accepted")
     elif action == "resolve":
         _tell_customer(case, "case_resolved", solution=case.solution[:120])
+        report_back(case, actor=actor)  # SVC-5: the department's result to customer service
     return case
 
 

@@ -1,0 +1,226 @@
+# Delay compensation (SVC-10, SVC-11): the policy and the offers on a case. Routing by skill
+# (SVC-5): service skills, agent profiles (skills, open-case limit), a rule's required skill.
+
+import django.core.validators
+import django.db.models.deletion
+import simple_history.models
+from decimal import Decimal
+from django.conf import settings
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('service', '0005_case_attachments'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='DelayCompensationPolicy',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('name', models.CharField(max_length=80, verbose_name='name')),
+                ('active', models.BooleanField(default=True, verbose_name='active')),
+                ('grace_working_days', models.PositiveSmallIntegerField(default=0, help_text='A delay of up to this many working days after the promised date is not compensated; beyond it, the days after the grace are.', verbose_name='grace (working days)')),
+                ('percent_per_day', models.DecimalField(decimal_places=2, help_text='Per calendar day late after the grace, as a percentage of the order total.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='compensation per day late (percent of the order)')),
+                ('cap_percent', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='at most (percent of the order)')),
+                ('company_extra_percent', models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='Added on top of the capped compensation (SVC-11).', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='extra when the company caused the delay (percent of the order)')),
+                ('refund_after_days', models.PositiveSmallIntegerField(blank=True, help_text='When the delay exceeds this many calendar days the customer may choose a refund instead. Empty: no refund for delay.', null=True, verbose_name='refund offered after (days late)')),
+            ],
+            options={
+                'verbose_name': 'delay compensation policy',
+                'verbose_name_plural': 'delay compensation policies',
+                'ordering': ['-active', '-id'],
+            },
+        ),
+        migrations.CreateModel(
+            name='ServiceSkill',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
+                ('name', models.CharField(max_length=60, unique=True, verbose_name='name')),
+                ('active', models.BooleanField(default=True, verbose_name='active')),
+            ],
+            options={
+                'verbose_name': 'service skill',
+                'verbose_name_plural': 'service skills',
+                'ordering': ['name'],
+            },
+        ),
+        migrations.CreateModel(
+            name='HistoricalAgentProfile',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
+                ('max_open_cases', models.PositiveSmallIntegerField(blank=True, help_text='Routing gives this person no more open cases than this. Empty: no limit.', null=True, verbose_name='at most open cases')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+            ],
+            options={
+                'verbose_name': 'historical agent profile',
+                'verbose_name_plural': 'historical agent profiles',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalDelayCompensation',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
+                ('status', models.CharField(choices=[('offered', 'Offered, awaiting the customer'), ('accepted', 'Accepted'), ('refund', 'Customer chose a refund'), ('declined', 'Declined by the customer'), ('withdrawn', 'Replaced by a newer offer')], default='offered', max_length=20, verbose_name='status')),
+                ('promised_date', models.DateField(verbose_name='promised delivery date')),
+                ('delivered_on', models.DateField(blank=True, null=True, verbose_name='delivered on')),
+                ('days_late', models.PositiveIntegerField(verbose_name='days late')),
+                ('working_days_late', models.PositiveIntegerField(verbose_name='working days late')),
+                ('compensated_days', models.PositiveIntegerField(verbose_name='days compensated')),
+                ('order_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='order total (CNY)')),
+                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='compensation (CNY)')),
+                ('company_caused', models.BooleanField(default=False, verbose_name='caused by the company')),
+                ('refund_offered', models.BooleanField(default=False, verbose_name='refund offered')),
+                ('rule', models.CharField(max_length=300, verbose_name='rule applied')),
+                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
+                ('offered_at', models.DateTimeField(verbose_name='offered at')),
+                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
+                ('answer_note', models.CharField(blank=True, max_length=300, verbose_name="customer's answer")),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('answered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answer recorded by')),
+                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='service.case', verbose_name='case')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('offered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='offered by')),
+                ('policy', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='service.delaycompensationpolicy', verbose_name='policy')),
+            ],
+            options={
+                'verbose_name': 'historical delay compensation',
+                'verbose_name_plural': 'historical delay compensations',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalDelayCompensationPolicy',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
+                ('name', models.CharField(max_length=80, verbose_name='name')),
+                ('active', models.BooleanField(default=True, verbose_name='active')),
+                ('grace_working_days', models.PositiveSmallIntegerField(default=0, help_text='A delay of up to this many working days after the promised date is not compensated; beyond it, the days after the grace are.', verbose_name='grace (working days)')),
+                ('percent_per_day', models.DecimalField(decimal_places=2, help_text='Per calendar day late after the grace, as a percentage of the order total.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='compensation per day late (percent of the order)')),
+                ('cap_percent', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='at most (percent of the order)')),
+                ('company_extra_percent', models.DecimalField(decimal_places=2, default=Decimal('0'), help_text='Added on top of the capped compensation (SVC-11).', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='extra when the company caused the delay (percent of the order)')),
+                ('refund_after_days', models.PositiveSmallIntegerField(blank=True, help_text='When the delay exceeds this many calendar days the customer may choose a refund instead. Empty: no refund for delay.', null=True, verbose_name='refund offered after (days late)')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'historical delay compensation policy',
+                'verbose_name_plural': 'historical delay compensation policies',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalServiceSkill',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('created_at', models.DateTimeField(blank=True, db_index=True, editable=False, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
+                ('code', models.SlugField(max_length=40, verbose_name='code')),
+                ('name', models.CharField(db_index=True, max_length=60, verbose_name='name')),
+                ('active', models.BooleanField(default=True, verbose_name='active')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.TextField(null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'historical service skill',
+                'verbose_name_plural': 'historical service skills',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='AgentProfile',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('max_open_cases', models.PositiveSmallIntegerField(blank=True, help_text='Routing gives this person no more open cases than this. Empty: no limit.', null=True, verbose_name='at most open cases')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='agent_profile', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                ('skills', models.ManyToManyField(blank=True, related_name='profiles', to='service.serviceskill', verbose_name='skills')),
+            ],
+            options={
+                'verbose_name': 'agent profile',
+                'verbose_name_plural': 'agent profiles',
+                'ordering': ['user__username'],
+            },
+        ),
+        migrations.AddField(
+            model_name='historicalroutingrule',
+            name='skill',
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Give the case to the least-loaded member with this skill; when nobody in the department has it, to the least-loaded member of the whole department.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='service.serviceskill', verbose_name='skill required'),
+        ),
+        migrations.AddField(
+            model_name='routingrule',
+            name='skill',
+            field=models.ForeignKey(blank=True, help_text='Give the case to the least-loaded member with this skill; when nobody in the department has it, to the least-loaded member of the whole department.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='service.serviceskill', verbose_name='skill required'),
+        ),
+        migrations.CreateModel(
+            name='DelayCompensation',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('status', models.CharField(choices=[('offered', 'Offered, awaiting the customer'), ('accepted', 'Accepted'), ('refund', 'Customer chose a refund'), ('declined', 'Declined by the customer'), ('withdrawn', 'Replaced by a newer offer')], default='offered', max_length=20, verbose_name='status')),
+                ('promised_date', models.DateField(verbose_name='promised delivery date')),
+                ('delivered_on', models.DateField(blank=True, null=True, verbose_name='delivered on')),
+                ('days_late', models.PositiveIntegerField(verbose_name='days late')),
+                ('working_days_late', models.PositiveIntegerField(verbose_name='working days late')),
+                ('compensated_days', models.PositiveIntegerField(verbose_name='days compensated')),
+                ('order_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='order total (CNY)')),
+                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='compensation (CNY)')),
+                ('company_caused', models.BooleanField(default=False, verbose_name='caused by the company')),
+                ('refund_offered', models.BooleanField(default=False, verbose_name='refund offered')),
+                ('rule', models.CharField(max_length=300, verbose_name='rule applied')),
+                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
+                ('offered_at', models.DateTimeField(verbose_name='offered at')),
+                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
+                ('answer_note', models.CharField(blank=True, max_length=300, verbose_name="customer's answer")),
+                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answer recorded by')),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='delay_compensations', to='service.case', verbose_name='case')),
+                ('offered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='offered by')),
+                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='compensations', to='service.delaycompensationpolicy', verbose_name='policy')),
+            ],
+            options={
+                'verbose_name': 'delay compensation',
+                'verbose_name_plural': 'delay compensations',
+                'ordering': ['-offered_at', '-id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'offered')), fields=('case',), name='service_delaycomp_one_open_offer')],
+            },
+        ),
+    ]

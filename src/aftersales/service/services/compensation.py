@@ -61,10 +61,6 @@ class CompensationQuote:
     rule: str  # the policy's terms, in words
     calculation: str  # how this amount came about, in words
 
-    @property
-    def is_late(self) -> bool:
-        return self.days_late > 0
-
 
 def active_policy() -> DelayCompensationPolicy | None:
     return DelayCompensationPolicy.objects.filter(active=True).order_by("-id").first()

@@ -299,3 +299,16 @@ def test_the_demo_company_has_a_delay_policy_and_skilled_technicians():
     assert policy.refund_after_days == 15 and policy.cap_percent == Decimal("10.00")
     assert RoutingRule.objects.get(kind="installation").skill.name == "安装"
     assert AgentProfile.objects.get(user__username="yangmin").skills.filter(name="安装").exists()
+
+
+def test_the_customer_s_link_shows_the_offer_and_the_answer(client, agent, policy, make_delay_case):
+    from ..services.tracking import tracking_token
+    from ..timeline import COMPENSATION_TITLES
+
+    case = make_delay_case(delivered=date(2026, 10, 12))
+    case_compensation_offer(actor=agent, case=case, company_caused=False, note="内部备注")
+    case_compensation_answer(actor=agent, case=case, answer="accepted")
+    page = client.get("/service/track/", {"t": tracking_token(case)}).content.decode()
+    assert str(COMPENSATION_TITLES["compensation"]) in page
+    assert str(COMPENSATION_TITLES["compensation_accepted"]) in page
+    assert "内部备注" not in page  # the agent's note stays inside

@@ -19,6 +19,17 @@ def _fresh_company_calendar():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_message_templates():
+    """Each test reads administrators' message texts from its own database, not a copy kept
+    by the process from an earlier test."""
+    from aftersales.core.messaging import forget_message_templates
+
+    forget_message_templates()
+    yield
+    forget_message_templates()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Code outside a request speaks the default language (a request may have switched it)."""
     from django.conf import settings

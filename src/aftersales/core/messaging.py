@@ -4,17 +4,31 @@ Backends are pluggable. E-mail uses Django's mail settings. SMS goes through
 ``settings.SMS_BACKEND`` (a dotted path to a class with ``send(phone, text)``); the default,
 ``OutboxSmsBackend``, delivers nothing outside: the message stays readable in the admin's
 outbox, which is where a company without an SMS contract looks.
+
+Administrators may reword any message (``MessageTemplate``, in the admin); ``render`` then uses
+their active text instead of the built-in one. ``render`` runs for every message sent, so the
+overrides are kept per process: the process that saves one forgets its copy at once, and every
+other process notices the version number bumped in the Django cache within a second (with a
+shared cache such as Redis) or reloads after a minute at the latest (with a per-process cache).
 """
 
 from __future__ import annotations
 
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from .models import OutboundMessage
+from .models import MessageTemplate, OutboundMessage
+
+logger = logging.getLogger(__name__)
 
 
 class OutboxSmsBackend:
@@ -53,8 +67,134 @@ def _templates() -> dict[str, str]:
     }
 
 
+def message_keys() -> list[str]:
+    """Every customer message there is, by key."""
+    return sorted(_templates())
+
+
+def default_text(key: str) -> str:
+    """The built-in text of a message, in the customers' language (Chinese)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _templates()[key]
+
+
+FIELD_RE = re.compile(r"%\((\w+)\)s")
+# What a stray "%" looks like when reported: the sign and what follows it, up to a few letters.
+_STRAY_RE = re.compile(r"%(?:\(\w*\)?)?[^\s%]?")
+
+
+def placeholders(text: str) -> tuple[list[str], list[str]]:
+    """The ``%(field)s`` names a text uses (in order, once each) and every other use of ``%``
+    in it (malformed: ``%d``, ``%(name)d``, a lone ``%``). ``%%`` is a percent sign."""
+    names: list[str] = []
+    malformed: list[str] = []
+    at = text.find("%")
+    while at != -1:
+        if text.startswith("%%", at):
+            end = at + 2
+        elif match := FIELD_RE.match(text, at):
+            if match[1] not in names:
+                names.append(match[1])
+            end = match.end()
+        else:
+            stray = _STRAY_RE.match(text, at)[0]
+            if stray not in malformed:
+                malformed.append(stray)
+            end = at + len(stray)
+        at = text.find("%", end)
+    return names, malformed
+
+
+def template_fields(key: str) -> list[str]:
+    """The placeholders the built-in text of a message uses: all an override may use."""
+    return placeholders(default_text(key))[0]
+
+
+# Shown in the administrators' preview; a field not listed here shows as 〈field〉.
+SAMPLE_VALUES = {
+    "name": "王小明",
+    "number": "TK-20261128-0001",
+    "order": "SO-20261128-0001",
+    "note": "DN-20261128-0001",
+    "url": "https://service.example.cn/t/abc123",
+    "total": "3,280.00",
+    "amount": "200.00",
+    "date": "2026-12-01",
+    "days": "5",
+    "refund_days": "30",
+    "timetable": "工程师周五上午上门检修",
+    "solution": "已更换屏幕排线，试机正常。",
+}
+
+
+def sample_context(fields: list[str]) -> dict[str, str]:
+    return {f: SAMPLE_VALUES.get(f, f"〈{f}〉") for f in fields}
+
+
+@dataclass
+class _Overrides:
+    texts: dict[str, str] = field(default_factory=dict)
+    version: object = None
+    loaded_at: float = 0.0
+    checked_at: float = 0.0
+
+
+VERSION_KEY = "core:message-templates:version"
+CHECK_SECONDS = 1.0  # how often a process asks the shared cache whether anything changed
+MAX_AGE_SECONDS = 60.0  # and reloads regardless, for deployments without a shared cache
+_overrides: _Overrides | None = None
+
+
+def _active_overrides() -> dict[str, str]:
+    """The administrators' active texts by key, from this process's copy while it is fresh."""
+    global _overrides
+    now = time.monotonic()
+    current = _overrides
+    if current is not None and now - current.checked_at < CHECK_SECONDS:
+        return current.texts
+    version = cache.get(VERSION_KEY)
+    if current is None or version != current.version or now - current.loaded_at > MAX_AGE_SECONDS:
+        texts = dict(MessageTemplate.objects.filter(active=True).values_list("key", "text"))
+        current = _Overrides(texts=texts, version=version, loaded_at=now)
+    current.checked_at = now
+    _overrides = current
+    return current.texts
+
+
+def forget_message_templates() -> None:
+    """Drop this process's copy of the overrides (the next ``render`` reads them again)."""
+    global _overrides
+    _overrides = None
+
+
+def message_templates_changed() -> None:
+    """An override was saved or deleted: this process forgets its copy now, the others when
+    they see the new version number (once the change is committed)."""
+    forget_message_templates()
+
+    def bump() -> None:
+        forget_message_templates()
+        if cache.add(VERSION_KEY, 1, timeout=None):
+            return
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # evicted between the two calls
+            cache.set(VERSION_KEY, 1, timeout=None)
+
+    transaction.on_commit(bump)
+
+
 def render(template: str, context: dict) -> str:
-    """The template in Chinese: customers get Chinese whatever the staff member's language."""
+    """The template in Chinese: customers get Chinese whatever the staff member's language.
+    An administrator's active wording of the message replaces the built-in one."""
+    override = _active_overrides().get(template)
+    if override is not None:
+        try:
+            return override % context
+        except (KeyError, ValueError, TypeError):
+            # Checked when saved; a later change of the built-in message may still leave it
+            # asking for a field no longer given. The customer gets the built-in text then.
+            logger.exception("Message template %s no longer fits its fields", template)
     with translation.override(settings.LANGUAGE_CODE):
         return _templates()[template] % context
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
-from .errors import InvalidInput, StaleVersion
+from .errors import InvalidInput, PermissionDenied, StaleVersion
 
 
 @transaction.atomic
@@ -66,3 +67,68 @@ def full_clean_or_invalid(instance: models.Model, *, exclude: list[str] | None =
         raise InvalidInput(
             fields={f: [str(m) for m in msgs] for f, msgs in exc.message_dict.items()}
         ) from None
+
+
+def message_template_check(*, key: str, text: str) -> str:
+    """The text an administrator gives a customer message, checked: not empty, and using only
+    the ``%(field)s`` placeholders of the built-in text (any other use of ``%`` is refused;
+    ``%%`` is a percent sign). Returns the text, trimmed; raises ``InvalidInput``."""
+    from .messaging import message_keys, placeholders, sample_context, template_fields
+
+    if key not in message_keys():
+        raise InvalidInput(
+            fields={"key": [_("There is no customer message %(key)s.") % {"key": key}]}
+        )
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(fields={"text": [_("Write the text of the message.")]})
+    allowed = template_fields(key)
+    used, malformed = placeholders(text)
+    unknown = [f for f in used if f not in allowed]
+    problems = []
+    if malformed:
+        problems.append(
+            _(
+                "Not a placeholder: %(bad)s. Write a field as %(example)s and a percent sign "
+                "as %(percent)s."
+            )
+            % {"bad": "、".join(malformed), "example": "%(name)s", "percent": "%%"}
+        )
+    if unknown:
+        problems.append(
+            _("This message has no field %(unknown)s; it may use %(allowed)s.")
+            % {
+                "unknown": "、".join(f"%({f})s" for f in unknown),
+                "allowed": "、".join(f"%({f})s" for f in allowed) or _("no fields"),
+            }
+        )
+    if not problems:
+        try:  # what the customer's message will be made with; nothing else may be needed
+            text % sample_context(allowed)
+        except (KeyError, ValueError, TypeError):
+            problems.append(_("The placeholders cannot be filled in; check each percent sign."))
+    if problems:
+        raise InvalidInput(fields={"text": problems})
+    return text
+
+
+@transaction.atomic
+def message_template_save(*, actor, key: str, text: str, active: bool = True):
+    """Administrators reword a customer message (SMS and e-mail). The text is checked against
+    the built-in one's placeholders; every process uses the new text right after the commit
+    (``messaging.render``; the model's save signal invalidates the copies)."""
+    from aftersales.accounts.permissions import user_has_role
+    from aftersales.accounts.roles import Role
+
+    from .models import MessageTemplate
+
+    if not user_has_role(actor, Role.ADMIN):
+        raise PermissionDenied(_("Only administrators change the customer messages."))
+    text = message_template_check(key=key, text=text)
+    template = MessageTemplate.objects.select_for_update().filter(key=key).first()
+    if template is None:
+        template = MessageTemplate(key=key)
+    template.text, template.active, template.updated_by = text, active, actor
+    template._history_user = actor
+    template.save()
+    return template

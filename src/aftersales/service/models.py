@@ -257,9 +257,10 @@ class Case(VersionedModel):
                 name="service_case_queue_idx",
                 condition=~Q(status__in=["closed", "cancelled"]),
             ),
-            # The overview's counts read only this index (status × department of open cases).
+            # The overview's counts read only this index (open cases by status, department
+            # and kind).
             models.Index(
-                fields=["status", "department"],
+                fields=["status", "department", "kind"],
                 name="service_case_open_dept_idx",
                 condition=~Q(status__in=["closed", "cancelled"]),
             ),

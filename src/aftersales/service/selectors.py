@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from aftersales.accounts.permissions import user_roles
 from aftersales.customers.permissions import dealer_of, is_dealer_user
@@ -45,10 +46,13 @@ def case_search(user, query: str) -> QuerySet[Case]:
     """Cases matching a number, a phone, a serial, a customer's name or words of the text.
 
     Chinese has no spaces: the query is segmented like the stored ``search_text`` (jieba), and
-    every word must occur. PostgreSQL answers from a full-text index (``simple``
-    configuration) on the segmented column; other databases match the words as substrings.
+    every word must occur. The number, the contact's phone, the serial and the names are in
+    that text too, so one full-text index answers: PostgreSQL's (``simple`` configuration,
+    whole words) or SQLite's FTS5 table (words and word prefixes). Other databases match the
+    words as substrings. A case number or serial typed exactly is found by its own index.
     """
     from aftersales.core.selectors import clean_query
+    from aftersales.customers.validators import normalise_phone
 
     from .services.search import segment
 
@@ -56,32 +60,52 @@ def case_search(user, query: str) -> QuerySet[Case]:
     cases = case_list_for_user(user)
     if not query:
         return cases
-    from aftersales.customers.validators import normalise_phone
-
     phone = normalise_phone(query)
-    exact = Q(number__iexact=query) | Q(serial__serial__iexact=query)
-    if phone:
-        exact |= Q(contact_phone=phone)
+    if phone.isdigit():
+        query = phone  # 139-1234-5678 is stored as 13912345678
+    # A case number typed in full is that case (its unique index); anything else, the serial
+    # included, is found in the search text.
+    number = cases.filter(number=query.upper())
+    if number.exists():
+        return number
     terms = [t for t in segment(query).split() if t]
     if not terms:
-        return cases.filter(exact)
+        return cases.none()
+    return cases.filter(pk__in=_text_matches(terms))
+
+
+def _text_matches(terms: list[str]):
+    """The ids of cases whose search text has every term (a subquery of its own: the outer
+    query's table never leaks into it)."""
     if connection.vendor == "postgresql":
         # plainto_tsquery parses the words itself (AND of them): no operator in the query
         # can break it.
-        text = Q(
-            pk__in=Case.objects.extra(
-                where=[
-                    "to_tsvector('simple'::regconfig, COALESCE(search_text, '')) "
-                    "@@ plainto_tsquery('simple'::regconfig, %s)"
-                ],
-                params=[" ".join(terms)],
-            ).values("pk")
+        return RawSQL(
+            "SELECT id FROM service_case WHERE "
+            "to_tsvector('simple'::regconfig, COALESCE(search_text, '')) "
+            "@@ plainto_tsquery('simple'::regconfig, %s)",
+            [" ".join(terms)],
         )
-    else:
-        text = Q()
-        for term in terms:
-            text &= Q(search_text__contains=term)
-    return cases.filter(exact | text)
+    if connection.vendor == "sqlite" and fts5_ready():
+        # Every term a quoted FTS5 string (quotes doubled) with a prefix star: no operator a
+        # user types can change the query's meaning.
+        match = " ".join('"' + t.replace('"', '""') + '"*' for t in terms)
+        return RawSQL("SELECT rowid FROM service_case_fts WHERE service_case_fts MATCH %s", [match])
+    text = Q()
+    for term in terms:
+        text &= Q(search_text__contains=term)
+    return Case.objects.filter(text).values("pk")
+
+
+def fts5_ready() -> bool:
+    """Whether this SQLite database has the case search table (migration 0007 makes it)."""
+    if not hasattr(connection, "_case_fts5"):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='service_case_fts'"
+            )
+            connection._case_fts5 = cursor.fetchone() is not None
+    return connection._case_fts5
 
 
 def clocks_by_case(cases) -> dict[int, list]:
@@ -99,19 +123,55 @@ def clocks_by_case(cases) -> dict[int, list]:
     return by_case
 
 
+CLOSED_STATUSES = ("closed", "cancelled")
+
+
+def only_open(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases not closed or cancelled, written with the statuses as literals: SQLite uses the
+    open-case partial indexes (the queue's order, the overview's counts) only when the query's
+    condition is the index's own text, which a bound parameter never is."""
+    return cases.extra(where=["NOT (\"service_case\".\"status\" IN ('closed', 'cancelled'))"])
+
+
 OPEN_STATUS = "open"
 
 
-def case_filter(user, *, q: str = "", status: str = OPEN_STATUS, kind: str = "") -> QuerySet[Case]:
+def case_filter(
+    user,
+    *,
+    q: str = "",
+    status: str = OPEN_STATUS,
+    kind: str = "",
+    department: str = "",
+    assignee: str = "",
+    overdue: bool = False,
+    now=None,
+) -> QuerySet[Case]:
     """The cases a list shows, for the desk's queue and the API alike: searched (``q``), by
-    ``status`` — ``open`` (not closed or cancelled), ``all``/empty, or one status — and kind."""
+    ``status`` — ``open`` (not closed or cancelled), ``all``/empty, or one status — kind,
+    department (an id, or ``none``), assignee (``me``, ``none`` or an id) and ``overdue``
+    (a running deadline already passed). Unknown values match nothing rather than everything."""
+    from django.utils import timezone
+
     cases = case_search(user, q)
     if status == OPEN_STATUS:
-        cases = cases.exclude(status__in=[Case.Status.CLOSED, Case.Status.CANCELLED])
+        cases = only_open(cases)
     elif status and status != "all":
         cases = cases.filter(status=status)
     if kind:
         cases = cases.filter(kind=kind)
+    if department == "none":
+        cases = cases.filter(department__isnull=True)
+    elif department:
+        cases = cases.filter(department_id=int(department) if department.isdigit() else 0)
+    if assignee == "me":
+        cases = cases.filter(assignee_id=user.pk or 0)
+    elif assignee == "none":
+        cases = cases.filter(assignee__isnull=True)
+    elif assignee:
+        cases = cases.filter(assignee_id=int(assignee) if assignee.isdigit() else 0)
+    if overdue:
+        cases = cases.filter(next_due_at__lt=now or timezone.now())
     return cases
 
 
@@ -121,3 +181,73 @@ def with_next_due(cases: QuerySet[Case]) -> QuerySet[Case]:
     from django.db.models import F
 
     return cases.order_by(F("next_due_at").asc(nulls_last=True), "-created_at", "-id")
+
+
+def desk_overview(user, *, now=None) -> dict:
+    """The desk's overview (W4): open cases by status, department and kind, with the overdue,
+    due-soon, unassigned and own counts. Four aggregate queries over the open-case indexes,
+    whatever the number of cases; dealers see their own dealer's cases only (SEC-1)."""
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from aftersales.accounts.models import Department
+
+    from .models import Kind
+
+    now = now or timezone.now()
+    open_cases = only_open(case_list_for_user(user).select_related(None))
+    grid = list(
+        open_cases.order_by().values_list("status", "department_id", "kind").annotate(n=Count("*"))
+    )
+    by_status: dict[str, int] = {}
+    by_department: dict[int | None, dict[str, int]] = {}
+    by_kind: dict[str, int] = {}
+    for status, department_id, kind, n in grid:
+        by_status[status] = by_status.get(status, 0) + n
+        row = by_department.setdefault(department_id, {})
+        row[status] = row.get(status, 0) + n
+        by_kind[kind] = by_kind.get(kind, 0) + n
+    due = open_cases.order_by().filter(next_due_at__isnull=False)
+    counts = due.aggregate(
+        overdue=Count("next_due_at", filter=Q(next_due_at__lt=now)),
+        due_soon=Count(
+            "next_due_at", filter=Q(next_due_at__gte=now, next_due_at__lt=now + timedelta(days=1))
+        ),
+    )
+    unassigned = open_cases.order_by().filter(assignee__isnull=True).count()
+    mine = open_cases.order_by().filter(assignee=user).count() if user.is_authenticated else 0
+    names = dict(
+        Department.objects.filter(pk__in=[d for d in by_department if d]).values_list("pk", "name")
+    )
+    statuses = [(code, label) for code, label in Case.Status.choices if code not in CLOSED_STATUSES]
+    departments = sorted(
+        (
+            {
+                "id": department_id,
+                "name": names.get(department_id, ""),
+                "cells": [row.get(code, 0) for code, _label in statuses],
+                "total": sum(row.values()),
+            }
+            for department_id, row in by_department.items()
+        ),
+        key=lambda d: (-d["total"], d["name"]),
+    )
+    kind_labels = dict(Kind.choices)
+    return {
+        "total": sum(by_status.values()),
+        "statuses": [
+            {"code": code, "label": label, "count": by_status.get(code, 0)}
+            for code, label in statuses
+        ],
+        "departments": departments,
+        "kinds": sorted(
+            ({"code": k, "label": kind_labels.get(k, k), "count": n} for k, n in by_kind.items()),
+            key=lambda k: -k["count"],
+        ),
+        "overdue": counts["overdue"],
+        "due_soon": counts["due_soon"],
+        "unassigned": unassigned,
+        "mine": mine,
+    }

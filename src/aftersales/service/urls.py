@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import register_views, views
+from . import overview_views, register_views, views
 from .attachment_views import case_attachment, case_attachment_upload
 
 app_name = "service"
@@ -8,7 +8,9 @@ app_name = "service"
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("track/", views.track, name="track"),
+    path("overview/", overview_views.overview, name="overview"),
     path("new/", views.case_create, name="case-create"),
+    path("assign/", views.cases_assign, name="cases-assign"),
     path("register/", register_views.service_register, name="register-service"),
     path("register/complaints/", register_views.complaint_register, name="register-complaints"),
     path("cases/<str:number>/", views.case_detail, name="case-detail"),

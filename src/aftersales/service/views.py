@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import ApplicationError
 from aftersales.core.forms import MultipleFileField, StyledFormMixin, error_text
+from aftersales.core.paging import DeferredJoinPaginator
 from aftersales.quality.permissions import can_view_quality
 
 from . import selectors
@@ -24,30 +25,79 @@ from .models import Case, CaseCategory, Channel, Kind, Priority
 from .services import attachments, compensation, intake, routing, workflow
 from .services.sla import sla_summary
 
+QUEUE_FILTERS = ("q", "status", "kind", "department", "assignee", "overdue")
+
 
 @login_required
 def case_list(request):
-    """Open cases, the one due soonest first (the next SLA deadline of each)."""
-    q, status, kind = (request.GET.get(k, "").strip() for k in ("q", "status", "kind"))
-    # The page's empty status filter means the open cases (the desk's queue).
+    """Open cases, the one due soonest first (the next SLA deadline of each). A search looks
+    through every status unless one is chosen: the caller's old cases matter too."""
+    f = {k: request.GET.get(k, "").strip() for k in QUEUE_FILTERS}
+    status = f["status"] or ("all" if f["q"] else selectors.OPEN_STATUS)
     cases = selectors.case_filter(
-        request.user, q=q, status=status or selectors.OPEN_STATUS, kind=kind
+        request.user,
+        q=f["q"],
+        status=status,
+        kind=f["kind"],
+        department=f["department"],
+        assignee=f["assignee"],
+        overdue=f["overdue"] == "1",
     )
     cases = selectors.with_next_due(cases)
-    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    page = DeferredJoinPaginator(
+        cases,
+        25,
+        load=lambda ids: selectors.case_list_for_user(request.user).filter(pk__in=ids),
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "service/case_list.html",
         {
             "page": page,
-            "q": q,
-            "status": status,
-            "kind": kind,
+            "f": f,
+            "status": f["status"],
+            "query": urlencode({k: v for k, v in f.items() if v}),
             "statuses": Case.Status.choices,
             "kinds": Kind.choices,
+            "departments": _departments_with_people(),
+            "can_assign": workflow.can_bulk_assign(request.user),
             "now": timezone.now(),
         },
     )
+
+
+@login_required
+@require_POST
+def cases_assign(request):
+    """Bulk assignment from the queue's ticked rows; back to the same filtered queue."""
+    from aftersales.accounts.models import Department, User
+
+    from .services.bulk import cases_assign as assign_all
+
+    post = request.POST
+    department = Department.objects.filter(
+        pk=int(post.get("department", "0") or 0) if post.get("department", "").isdigit() else 0,
+        active=True,
+    ).first()
+    assignee_id = post.get("assignee", "")
+    assignee = (
+        User.objects.filter(pk=int(assignee_id), is_active=True).first()
+        if assignee_id.isdigit()
+        else None
+    )
+    try:
+        done = assign_all(
+            actor=request.user,
+            numbers=post.getlist("cases"),
+            department=department,
+            assignee=assignee,
+        )
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("%(n)s cases assigned.") % {"n": len(done)})
+    back = post.get("next", "")
+    return redirect(back if back.startswith("/service/") else "service:case-list")
 
 
 def _case(request, number: str) -> Case:

@@ -77,6 +77,11 @@ def can_handle(user, case: Case) -> bool:
     return user_has_role(user, *HANDLER_ROLES)
 
 
+def can_bulk_assign(user) -> bool:
+    """The queue's tick boxes: company staff who handle cases (a dealer assigns one by one)."""
+    return not is_dealer_user(user) and user_has_role(user, *HANDLER_ROLES)
+
+
 def _locked(case: Case, expected_version: int | None) -> Case:
     locked = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
     if expected_version is not None and expected_version != locked.version:

@@ -50,3 +50,28 @@ def test_operators_in_a_query_are_just_text(agent):
     for query in ["\\", "屏幕 & !", "'横线'", "a:*"]:
         list(case_search(agent, query))  # no error on either database
     assert list(case_search(agent, "139 1234 5678"))  # a phone written with spaces
+    for query in ['"', "NEAR(屏幕 横线)", "屏幕 OR 漏水", "-横线", "横线*", "^屏幕"]:
+        list(case_search(agent, query))  # FTS5 syntax is quoted away too
+
+
+def test_sqlite_answers_from_its_fts5_table_and_keeps_it_in_step(agent, on_postgres):
+    """SVC search on the embedded database: the FTS5 table follows inserts and edits, and a
+    word's beginning finds it (typing is still going on)."""
+    from django.db import connection
+
+    from ..models import Case
+    from ..selectors import fts5_ready
+
+    if on_postgres:
+        pytest.skip("PostgreSQL uses its GIN index (test above)")
+    assert fts5_ready()
+    case = take(agent, "The unit keeps overheating after ten minutes")
+    assert list(case_search(agent, "overheat")) == [case]
+    Case.objects.filter(pk=case.pk).update(search_text="firmware update fails")
+    assert list(case_search(agent, "overheating")) == []
+    assert list(case_search(agent, "firmware")) == [case]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM service_case_fts WHERE service_case_fts MATCH 'firmware'"
+        )
+        assert cursor.fetchone()[0] == 1

@@ -202,13 +202,14 @@ class TicketCreateApi(APIView):
             ),
             idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
         )
+        if created:
+            # The case in hand has its links and the clocks it started: no need to read back.
+            body = CaseSerializer(case, context={"clocks": {case.pk: case.started_clocks}}).data
+            return Response(body, status=status.HTTP_201_CREATED)
         case = selectors.case_get_for_user(request.user, number=case.number)
         if case is None:
             raise NotFound()
-        return Response(
-            CaseSerializer(case).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        return Response(CaseSerializer(case).data, status=status.HTTP_200_OK)
 
 
 class TicketDetailApi(APIView):

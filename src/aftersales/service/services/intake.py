@@ -9,6 +9,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +27,7 @@ from aftersales.customers.validators import LANDLINE_RE, MOBILE_RE, normalise_ph
 from aftersales.sales.models import Order, ShipmentLine
 
 from ..models import Case, CaseCategory, CaseEvent, Channel, Kind, Priority
-from .routing import route
+from .routing import announce_route, plan_route
 from .search import search_text_for
 from .sla import start_clocks
 from .tracking import tracking_url
@@ -160,13 +161,14 @@ def _customer(data: IntakeInput, actor, links: _Links) -> Customer:
     mine = Customer.objects.filter(merged_into__isnull=True)
     if is_dealer_user(actor):
         mine = mine.filter(dealer=dealer_of(actor))
-    match = (
-        mine.filter(mobile=phone).order_by("id").first()
-        or mine.filter(mobile_alt=phone).order_by("id").first()
-        or mine.filter(landline=phone).order_by("id").first()
+    # One query; a mobile match wins over a second mobile, which wins over a landline.
+    found = list(
+        mine.filter(Q(mobile=phone) | Q(mobile_alt=phone) | Q(landline=phone)).order_by("id")[:20]
     )
-    if match is not None:
-        return match
+    for field in ("mobile", "mobile_alt", "landline"):
+        match = next((c for c in found if getattr(c, field) == phone), None)
+        if match is not None:
+            return match
     is_mobile = bool(MOBILE_RE.match(phone))
     customer = Customer(
         name=data.customer_name.strip()[:120],
@@ -238,19 +240,27 @@ def case_intake(
         case.packer_no, case.packing_list_ref = case.batch.packer_no, case.batch.packing_list_ref
     case.search_text = search_text_for(case)
     case._history_user = actor
-    try:
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        earlier = Case.objects.filter(intake_key=key).first() if key else None
-        if earlier is None:
-            raise
-        return earlier, False  # the same key raced in from a retry
+    # Routed before the first write: the case is inserted once, already with its handler.
+    rule, pick = plan_route(case)
+    if rule is not None:
+        case.department, case.assignee = rule.department, pick.person
+    if key:
+        try:
+            with transaction.atomic():
+                case.save()
+        except IntegrityError:
+            earlier = Case.objects.filter(intake_key=key).first()
+            if earlier is None:
+                raise
+            return earlier, False  # the same key raced in from a retry
+    else:
+        case.save()
     CaseEvent.objects.create(
         case=case, actor=actor, action="created", to_status=case.status, customer_visible=True
     )
-    start_clocks(case, at=case.created_at)
-    route(case, actor=actor)
+    case.started_clocks = start_clocks(case, at=case.created_at)
+    if rule is not None:
+        announce_route(case, rule, pick, actor=actor)
     message_customer(
         phone=customer.mobile or "",
         email=customer.email,

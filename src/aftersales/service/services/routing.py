@@ -100,16 +100,34 @@ def least_loaded_member(department, skill: ServiceSkill | None = None):
     return pick_member(department, skill).person
 
 
-def route(case: Case, *, actor=None) -> RoutingRule | None:
-    """Apply the rules to a new case (called at intake). No rule: the case stays with customer
-    service's shared queue."""
+def plan_route(case: Case) -> tuple[RoutingRule | None, Pick]:
+    """What the rules decide for a case not yet saved: the rule and the person (intake sets
+    both before the case's first write)."""
     rule = rule_for(case)
     if rule is None:
-        return None
+        return None, Pick(None)
     pick = pick_member(rule.department, rule.skill) if rule.assign_person else Pick(None)
-    note = f"{rule.name} · {pick.note}" if pick.note else rule.name
-    _assign(case, rule.department, pick.person, actor=actor, note=note)
+    return rule, pick
+
+
+def route(case: Case, *, actor=None) -> RoutingRule | None:
+    """Apply the rules to a case. No rule: the case stays with customer service's shared
+    queue."""
+    rule, pick = plan_route(case)
+    if rule is None:
+        return None
+    _assign(case, rule.department, pick.person, actor=actor, note=_route_note(rule, pick))
     return rule
+
+
+def announce_route(case: Case, rule: RoutingRule, pick: Pick, *, actor) -> None:
+    """The timeline entry and the notice of a routing ``plan_route`` decided before the case
+    was first saved (the case already carries the department and person)."""
+    _assigned(case, rule.department, pick.person, actor=actor, note=_route_note(rule, pick))
+
+
+def _route_note(rule: RoutingRule, pick: Pick) -> str:
+    return f"{rule.name} · {pick.note}" if pick.note else rule.name
 
 
 def _assign(case: Case, department, assignee, *, actor, note: str) -> None:
@@ -117,6 +135,10 @@ def _assign(case: Case, department, assignee, *, actor, note: str) -> None:
     case.version += 1
     case._history_user = actor
     case.save(update_fields=["department", "assignee", "version", "updated_at"])
+    _assigned(case, department, assignee, actor=actor, note=note)
+
+
+def _assigned(case: Case, department, assignee, *, actor, note: str) -> None:
     CaseEvent.objects.create(
         case=case,
         actor=actor,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from aftersales.sla.models import Metric, SlaClock
 from aftersales.sla.selectors import sla_policy_for
-from aftersales.sla.services import sla_clock_start, sla_clock_stop, sla_owner_status_changed
+from aftersales.sla.services import sla_clock_stop, sla_clocks_start, sla_owner_status_changed
 
 from ..models import Case
 
@@ -38,13 +38,14 @@ def start_clocks(case: Case, *, at: datetime, metrics=AT_INTAKE) -> list[SlaCloc
     policy = _policy(case)
     if policy is None:
         return []
-    wanted = set(policy.targets.filter(metric__in=metrics).values_list("metric", flat=True))
-    clocks = [
-        sla_clock_start(owner=case, metric=m, started_at=at, policy=policy)
-        for m in metrics
-        if m in wanted
-    ]
-    refresh_next_due(case)
+    clocks = sla_clocks_start(owner=case, metrics=metrics, started_at=at, policy=policy)
+    running = [c.due_at for c in clocks if c.status == SlaClock.Status.RUNNING]
+    if running:
+        # Clocks only ever start running: the soonest may become the case's next deadline.
+        due = min(running)
+        if case.next_due_at is None or due < case.next_due_at:
+            Case.objects.filter(pk=case.pk).update(next_due_at=due)
+            case.next_due_at = due
     return clocks
 
 

@@ -180,3 +180,17 @@ def test_a_dealer_cannot_reach_another_dealers_order_through_intake(api_as, agen
         "/api/v1/tickets/", intake_body(order_no=order.number), format="json"
     )
     assert response.status_code == 400 and "order_no" in response.json()["fields"]
+
+
+def test_intake_query_count_is_pinned(api_as, agent, django_assert_max_num_queries):
+    """W1: a new case with a new customer, its clocks, routing and the customer's message in a
+    fixed number of queries, however many cases exist."""
+    client = api_as(agent)
+    client.post("/api/v1/tickets/", intake_body(), format="json")  # warm caches (content types)
+    with django_assert_max_num_queries(30):
+        response = client.post(
+            "/api/v1/tickets/",
+            intake_body(customer={"name": "赵六", "phone": "13600000006"}),
+            format="json",
+        )
+    assert response.status_code == 201 and response.json()["sla"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .errors import InvalidInput
@@ -50,16 +50,23 @@ def document_number_next(*, kind: str, on: date | None = None) -> str:
         # Outside the use case's transaction a failed use case could not return the number.
         raise RuntimeError("document_number_next must run inside the use case's transaction")
     day = on or timezone.localdate()
-    with transaction.atomic():
-        series = _series(kind)
-        # INSERT ... ON CONFLICT DO NOTHING, then lock: no IntegrityError between racing callers.
-        NumberCounter.objects.bulk_create(
-            [NumberCounter(series=series, day=day, last_value=0)], ignore_conflicts=True
+    series = _series(kind)
+    return series.format(day, _counter_next(series, day))
+
+
+def _counter_next(series: NumberSeries, day: date) -> int:
+    """One statement: create the day's counter at 1 or add 1 to it, and read the value back.
+    The row stays locked by the use case's transaction, so racing callers queue up and none
+    gets a number twice (PostgreSQL and SQLite 3.35+ both have UPSERT … RETURNING)."""
+    table = connection.ops.quote_name(NumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (series_id, day, last_value) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (series_id, day) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [series.pk, connection.ops.adapt_datefield_value(day)],
         )
-        counter = NumberCounter.objects.select_for_update().get(series=series, day=day)
-        counter.last_value += 1
-        counter.save(update_fields=["last_value"])
-        return series.format(day, counter.last_value)
+        return cursor.fetchone()[0]
 
 
 def _series(kind: str) -> NumberSeries:

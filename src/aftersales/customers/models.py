@@ -121,6 +121,9 @@ class Customer(VersionedModel):
                 name="cust_mobile_rev_idx",
                 opclasses=["varchar_pattern_ops"],
             ),
+            # Intake matches a caller on any of the three numbers (SVC-1).
+            models.Index(fields=["mobile_alt"], name="cust_mobile_alt_idx"),
+            models.Index(fields=["landline"], name="cust_landline_idx"),
             models.Index(fields=["credit_code"], name="cust_credit_code_idx"),
             models.Index(fields=["dealer", "active"], name="cust_dealer_idx"),
         ]

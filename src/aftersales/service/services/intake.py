@@ -9,7 +9,6 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -161,14 +160,13 @@ def _customer(data: IntakeInput, actor, links: _Links) -> Customer:
     mine = Customer.objects.filter(merged_into__isnull=True)
     if is_dealer_user(actor):
         mine = mine.filter(dealer=dealer_of(actor))
-    # One query; a mobile match wins over a second mobile, which wins over a landline.
-    found = list(
-        mine.filter(Q(mobile=phone) | Q(mobile_alt=phone) | Q(landline=phone)).order_by("id")[:20]
-    )
+    # A mobile match wins over a second mobile, which wins over a landline. One indexed
+    # query per number (an OR of the three makes SQLite scan the table), the oldest record
+    # first; no ORDER BY in SQL, which would tempt the planner into a scan by id.
     for field in ("mobile", "mobile_alt", "landline"):
-        match = next((c for c in found if getattr(c, field) == phone), None)
-        if match is not None:
-            return match
+        found = list(mine.filter(**{field: phone}).order_by()[:20])
+        if found:
+            return min(found, key=lambda c: c.pk)
     is_mobile = bool(MOBILE_RE.match(phone))
     customer = Customer(
         name=data.customer_name.strip()[:120],

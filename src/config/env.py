@@ -95,7 +95,9 @@ def parse_database_url(url: str, *, conn_max_age: int = 0) -> dict:
             f"use one of {known}."
         )
     if parts.scheme == "sqlite":
-        return _sqlite_settings(parts, shown)
+        # Kept connections matter more here than anywhere: each new one re-runs the PRAGMAs
+        # and starts with a cold page cache.
+        return {**_sqlite_settings(parts, shown), "CONN_MAX_AGE": conn_max_age}
     name = parts.path.lstrip("/")
     if not name or "/" in name:
         raise ConfigError(

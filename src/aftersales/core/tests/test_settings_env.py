@@ -30,6 +30,13 @@ def test_sqlite_relative_path_is_under_the_project_and_uses_wal():
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 
 
+def test_sqlite_keeps_its_connections_when_told():
+    """DB_CONN_MAX_AGE applies to SQLite too: a new connection per request re-runs the
+    PRAGMAs and starts with a cold page cache."""
+    assert parse_database_url("sqlite:////tmp/a.db", conn_max_age=600)["CONN_MAX_AGE"] == 600
+    assert parse_database_url("sqlite:////tmp/a.db")["CONN_MAX_AGE"] == 0
+
+
 def test_sqlite_absolute_path_and_memory():
     assert parse_database_url("sqlite:////tmp/a.db")["NAME"] == "/tmp/a.db"
     assert parse_database_url("sqlite://:memory:")["NAME"] == ":memory:"

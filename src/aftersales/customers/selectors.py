@@ -90,3 +90,18 @@ def customer_duplicates(*, mobile: str = "", credit_code: str = "", exclude_id=N
 
 def dealer_list() -> QuerySet[Dealer]:
     return Dealer.objects.filter(active=True).order_by("code")
+
+
+PHONE_FIELDS = ("mobile", "mobile_alt", "landline")
+
+
+def with_phone(customers: QuerySet[Customer], field: str, phone: str) -> QuerySet[Customer]:
+    """Customers whose ``field`` (mobile, mobile_alt or landline) is ``phone``. The second
+    mobile and the landline have partial indexes (blanks left out); the query repeats their
+    condition as a literal, the only form SQLite matches against a partial index."""
+    if field not in PHONE_FIELDS:
+        raise ValueError(field)
+    customers = customers.filter(**{field: phone})
+    if field == "mobile":
+        return customers
+    return customers.extra(where=[f'NOT ("customers_customer"."{field}" = \'\')'])

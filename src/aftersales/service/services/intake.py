@@ -22,6 +22,7 @@ from aftersales.core.notifications import notify
 from aftersales.core.numbering import document_number_next
 from aftersales.customers.models import Customer
 from aftersales.customers.permissions import dealer_of, is_dealer_user
+from aftersales.customers.selectors import PHONE_FIELDS, with_phone
 from aftersales.customers.validators import LANDLINE_RE, MOBILE_RE, normalise_phone
 from aftersales.sales.models import Order, ShipmentLine
 
@@ -163,8 +164,8 @@ def _customer(data: IntakeInput, actor, links: _Links) -> Customer:
     # A mobile match wins over a second mobile, which wins over a landline. One indexed
     # query per number (an OR of the three makes SQLite scan the table), the oldest record
     # first; no ORDER BY in SQL, which would tempt the planner into a scan by id.
-    for field in ("mobile", "mobile_alt", "landline"):
-        found = list(mine.filter(**{field: phone}).order_by()[:20])
+    for field in PHONE_FIELDS:
+        found = list(with_phone(mine, field, phone).order_by()[:20])
         if found:
             return min(found, key=lambda c: c.pk)
     is_mobile = bool(MOBILE_RE.match(phone))

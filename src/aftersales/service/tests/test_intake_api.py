@@ -47,6 +47,22 @@ def test_the_customer_is_matched_by_phone_or_created(api_as, agent):
     assert created.name == "赵六" and created.landline == "021-64001234"
 
 
+def test_a_second_mobile_or_landline_finds_the_customer_and_a_mobile_wins(api_as, agent):
+    """SVC-1: the caller's number may be any of the three on file; when it is one customer's
+    mobile and another's second mobile, the mobile owner is the caller."""
+    alt = CustomerFactory(name="钱七", mobile="13800000011", mobile_alt="13900000012")
+    desk = CustomerFactory(name="孙八", mobile="13800000013", landline="010-88886666")
+
+    def caller(phone):
+        body = intake_body(customer={"name": "来电", "phone": phone})
+        return api_as(agent).post("/api/v1/tickets/", body, format="json").json()["customer"]
+
+    assert caller("13900000012")["id"] == alt.pk
+    assert caller("010-88886666")["id"] == desk.pk
+    owner = CustomerFactory(name="周九", mobile="13900000012")
+    assert caller("13900000012")["id"] == owner.pk
+
+
 def test_a_retried_request_with_the_same_key_returns_the_first_case(api_as, agent):
     client = api_as(agent)
     headers = {"HTTP_IDEMPOTENCY_KEY": "call-20261128-0001"}

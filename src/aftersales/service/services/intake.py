@@ -28,8 +28,8 @@ from aftersales.sales.models import Order, ShipmentLine
 
 from ..models import Case, CaseCategory, CaseEvent, Channel, Kind, Priority
 from .routing import announce_route, plan_route
-from .search import search_text_for
-from .sla import start_clocks
+from .search import search_text_for, segment
+from .sla import clock_policy, start_clocks
 from .tracking import tracking_url
 
 MAX_KEY_LENGTH = 100
@@ -154,9 +154,9 @@ def _resolve(data: IntakeInput, errors: dict, actor=None) -> _Links:
     return links
 
 
-def _customer(data: IntakeInput, actor, links: _Links) -> Customer:
-    """Match by phone (mobile, second mobile or landline); else the serial's owner or the
-    order's customer when the phone is theirs; else a new customer."""
+def _customer(data: IntakeInput, actor) -> Customer:
+    """Match by phone (mobile, second mobile or landline), else a new customer, not yet
+    saved (``pk`` is None): intake saves it with the case."""
     phone = normalise_phone(data.customer_phone)
     mine = Customer.objects.filter(merged_into__isnull=True)
     if is_dealer_user(actor):
@@ -177,16 +177,18 @@ def _customer(data: IntakeInput, actor, links: _Links) -> Customer:
     )
     customer.mobile_reversed = customer.mobile[::-1]
     customer._history_user = actor
-    customer.save()
     return customer
 
 
-@transaction.atomic
 def case_intake(
     *, actor, data: IntakeInput, idempotency_key: str = "", customer: Customer | None = None
 ) -> tuple[Case, bool]:
     """Take a case in. Returns the case and whether it was created now: a retried request with
-    the same ``Idempotency-Key`` gets the first case back instead of a duplicate."""
+    the same ``Idempotency-Key`` gets the first case back instead of a duplicate.
+
+    Everything that only reads (checks, links, the caller, routing, the SLA policy, the search
+    words) happens before the transaction; the transaction only writes. On SQLite the write
+    lock is held from its first statement, so a short one lets intakes follow each other."""
     if not can_take_cases(actor):
         raise PermissionDenied(_("You may not take cases in."))
     key = ""
@@ -204,10 +206,50 @@ def case_intake(
     links = _resolve(data, errors, actor)
     if errors:
         raise InvalidInput(fields=errors)
-    customer = customer or _customer(data, actor, links)
+    customer = customer or _customer(data, actor)
+    case = _new_case(data, actor, customer, links, key)
+    words = search_text_for(case)  # the number is added once it is given
+    # Routed before the first write: the case is inserted once, already with its handler.
+    rule, pick = plan_route(case)
+    if rule is not None:
+        case.department, case.assignee = rule.department, pick.person
+    policy = clock_policy(case)
+    with transaction.atomic():
+        if customer.pk is None:
+            customer.save()
+            case.customer = customer
+        case.number = document_number_next(kind="case")
+        case.search_text = f"{segment(case.number)} {words}"
+        if key:
+            try:
+                with transaction.atomic():
+                    case.save()
+            except IntegrityError:
+                earlier = Case.objects.filter(intake_key=key).first()
+                if earlier is None:
+                    raise
+                return earlier, False  # the same key raced in from a retry
+        else:
+            case.save()
+        CaseEvent.objects.create(
+            case=case, actor=actor, action="created", to_status=case.status, customer_visible=True
+        )
+        case.started_clocks = start_clocks(case, at=case.created_at, policy=policy)
+        if rule is not None:
+            announce_route(case, rule, pick, actor=actor)
+        message_customer(
+            phone=customer.mobile or "",
+            email=customer.email,
+            template="case_received",
+            context={"name": customer.name, "number": case.number, "url": tracking_url(case)},
+            related=case.number,
+        )
+    return case, True
+
+
+def _new_case(data: IntakeInput, actor, customer: Customer, links: _Links, key: str) -> Case:
     order = links.order
     case = Case(
-        number=document_number_next(kind="case"),
         channel=data.channel,
         kind=data.kind,
         category=links.category,
@@ -237,37 +279,8 @@ def case_intake(
     )
     if case.batch is not None:
         case.packer_no, case.packing_list_ref = case.batch.packer_no, case.batch.packing_list_ref
-    case.search_text = search_text_for(case)
     case._history_user = actor
-    # Routed before the first write: the case is inserted once, already with its handler.
-    rule, pick = plan_route(case)
-    if rule is not None:
-        case.department, case.assignee = rule.department, pick.person
-    if key:
-        try:
-            with transaction.atomic():
-                case.save()
-        except IntegrityError:
-            earlier = Case.objects.filter(intake_key=key).first()
-            if earlier is None:
-                raise
-            return earlier, False  # the same key raced in from a retry
-    else:
-        case.save()
-    CaseEvent.objects.create(
-        case=case, actor=actor, action="created", to_status=case.status, customer_visible=True
-    )
-    case.started_clocks = start_clocks(case, at=case.created_at)
-    if rule is not None:
-        announce_route(case, rule, pick, actor=actor)
-    message_customer(
-        phone=customer.mobile or "",
-        email=customer.email,
-        template="case_received",
-        context={"name": customer.name, "number": case.number, "url": tracking_url(case)},
-        related=case.number,
-    )
-    return case, True
+    return case
 
 
 # SAL-8: a problem found when the customer accepts a delivery opens a case at once.

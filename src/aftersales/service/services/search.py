@@ -20,11 +20,13 @@ def segment(text: str) -> str:
 
 
 def search_text_for(case) -> str:
+    # The customer may be new and not saved yet (intake): then only the instance knows it.
+    customer = case.customer if case.customer_id or type(case).customer.is_cached(case) else None
     parts = [
         case.number,
         case.contact_phone,
         case.contact_name,
-        case.customer.name if case.customer_id else "",
+        customer.name if customer else "",
         case.serial.serial if case.serial_id else "",
         case.product.name if case.product_id else "",
         case.description,

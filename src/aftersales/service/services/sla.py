@@ -23,9 +23,11 @@ TARGET_NAMES = {
 }
 AT_INTAKE = (Metric.FIRST_RESPONSE, Metric.INITIAL_VERIFICATION, Metric.RESOLUTION)
 OPEN = (SlaClock.Status.RUNNING, SlaClock.Status.PAUSED)
+UNSET = object()
 
 
-def _policy(case: Case):
+def clock_policy(case: Case):
+    """The SLA policy that matches the case (read before intake's transaction)."""
     return sla_policy_for(
         case_type=case.kind,
         priority=case.priority,
@@ -34,8 +36,8 @@ def _policy(case: Case):
     )
 
 
-def start_clocks(case: Case, *, at: datetime, metrics=AT_INTAKE) -> list[SlaClock]:
-    policy = _policy(case)
+def start_clocks(case: Case, *, at: datetime, metrics=AT_INTAKE, policy=UNSET) -> list[SlaClock]:
+    policy = clock_policy(case) if policy is UNSET else policy
     if policy is None:
         return []
     clocks = sla_clocks_start(owner=case, metrics=metrics, started_at=at, policy=policy)

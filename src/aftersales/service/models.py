@@ -251,6 +251,12 @@ class Case(VersionedModel):
                 name="service_case_open_idx",
                 condition=~Q(status__in=["closed", "cancelled"]),
             ),
+            # Routing's load: each person's open cases.
+            models.Index(
+                fields=["assignee"],
+                name="service_case_open_assignee_idx",
+                condition=~Q(status__in=["closed", "cancelled"]),
+            ),
             # The desk's queue: open cases by next deadline (PostgreSQL sorts NULLs last).
             models.Index(
                 fields=["next_due_at", "-created_at"],

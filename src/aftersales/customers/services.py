@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import InvalidInput, NotFound, PermissionDenied, StaleVersion
+from aftersales.core.hooks import call_hook
 from aftersales.core.services import full_clean_or_invalid
 
 from .models import Customer, CustomerFileEntry, Dealer, DealerMember, PhoneReveal
@@ -117,6 +118,7 @@ def customer_update(
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion()
+    old_name = locked.name
     for key, value in _clean(data).items():
         setattr(locked, key, value)
     if is_dealer_user(actor):
@@ -126,6 +128,9 @@ def customer_update(
     locked.version += 1
     locked._history_user = actor
     locked.save()
+    if locked.name != old_name:
+        # Other apps keep the name in derived data (the cases' search words).
+        call_hook("customer_renamed", customer=locked)
     return locked
 
 

@@ -19,6 +19,9 @@ class SalesConfig(AppConfig):
         register_document_kind("order", prefix="SO", name=_("Sales order"))
         register_document_kind("delivery_note", prefix="DN", name=_("Delivery note"))
         register_timeline_source(Order, order_events)
+        from aftersales.customers.services import register_customer_merge_hook
+
+        register_customer_merge_hook(_move_orders_on_merge)
         register_nav(
             NavItem(
                 "orders",
@@ -29,3 +32,11 @@ class SalesConfig(AppConfig):
                 roles=frozenset(r.value for r in Role if r != Role.QUALITY_INSPECTION),
             ),
         )
+
+
+def _move_orders_on_merge(source, target) -> None:
+    """A merged customer's orders and delivered lines belong to the customer kept."""
+    from .models import Order, ShipmentLine
+
+    Order.objects.filter(customer=source).update(customer=target)
+    ShipmentLine.objects.filter(customer=source).update(customer=target)

@@ -25,6 +25,10 @@ class ServiceConfig(AppConfig):
         register_timeline_source(Case, attachment_events)
         register_hook("acceptance_problem", _acceptance_problem)
         register_hook("sla_clocks_recomputed", _clocks_recomputed)
+        register_hook("customer_renamed", _customer_renamed)
+        from aftersales.customers.services import register_customer_merge_hook
+
+        register_customer_merge_hook(_move_cases_on_merge)
         from . import quality_links
 
         quality_links.register()
@@ -50,3 +54,18 @@ def _clocks_recomputed(*, owner_type, owner_ids):
     from .services.sla import clocks_recomputed
 
     return clocks_recomputed(owner_type=owner_type, owner_ids=owner_ids)
+
+
+def _customer_renamed(*, customer):
+    from .services.search import refresh_search_text
+
+    return refresh_search_text(customer=customer)
+
+
+def _move_cases_on_merge(source, target):
+    """A merged customer's cases belong to the customer kept; their search words follow."""
+    from .models import Case
+    from .services.search import refresh_search_text
+
+    Case.objects.filter(customer=source).update(customer=target)
+    refresh_search_text(customer=target)

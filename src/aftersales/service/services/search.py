@@ -33,3 +33,29 @@ def search_text_for(case) -> str:
         case.requested_remedy,
     ]
     return segment(" ".join(p for p in parts if p))
+
+
+def refresh_search_text(*, customer) -> int:
+    """Rebuild the search words of a customer's cases (after a rename or a merge), so the
+    new name finds them. A plain UPDATE per case: derived data, not an edit of the case."""
+    from ..models import Case
+
+    count = 0
+    cases = Case.objects.filter(customer=customer).select_related("customer", "serial", "product")
+    for case in cases.only(
+        "pk",
+        "number",
+        "contact_phone",
+        "contact_name",
+        "description",
+        "requested_remedy",
+        "search_text",
+        "customer__name",
+        "serial__serial",
+        "product__name",
+    ):
+        text = search_text_for(case)
+        if text != case.search_text:
+            Case.objects.filter(pk=case.pk).update(search_text=text)
+            count += 1
+    return count

@@ -75,3 +75,42 @@ def test_sqlite_answers_from_its_fts5_table_and_keeps_it_in_step(agent, on_postg
             "SELECT count(*) FROM service_case_fts WHERE service_case_fts MATCH 'firmware'"
         )
         assert cursor.fetchone()[0] == 1
+
+
+def test_a_renamed_customer_is_found_by_the_new_name(agent):
+    """The search words follow the customer's file: after a rename the new name finds the
+    case (the caller's own name, as given at intake, still does too)."""
+    from aftersales.customers.services import customer_update
+
+    case = take(agent, "空调外机噪音大", name="王小明")
+    customer_update(actor=agent, customer=case.customer, data={"name": "王晓明"})
+    assert list(case_search(agent, "王晓明")) == [case]
+
+
+def test_merging_customers_moves_their_cases_and_orders(agent, make_user):
+    """A merged duplicate's cases and orders belong to the customer kept; the kept name finds
+    the case."""
+    from datetime import date
+    from decimal import Decimal
+
+    from aftersales.accounts.roles import Role
+    from aftersales.catalog.tests.factories import ProductFactory
+    from aftersales.customers.services import customer_merge
+    from aftersales.customers.tests.factories import CustomerFactory
+    from aftersales.sales.services import LineInput, order_create
+
+    case = take(agent, "热水器不出热水", phone="13900000031", name="李四")
+    order = order_create(
+        actor=make_user(Role.SALES),
+        customer=case.customer,
+        lines=[LineInput(product=ProductFactory(), quantity=1, unit_price=Decimal("999.00"))],
+        delivery_date=date(2026, 12, 10),
+        delivery_place="上海市徐汇区漕溪北路88号",
+        contact_phone="13900000031",
+    )
+    kept = CustomerFactory(name="李四（老客户）", mobile="13900000032")
+    customer_merge(actor=agent, source=case.customer, target=kept)
+    case.refresh_from_db()
+    order.refresh_from_db()
+    assert case.customer == kept and order.customer == kept
+    assert list(case_search(agent, "老客户")) == [case]

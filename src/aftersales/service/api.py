@@ -4,6 +4,7 @@ integrations (docs/api.md): its field names and status codes are a promise."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -14,7 +15,7 @@ from rest_framework.views import APIView
 
 from aftersales.accounts.models import Department, User
 from aftersales.core.api import Pagination
-from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.errors import NotFound
 from aftersales.core.files import stored_file_response
 from aftersales.core.timeline import actor_name
 
@@ -311,7 +312,11 @@ class TicketActionApi(APIView):
     )
     def post(self, request, number: str, action: str):
         if action not in workflow.TRANSITIONS:
-            raise InvalidInput(fields={"action": ["?"]})
+            # No such step: a wrong address, not wrong data.
+            raise NotFound(
+                _("No such step; the steps are: %(steps)s")
+                % {"steps": ", ".join(workflow.TRANSITIONS)}
+            )
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
@@ -373,6 +378,7 @@ class TicketAssignApi(APIView):
         assignee = serializers.PrimaryKeyRelatedField(
             queryset=User.objects.filter(is_active=True), required=False, allow_null=True
         )
+        version = serializers.IntegerField(required=False)
 
     @extend_schema(request=InputSerializer, responses={200: CaseSerializer})
     def post(self, request, number: str):
@@ -383,6 +389,7 @@ class TicketAssignApi(APIView):
             case=_case(request, number),
             department=data.validated_data["department"],
             assignee=data.validated_data.get("assignee"),
+            expected_version=data.validated_data.get("version"),
         )
         return Response(
             CaseSerializer(selectors.case_get_for_user(request.user, number=case.number)).data

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.permissions import user_has_role
 from aftersales.accounts.roles import Role
-from aftersales.core.errors import InvalidInput, PermissionDenied
+from aftersales.core.errors import InvalidInput, PermissionDenied, StaleVersion
 from aftersales.core.notifications import notify
 
 from ..models import AgentProfile, Case, CaseEvent, RoutingRule, ServiceSkill
@@ -163,13 +163,18 @@ def _assigned(case: Case, department, assignee, *, actor, note: str) -> None:
 
 
 @transaction.atomic
-def case_assign(*, actor, case: Case, department, assignee=None) -> Case:
-    """Hand the case to a department and, optionally, a person in it."""
+def case_assign(
+    *, actor, case: Case, department, assignee=None, expected_version: int | None = None
+) -> Case:
+    """Hand the case to a department and, optionally, a person in it. With
+    ``expected_version``, a case changed meanwhile by someone else is refused (409)."""
     from .workflow import can_handle
 
     if not can_handle(actor, case):
         raise PermissionDenied(_("You may not handle this case."))
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and expected_version != case.version:
+        raise StaleVersion()
     if not case.is_open:
         from aftersales.core.errors import Conflict
 

@@ -129,6 +129,26 @@ def test_steps_through_the_api(api_as, agent, case):
     assert again.status_code == 409 and again.json()["code"] == "illegal_transition"
     states = {s["target"]: s["state"] for s in accepted.json()["sla"]}
     assert states["response"] == "met"
+    unknown = client.post(f"/api/v1/tickets/{case.number}/teleport/", {})
+    assert unknown.status_code == 404 and "resolve" in unknown.json()["message"]
+
+
+def test_assign_through_the_api_refuses_a_stale_version(api_as, agent, case):
+    """Two agents assign the same case: the one who read it before the other's change gets
+    409 ``stale_version`` and the first assignment stands."""
+    from aftersales.accounts.tests.factories import DepartmentFactory
+
+    first, second = DepartmentFactory(code="repair"), DepartmentFactory(code="install")
+    client = api_as(agent)
+    seen = client.get(f"/api/v1/tickets/{case.number}/").json()["version"]
+    body = {"department": "repair", "version": seen}
+    assert client.post(f"/api/v1/tickets/{case.number}/assign/", body).status_code == 200
+    late = client.post(
+        f"/api/v1/tickets/{case.number}/assign/", {"department": "install", "version": seen}
+    )
+    assert late.status_code == 409 and late.json()["code"] == "stale_version"
+    case.refresh_from_db()
+    assert case.department == first and case.department != second
 
 
 def test_the_queue_key_follows_the_soonest_running_clock(agent, technician, case):

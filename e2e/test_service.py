@@ -86,3 +86,39 @@ def test_a_phone_complaint_from_intake_to_the_registers(page, shot, demo_company
     row = page.get_by_test_id("register-table").locator("tr", has_text=number)
     assert "上门更换屏幕排线" in row.inner_text()
     shot("55-complaint-register")
+
+
+def test_the_desk_overview_leads_to_the_queue_and_bulk_assignment(page, shot, demo_company):
+    """The morning at the desk: the overview shows the open work by status and department; the
+    agent opens the unassigned cases, ticks them from the keyboard and hands them to the
+    after-sales department in one go (SVC-5)."""
+    from aftersales.service.models import Case
+
+    sign_in(page, "sunli")
+    page.wait_for_url("**/")
+    page.goto("/service/overview/")
+    open_count = int(page.get_by_test_id("kpi-open").inner_text())
+    assert open_count == Case.objects.exclude(status__in=["closed", "cancelled"]).count() > 0
+    assert page.get_by_test_id("by-department").is_visible()
+    shot("56-desk-overview")
+    waiting = Case.objects.exclude(status__in=["closed", "cancelled"]).filter(assignee=None)
+    if not waiting.exists():  # the demo routes everything: free two cases for the test
+        for case in Case.objects.exclude(status__in=["closed", "cancelled"])[:2]:
+            Case.objects.filter(pk=case.pk).update(assignee=None, department=None)
+    numbers = set(waiting.values_list("number", flat=True))
+    page.get_by_test_id("kpi-unassigned").click()
+    page.wait_for_url("**/service/?assignee=none")
+    table = page.get_by_test_id("case-table")
+    for _ in numbers:  # j moves down a row, x ticks it
+        page.keyboard.press("j")
+        page.keyboard.press("x")
+    assert table.locator("input[name=cases]:checked").count() == len(numbers)
+    bulk = page.get_by_test_id("bulk-assign")
+    bulk.locator("select[name=department]").select_option(label="售后服务部")
+    shot("57-bulk-assign")
+    page.get_by_test_id("bulk-assign-submit").click()
+    page.wait_for_load_state()
+    assert str(len(numbers)) in page.locator(".alert-success").inner_text()
+    shot("58-bulk-assigned")
+    for case in Case.objects.filter(number__in=numbers):
+        assert case.department.name == "售后服务部"

@@ -146,3 +146,16 @@ def test_bulk_assign_is_refused_to_people_who_do_not_handle_cases(client, make_u
     )
     desk["unassigned"].refresh_from_db()
     assert desk["unassigned"].department is None
+
+
+def test_the_queue_page_query_count_does_not_grow_with_the_cases(
+    client, agent, desk, django_assert_max_num_queries
+):
+    """W2: the page's queries are fixed (keys sorted and sliced, then the 25 rows with their
+    customer, product and handler in one query)."""
+    for n in range(30):
+        take(agent, f"客户{n}", f"1370000{n:04d}")
+    client.force_login(agent)
+    with django_assert_max_num_queries(14):
+        html = client.get("/service/").content.decode()
+    assert html.count("data-case-link") == 25

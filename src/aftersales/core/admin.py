@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -156,7 +157,8 @@ class MessageTemplateAdmin(SimpleHistoryAdmin):
         return format_html(
             '<div style="max-width:40rem;padding:.5rem .75rem;border:1px solid #ccc;'
             'border-radius:.5rem;background:#f8f8f8">{}</div>',
-            linebreaks(text),
+            # linebreaks escapes the text itself; its <p>/<br> are the only markup.
+            mark_safe(linebreaks(text, autoescape=True)),
         )
 
     def save_model(self, request, obj, form, change):

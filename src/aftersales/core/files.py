@@ -38,6 +38,8 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | bool | None:
         return None
     if match[1]:
         start = int(match[1])
+        if match[2] and int(match[2]) < start:
+            return None  # a backwards range is invalid: ignored, the whole file (RFC 9110)
         end = min(int(match[2]), size - 1) if match[2] else size - 1
     else:  # the last N bytes
         start, end = max(size - int(match[2]), 0), size - 1

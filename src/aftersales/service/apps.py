@@ -57,15 +57,12 @@ def _clocks_recomputed(*, owner_type, owner_ids):
 
 
 def _customer_renamed(*, customer):
-    from .services.search import refresh_search_text
+    from .services.customer_links import cases_follow_rename
 
-    return refresh_search_text(customer=customer)
+    return cases_follow_rename(customer=customer)
 
 
 def _move_cases_on_merge(source, target):
-    """A merged customer's cases belong to the customer kept; their search words follow."""
-    from .models import Case
-    from .services.search import refresh_search_text
+    from .services.customer_links import cases_follow_merge
 
-    Case.objects.filter(customer=source).update(customer=target)
-    refresh_search_text(customer=target)
+    return cases_follow_merge(source, target)

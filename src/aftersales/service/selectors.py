@@ -49,7 +49,7 @@ def case_search(user, query: str) -> QuerySet[Case]:
     every word must occur. The number, the contact's phone, the serial and the names are in
     that text too, so one full-text index answers: PostgreSQL's (``simple`` configuration,
     whole words) or SQLite's FTS5 table (words and word prefixes). Other databases match the
-    words as substrings. A case number or serial typed exactly is found by its own index.
+    words as substrings. A case number typed in full is found by its own index.
     """
     from aftersales.core.selectors import clean_query
     from aftersales.customers.validators import normalise_phone
@@ -99,12 +99,12 @@ def _text_matches(terms: list[str]):
 
 def fts5_ready() -> bool:
     """Whether this SQLite database has the case search table (migration 0007 makes it)."""
-    if not hasattr(connection, "_case_fts5"):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='service_case_fts'"
-            )
-            connection._case_fts5 = cursor.fetchone() is not None
+    if getattr(connection, "_case_fts5", False):
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='service_case_fts'")
+        # Remembered only once found: a process started before the migration finds it later.
+        connection._case_fts5 = cursor.fetchone() is not None
     return connection._case_fts5
 
 

@@ -39,6 +39,8 @@ def case_events(case: Case) -> list[TimelineEvent]:
             title = _("Split")
         elif event.action == "mail":
             title = _("The customer wrote")
+        elif event.action == "customer_merged":
+            title = _("The customer's files were merged")
         elif event.action == "report_back":
             title = _("Reported back to customer service")
         elif event.action in COMPENSATION_TITLES:

@@ -85,12 +85,18 @@ def cases_assign(request):
         if assignee_id.isdigit()
         else None
     )
+    # Each tick box carries "number:version", the version the agent saw in the queue.
+    versions = {}
+    for ticked in post.getlist("cases"):
+        number, _sep, version = ticked.partition(":")
+        versions[number] = int(version) if version.isdigit() else None
     try:
         done = assign_all(
             actor=request.user,
-            numbers=post.getlist("cases"),
+            numbers=list(versions),
             department=department,
             assignee=assignee,
+            versions={n: v for n, v in versions.items() if v is not None},
         )
     except ApplicationError as exc:
         messages.error(request, error_text(exc))

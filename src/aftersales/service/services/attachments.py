@@ -150,12 +150,13 @@ def _check_room(case: Case, adding: int) -> None:
         )
 
 
-def _store(*, actor, case: Case, files: list[CheckedFile]) -> list[CaseAttachment]:
-    stored: list[CaseAttachment] = []
+def _write(*, actor, files: list[CheckedFile]) -> list[CaseAttachment]:
+    """Put the files in storage, before any transaction: copying a video must not hold the
+    database's write lock. Returns their rows, not saved yet; on failure nothing is left."""
+    written: list[CaseAttachment] = []
     try:
         for checked in files:
             attachment = CaseAttachment(
-                case=case,
                 original_name=checked.name,
                 content_type=checked.content_type,
                 size=checked.size,
@@ -163,32 +164,47 @@ def _store(*, actor, case: Case, files: list[CheckedFile]) -> list[CaseAttachmen
             )
             # A generated name: the uploader's name may carry anything; it is kept apart.
             attachment.file.save(
-                f"{case.number}-{uuid.uuid4().hex[:12]}{checked.extension}",
-                checked.upload,
-                save=False,
+                f"{uuid.uuid4().hex}{checked.extension}", checked.upload, save=False
             )
-            stored.append(attachment)
-            attachment.save()
+            written.append(attachment)
     except BaseException:
-        for attachment in stored:
-            attachment.file.delete(save=False)
+        _discard(written)
         raise
-    return stored
+    return written
 
 
-@transaction.atomic
+def _discard(attachments: list[CaseAttachment]) -> None:
+    for attachment in attachments:
+        attachment.file.delete(save=False)
+
+
+def _save_rows(case: Case, attachments: list[CaseAttachment]) -> None:
+    for attachment in attachments:
+        attachment.case = case
+        attachment.save()
+
+
 def case_attach_files(*, actor, case: Case, files: list) -> list[CaseAttachment]:
     """Attach photos, videos or PDFs to a case. Every file is checked before any is stored:
-    one bad file refuses them all, and a case keeps at most 20."""
+    one bad file refuses them all, and a case keeps at most 20. The files are written first;
+    the transaction only adds their rows (and removes the files again if it fails)."""
     if not can_attach(actor, case):
         raise PermissionDenied(_("You may not add files to this case."))
     if not files:
         raise InvalidInput(fields={FIELD: [_("Choose a file to attach.")]})
     checked = [attachment_check(f) for f in files]
-    # The row lock makes two uploads at once count each other.
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    _check_room(case, len(checked))
-    return _store(actor=actor, case=case, files=checked)
+    _check_room(case, len(checked))  # refuse early, before copying anything
+    written = _write(actor=actor, files=checked)
+    try:
+        with transaction.atomic():
+            # The row lock makes two uploads at once count each other.
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            _check_room(locked, len(written))
+            _save_rows(locked, written)
+    except BaseException:
+        _discard(written)
+        raise
+    return written
 
 
 def case_attach_file(*, actor, case: Case, file) -> CaseAttachment:
@@ -196,13 +212,12 @@ def case_attach_file(*, actor, case: Case, file) -> CaseAttachment:
     return case_attach_files(actor=actor, case=case, files=[file])[0]
 
 
-@transaction.atomic
 def case_intake_with_files(
     *, actor, data: intake.IntakeInput, idempotency_key: str = "", files: list
 ) -> tuple[Case, bool]:
     """The desk's intake with the photos and videos the customer sent: the files are checked
-    first, and the case and its files are stored together or not at all. A retried form (the
-    same key) gets the first case back and attaches nothing twice."""
+    and written first, then the case and their rows are saved together or not at all. A
+    retried form (the same key) gets the first case back and attaches nothing twice."""
     checked = [attachment_check(f) for f in files]
     if len(checked) > MAX_ATTACHMENTS_PER_CASE:
         raise InvalidInput(
@@ -213,9 +228,19 @@ def case_intake_with_files(
                 ]
             }
         )
-    case, created = intake.case_intake(actor=actor, data=data, idempotency_key=idempotency_key)
-    if created and checked:
-        _store(actor=actor, case=case, files=checked)
+    written = _write(actor=actor, files=checked)
+    try:
+        with transaction.atomic():
+            case, created = intake.case_intake(
+                actor=actor, data=data, idempotency_key=idempotency_key
+            )
+            if created:
+                _save_rows(case, written)
+    except BaseException:
+        _discard(written)
+        raise
+    if not created:
+        _discard(written)
     return case, created
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aftersales.core.errors import ApplicationError, InvalidInput
+from aftersales.core.errors import ApplicationError, InvalidInput, PermissionDenied
 
 from ..models import Case
 from .routing import case_assign
@@ -14,12 +14,19 @@ MAX_CASES = 200
 
 
 @transaction.atomic
-def cases_assign(*, actor, numbers: list[str], department, assignee=None) -> list[Case]:
+def cases_assign(
+    *, actor, numbers: list[str], department, assignee=None, versions: dict | None = None
+) -> list[Case]:
     """Hand every listed case to ``department`` (and ``assignee``). Each case is checked as if
-    assigned alone (who may handle it, whether it is still open); one refusal keeps them all
-    as they were, and the error names the case."""
+    assigned alone (who may handle it, whether it is still open, and — with ``versions``, the
+    version each was seen at — whether someone changed it meanwhile); one refusal keeps them
+    all as they were, and the error names the case."""
     from ..selectors import case_list_for_user
+    from .workflow import can_bulk_assign
 
+    if not can_bulk_assign(actor):
+        raise PermissionDenied(_("You may not assign several cases at once."))
+    versions = versions or {}
     numbers = list(dict.fromkeys(n.strip() for n in numbers if n.strip()))
     if not numbers:
         raise InvalidInput(fields={"cases": [_("Tick at least one case.")]})
@@ -36,7 +43,11 @@ def cases_assign(*, actor, numbers: list[str], department, assignee=None) -> lis
         try:
             done.append(
                 case_assign(
-                    actor=actor, case=found[number], department=department, assignee=assignee
+                    actor=actor,
+                    case=found[number],
+                    department=department,
+                    assignee=assignee,
+                    expected_version=versions.get(number),
                 )
             )
         except ApplicationError as exc:

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +28,7 @@ from aftersales.customers.validators import LANDLINE_RE, MOBILE_RE, normalise_ph
 from aftersales.sales.models import Order, ShipmentLine
 
 from ..models import Case, CaseCategory, CaseEvent, Channel, Kind, Priority
-from .routing import announce_route, plan_route
+from .routing import announce_route, plan_route, routing_still_fits
 from .search import search_text_for, segment
 from .sla import clock_policy, start_clocks
 from .tracking import tracking_url
@@ -162,12 +163,13 @@ def _customer(data: IntakeInput, actor) -> Customer:
     if is_dealer_user(actor):
         mine = mine.filter(dealer=dealer_of(actor))
     # A mobile match wins over a second mobile, which wins over a landline. One indexed
-    # query per number (an OR of the three makes SQLite scan the table), the oldest record
-    # first; no ORDER BY in SQL, which would tempt the planner into a scan by id.
+    # query per number (an OR of the three makes SQLite scan the table); of several records
+    # on one number (a switchboard) the oldest, found on the index (MIN, not ORDER BY id,
+    # which would tempt the planner into a scan by id).
     for field in PHONE_FIELDS:
-        found = list(with_phone(mine, field, phone).order_by()[:20])
-        if found:
-            return min(found, key=lambda c: c.pk)
+        oldest = with_phone(mine, field, phone).aggregate(pk=Min("pk"))["pk"]
+        if oldest is not None:
+            return Customer.objects.get(pk=oldest)
     is_mobile = bool(MOBILE_RE.match(phone))
     customer = Customer(
         name=data.customer_name.strip()[:120],
@@ -214,37 +216,67 @@ def case_intake(
     if rule is not None:
         case.department, case.assignee = rule.department, pick.person
     policy = clock_policy(case)
-    with transaction.atomic():
-        if customer.pk is None:
-            customer.save()
-            case.customer = customer
-        case.number = document_number_next(kind="case")
-        case.search_text = f"{segment(case.number)} {words}"
-        if key:
-            try:
-                with transaction.atomic():
-                    case.save()
-            except IntegrityError:
-                earlier = Case.objects.filter(intake_key=key).first()
-                if earlier is None:
-                    raise
-                return earlier, False  # the same key raced in from a retry
-        else:
-            case.save()
-        CaseEvent.objects.create(
-            case=case, actor=actor, action="created", to_status=case.status, customer_visible=True
-        )
-        case.started_clocks = start_clocks(case, at=case.created_at, policy=policy)
-        if rule is not None:
-            announce_route(case, rule, pick, actor=actor)
-        message_customer(
-            phone=customer.mobile or "",
-            email=customer.email,
-            template="case_received",
-            context={"name": customer.name, "number": case.number, "url": tracking_url(case)},
-            related=case.number,
-        )
+    try:
+        with transaction.atomic():
+            if customer.pk is None:
+                # Looked up again under the transaction: two first calls from one number at
+                # the same moment make one customer, not two.
+                customer = _customer(data, actor)
+                if customer.pk is None:
+                    customer.save()
+                else:  # the other call's customer: its region and dealer count
+                    case.region = customer.province
+                    if not is_dealer_user(actor) and customer.dealer_id:
+                        case.dealer = customer.dealer
+                case.customer = customer
+            if rule is not None and not routing_still_fits(pick):
+                rule, pick = plan_route(case)  # the person filled up meanwhile
+                case.department = rule.department if rule else None
+                case.assignee = pick.person if rule else None
+            case.number = document_number_next(kind="case")
+            case.search_text = f"{segment(case.number)} {words}"
+            _save_new(case, key)
+            CaseEvent.objects.create(
+                case=case,
+                actor=actor,
+                action="created",
+                to_status=case.status,
+                customer_visible=True,
+            )
+            case.started_clocks = start_clocks(case, at=case.created_at, policy=policy)
+            if rule is not None:
+                announce_route(case, rule, pick, actor=actor)
+            message_customer(
+                phone=customer.mobile or "",
+                email=customer.email,
+                template="case_received",
+                context={"name": customer.name, "number": case.number, "url": tracking_url(case)},
+                related=case.number,
+            )
+    except _SameKey as raced:
+        # The same key raced in from a retry: the whole transaction is undone (no number
+        # spent, no customer left behind) and the first case answers.
+        return raced.earlier, False
     return case, True
+
+
+class _SameKey(Exception):
+    def __init__(self, earlier: Case):
+        self.earlier = earlier
+
+
+def _save_new(case: Case, key: str) -> None:
+    if not key:
+        case.save()
+        return
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        earlier = Case.objects.filter(intake_key=key).first()
+        if earlier is None:
+            raise
+        raise _SameKey(earlier) from None
 
 
 def _new_case(data: IntakeInput, actor, customer: Customer, links: _Links, key: str) -> Case:

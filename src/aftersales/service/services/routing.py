@@ -117,6 +117,21 @@ def plan_route(case: Case) -> tuple[RoutingRule | None, Pick]:
     return rule, pick
 
 
+def routing_still_fits(pick: Pick) -> bool:
+    """Whether the person ``plan_route`` chose is still under their limit of open cases
+    (read again under intake's transaction; a colleague's intake may have filled them)."""
+    person = pick.person
+    limit = getattr(person, "limit", None)
+    if person is None or limit is None:
+        return True
+    return (
+        Case.objects.filter(assignee=person)
+        .exclude(status__in=[Case.Status.CLOSED, Case.Status.CANCELLED])
+        .count()
+        < limit
+    )
+
+
 def route(case: Case, *, actor=None) -> RoutingRule | None:
     """Apply the rules to a case. No rule: the case stays with customer service's shared
     queue."""

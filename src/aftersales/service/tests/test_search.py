@@ -113,4 +113,5 @@ def test_merging_customers_moves_their_cases_and_orders(agent, make_user):
     case.refresh_from_db()
     order.refresh_from_db()
     assert case.customer == kept and order.customer == kept
+    assert case.events.filter(action="customer_merged").exists()  # on the case's timeline
     assert list(case_search(agent, "老客户")) == [case]

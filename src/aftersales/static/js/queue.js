@@ -28,7 +28,9 @@
   document.addEventListener("keydown", function (e) {
     var t = e.target;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (t && (t.tagName === "INPUT" && t.type !== "checkbox" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) return;
+    if (t && (t.tagName === "INPUT" && t.type !== "checkbox" || t.tagName === "TEXTAREA" ||
+              t.tagName === "SELECT" || t.tagName === "BUTTON" || t.tagName === "A" ||
+              t.isContentEditable)) return;
     if (e.key === "j") { mark(at + 1); e.preventDefault(); }
     else if (e.key === "k") { mark(at - 1); e.preventDefault(); }
     else if ((e.key === "Enter" || e.key === "o") && at >= 0) {

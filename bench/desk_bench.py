@@ -7,7 +7,8 @@ the after-sales desk, and, in the same run, the peer's W1 through the same clien
 
 Each run copies the loaded database (``desk_load.py``: SQLite file copy / PostgreSQL
 ``CREATE DATABASE … TEMPLATE``), starts gunicorn with 2 sync workers and the production
-settings (DEBUG off, persistent database connections), then, as the spec orders:
+settings (DEBUG off, persistent database connections, Celery tasks through Redis to one
+worker, as deployed; the worker shares the two cores), then, as the spec orders:
 
 * W2 — the desk's queue, first page, as a signed-in agent sees it: ``GET /service/`` (open
   cases, soonest deadline first, 25 rows, server-rendered: one request is the whole page).
@@ -330,6 +331,8 @@ def server_env(db: str, url: str) -> dict:
         DB_CONN_MAX_AGE="600",
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         STATIC_ROOT=str(ROOT / "var" / "bench-static"),
+        # As deployed: tasks (the customer's SMS) go to Redis and one worker sends them.
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/14",
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT / "src"),
     )
@@ -364,6 +367,19 @@ def start_server(env: dict, port: int, workers: int, log: Path) -> subprocess.Po
         time.sleep(0.2)
     time.sleep(1.0)
     return proc
+
+
+def start_worker(env: dict, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            *("-A", "config", "worker", "--workdir", str(ROOT / "src")),
+            *("--concurrency", "1", "--loglevel", "WARNING", "--logfile", str(log)),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -403,6 +419,7 @@ def one_run(a, label: str) -> dict:
     )
     if not port_free(a.port):
         raise SystemExit(f"port {a.port} already in use")
+    worker = start_worker(env, Path(f"/tmp/desk-bench-celery-{a.db}.log"))
     proc = start_server(env, a.port, a.workers, Path(f"/tmp/desk-bench-gunicorn-{a.db}.log"))
     res: dict = {"label": label, "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     t_start = time.perf_counter()
@@ -459,6 +476,7 @@ def one_run(a, label: str) -> dict:
             )
     finally:
         stop_server(proc)
+        stop_server(worker)
     res["bench_wall_s"] = round(time.perf_counter() - t_start, 1)
     return res
 

@@ -15,7 +15,8 @@ A fresh database is migrated and seeded with the demo company, then every ticket
 | priority 1 / 2 / 3 / 4–5       | urgent / high / normal / low                                 |
 | submitter e-mail               | a customer with that e-mail (and a made-up mobile)           |
 | assigned_to (10 agents)        | ten customer-service users ``desk00``…``desk09``              |
-| title + description            | description (and the segmented search text, as at intake)    |
+| title + description            | description (and the segmented search text, as at intake);   |
+|                                | a keyword's Chinese sentence added where the keyword occurs   |
 | resolution, modified           | solution, resolved/closed time                               |
 | follow-ups                     | case events (created, note, resolve/close)                   |
 | due date, or created + 7 days  | a running resolution clock of each case still being handled  |
@@ -49,6 +50,14 @@ QUEUES = {  # slug -> (department code, name, kind)
     "billing": ("desk-billing", "结算组", "complaint"),
 }
 PRIORITY = {1: "urgent", 2: "high", 3: "normal", 4: "low", 5: "low"}
+# Our own data is Chinese: a ticket whose text has one of the peer's search keywords also gets
+# the Chinese sentence for it, so W3's Chinese set (退款, 过热, 固件, 发票) matches as many.
+CHINESE = {
+    "refund": "我想申请退款。",
+    "overheating": "机器用十分钟左右就过热。",
+    "firmware": "有没有修复这个问题的固件更新？",
+    "invoice": "请另外开一张正确的发票。",
+}
 BENCH_PASSWORD = "desk-bench-pass-123"
 API_TOKEN = "desk0bench0token0desk0bench0token0desk00"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -165,9 +174,9 @@ def load(jsonl: str, limit: int | None) -> dict:
             tickets.append(json.loads(line))
 
     # Segmentation is the slow part (jieba): every core at once.
-    texts = [f"{t['title']}\n{t['description']}" for t in tickets]
+    texts = [_text(t) for t in tickets]
     t1 = time.time()
-    cache = Path(f"{jsonl}.{len(texts)}.segmented.json")
+    cache = Path(f"{jsonl}.{len(texts)}.segmented-cn.json")
     if cache.exists() and cache.stat().st_mtime > Path(jsonl).stat().st_mtime:
         segmented = json.loads(cache.read_text())
     else:
@@ -196,7 +205,7 @@ def load(jsonl: str, limit: int | None) -> dict:
     )
     mobiles = set(Customer.objects.exclude(mobile="").values_list("mobile", flat=True))
     t2 = time.time()
-    for index, (t, search) in enumerate(zip(tickets, segmented, strict=True)):
+    for index, (t, search, text) in enumerate(zip(tickets, segmented, texts, strict=True)):
         email = t["submitter_email"]
         customer_id = customers.get(email)
         created = datetime.fromisoformat(t["created"])
@@ -244,7 +253,7 @@ def load(jsonl: str, limit: int | None) -> dict:
             "status": status,
             "customer_id": customer_id,
             "contact_name": email.split("@")[0],
-            "description": f"{t['title']}\n{t['description']}",
+            "description": text,
             "department_id": departments[queue].pk,
             "assignee_id": agents[assigned] if assigned else None,
             "search_text": f"{number.lower()} {search}",
@@ -366,6 +375,13 @@ def _drop_secondary_indexes(connection, tables: list[str]) -> list[str]:
         for name, _definition in rows:
             cursor.execute(f'DROP INDEX "{name}"')
     return [definition for _name, definition in rows]
+
+
+def _text(ticket: dict) -> str:
+    text = f"{ticket['title']}\n{ticket['description']}"
+    lower = text.lower()
+    extra = [sentence for keyword, sentence in CHINESE.items() if keyword in lower]
+    return f"{text}\n{''.join(extra)}" if extra else text
 
 
 def _chunks(items: list, size: int):

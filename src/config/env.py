@@ -115,6 +115,9 @@ def parse_database_url(url: str, *, conn_max_age: int = 0) -> dict:
         "CONN_MAX_AGE": conn_max_age,
         "CONN_HEALTH_CHECKS": conn_max_age > 0,
         "ATOMIC_REQUESTS": False,
+        # The desk's queries are short; JIT compiling one that merely looks costly (a search
+        # with many matches) took longer than running it.
+        "OPTIONS": {"options": "-c jit=off"},
     }
 
 

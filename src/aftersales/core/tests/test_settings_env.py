@@ -45,6 +45,7 @@ def test_sqlite_absolute_path_and_memory():
 def test_postgres_url():
     db = parse_database_url("postgres://app:s3cret@db.internal:6432/aftersales", conn_max_age=60)
     assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["OPTIONS"] == {"options": "-c jit=off"}
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
         "aftersales",
         "app",

@@ -75,16 +75,13 @@ def cases_assign(request):
     from .services.bulk import cases_assign as assign_all
 
     post = request.POST
-    department = Department.objects.filter(
-        pk=int(post.get("department", "0") or 0) if post.get("department", "").isdigit() else 0,
-        active=True,
-    ).first()
-    assignee_id = post.get("assignee", "")
-    assignee = (
-        User.objects.filter(pk=int(assignee_id), is_active=True).first()
-        if assignee_id.isdigit()
-        else None
-    )
+
+    def _id(name: str) -> int:
+        raw = post.get(name, "")
+        return int(raw) if raw.isdigit() else 0
+
+    department = Department.objects.filter(pk=_id("department"), active=True).first()
+    assignee = User.objects.filter(pk=_id("assignee"), is_active=True).first()
     # Each tick box carries "number:version", the version the agent saw in the queue.
     versions = {}
     for ticked in post.getlist("cases"):

@@ -136,8 +136,30 @@ def test_bulk_assign_is_all_or_nothing_and_names_the_case_that_stopped_it(
     assert desk["unassigned"].department is None
 
 
-@pytest.mark.parametrize("role", [Role.QUALITY_INSPECTION, Role.SALES, Role.LOGISTICS])
+def test_bulk_assign_refuses_a_case_changed_since_the_queue_was_read(
+    client, agent, technician, desk
+):
+    """The tick box carries the version the agent saw: a colleague's assignment made since is
+    not silently overwritten."""
+    case = desk["unassigned"]
+    seen = case.version
+    case_assign(actor=technician, case=case, department=desk["aftersales"])
+    client.force_login(agent)
+    other = DepartmentFactory(code="install", name="安装部")
+    response = client.post(
+        "/service/assign/",
+        {"cases": [f"{case.number}:{seen}"], "department": other.pk},
+        follow=True,
+    )
+    assert case.number in response.content.decode()
+    case.refresh_from_db()
+    assert case.department == desk["aftersales"]
+
+
+@pytest.mark.parametrize("role", [Role.QUALITY_INSPECTION, Role.SALES, Role.LOGISTICS, Role.DEALER])
 def test_bulk_assign_is_refused_to_people_who_do_not_handle_cases(client, make_user, desk, role):
+    """Checked in the service, not only by hiding the tick boxes: a dealer's person posting
+    the form by hand is refused too."""
     person = make_user(role)
     client.force_login(person)
     client.post(

@@ -77,10 +77,7 @@ def case_search(user, query: str) -> QuerySet[Case]:
         # plainto_tsquery parses the words itself (AND of them): no operator in the query
         # can break it.
         return cases.extra(
-            where=[
-                "to_tsvector('simple'::regconfig, COALESCE(\"service_case\".\"search_text\", '')) "
-                "@@ plainto_tsquery('simple'::regconfig, %s)"
-            ],
+            where=['"service_case"."search_vector" @@ plainto_tsquery(\'simple\'::regconfig, %s)'],
             params=[" ".join(terms)],
         )
     return cases.filter(pk__in=_text_matches(terms))

@@ -26,6 +26,7 @@ from .services import attachments, compensation, intake, routing, workflow
 from .services.sla import sla_summary
 
 QUEUE_FILTERS = ("q", "status", "kind", "department", "assignee", "overdue")
+SEARCH_COUNT_LIMIT = 1000
 
 
 @login_required
@@ -43,11 +44,15 @@ def case_list(request):
         assignee=f["assignee"],
         overdue=f["overdue"] == "1",
     )
-    cases = selectors.with_next_due(cases)
+    # The queue: soonest deadline first. A search: the newest matches first, counted up to
+    # SEARCH_COUNT_LIMIT (the first pages are what an agent reads; a search index serves them
+    # without fetching every match).
+    cases = cases.order_by("-created_at", "-id") if f["q"] else selectors.with_next_due(cases)
     page = DeferredJoinPaginator(
         cases,
         25,
         load=lambda ids: selectors.case_list_for_user(request.user).filter(pk__in=ids),
+        count_limit=SEARCH_COUNT_LIMIT if f["q"] else None,
     ).get_page(request.GET.get("page"))
     return render(
         request,

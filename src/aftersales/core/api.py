@@ -44,7 +44,7 @@ def exception_handler(exc, context):
     if response is None:
         return None  # an unexpected error: let Django log it and answer 500
     if isinstance(exc, exceptions.ValidationError):
-        fields = _flatten_fields(exc.detail)
+        fields = flatten_fields(exc.detail)
         names = ", ".join(sorted(fields))
         message = _("Please correct these fields: %(fields)s.") % {"fields": names}
         if list(fields) == ["non_field_errors"]:
@@ -67,7 +67,7 @@ def _django_validation_detail(exc: DjangoValidationError):
     return {"non_field_errors": [str(m) for m in exc.messages]}
 
 
-def _flatten_fields(detail, prefix: str = "") -> dict[str, list[str]]:
+def flatten_fields(detail, prefix: str = "") -> dict[str, list[str]]:
     """``{"lines": [{"qty": ["..."]}]}`` becomes ``{"lines[0].qty": ["..."]}``."""
     out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
@@ -76,11 +76,11 @@ def _flatten_fields(detail, prefix: str = "") -> dict[str, list[str]]:
                 name = f"{prefix}[{key}]"
             else:
                 name = f"{prefix}.{key}" if prefix else str(key)
-            out.update(_flatten_fields(value, name))
+            out.update(flatten_fields(value, name))
     elif isinstance(detail, list) and detail and all(isinstance(d, dict | list) for d in detail):
         for index, value in enumerate(detail):
             if value:
-                out.update(_flatten_fields(value, f"{prefix}[{index}]"))
+                out.update(flatten_fields(value, f"{prefix}[{index}]"))
     elif isinstance(detail, list):
         out[prefix or "non_field_errors"] = [str(d) for d in detail]
     else:

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.accounts.models import Department, User
-from aftersales.core.api import Pagination
-from aftersales.core.errors import NotFound
+from aftersales.core.api import Pagination, flatten_fields
+from aftersales.core.errors import InvalidInput, NotFound
 from aftersales.core.files import stored_file_response
 from aftersales.core.timeline import actor_name
 
@@ -183,7 +183,14 @@ class TicketCreateApi(APIView):
     )
     def post(self, request):
         data = IntakeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            # One answer names every bad field: the shape's errors and the business checks.
+            raw = request.data if isinstance(request.data, dict) else {}
+            fields = {
+                **intake.field_errors(actor=request.user, raw=raw),
+                **flatten_fields(data.errors),
+            }
+            raise InvalidInput(fields=fields)
         v = data.validated_data
         case, created = intake.case_intake(
             actor=request.user,

@@ -52,6 +52,38 @@ class IntakeInput:
     purchase_date: date | None = None
 
 
+def field_errors(*, actor, raw: dict) -> dict[str, list[str]]:
+    """The business checks (phone, serial, SKU, order, category, dates) on a request whose
+    shape was wrong elsewhere: the API then names every bad field in one answer. Values are
+    taken as far as they can be read; nothing is written."""
+
+    def text(value) -> str:
+        return value.strip() if isinstance(value, str) else ""
+
+    customer = raw.get("customer") if isinstance(raw.get("customer"), dict) else {}
+    try:
+        bought = date.fromisoformat(text(raw.get("purchase_date")))
+    except ValueError:
+        bought = None
+    data = IntakeInput(
+        channel=text(raw.get("channel")) or Channel.PHONE,
+        kind=text(raw.get("kind")) or Kind.REPAIR,
+        customer_name=text(customer.get("name")) or "-",
+        customer_phone=text(customer.get("phone")),
+        description=text(raw.get("description")) or "-",
+        product_sku=text(raw.get("product_sku")),
+        serial_no=text(raw.get("serial_no")),
+        order_no=text(raw.get("order_no")),
+        priority=text(raw.get("priority")) or Priority.NORMAL,
+        requested_remedy=text(raw.get("requested_remedy")),
+        category=text(raw.get("category")),
+        purchase_date=bought,
+    )
+    errors = _errors(data, phone_required=False)
+    _resolve(data, errors, actor)
+    return errors
+
+
 def can_take_cases(user) -> bool:
     """Anyone of the company or a dealer may take a case in (SVC-1: every channel); a dealer's
     person only once they belong to a dealer."""

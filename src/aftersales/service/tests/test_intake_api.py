@@ -105,6 +105,18 @@ def test_a_bad_phone_or_unknown_serial_is_a_field_error(api_as, agent):
     assert not Customer.objects.exists()
 
 
+def test_shape_and_business_errors_come_in_one_answer(api_as, agent):
+    """A wrong channel (the request's shape) and a bad phone and serial (the business checks)
+    are named together, so the integrator fixes everything in one go; nothing is stored."""
+    body = intake_body(channel="fax", customer={"name": "王", "phone": "12345"}, serial_no="NOPE")
+    response = api_as(agent).post("/api/v1/tickets/", body, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"channel", "customer.phone", "serial_no"}
+    assert not Customer.objects.exists()
+    missing = api_as(agent).post("/api/v1/tickets/", {"customer": "x"}, format="json")
+    assert missing.status_code == 400 and "description" in missing.json()["fields"]
+
+
 def test_the_serial_resolves_product_batch_and_purchase_date(api_as, agent):
     product = ProductFactory(sku="TV-55A1", name="55英寸电视")
     from aftersales.quality.tests.factories import BatchFactory

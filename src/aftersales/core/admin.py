@@ -4,6 +4,7 @@ from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from aftersales.accounts.permissions import user_has_role
@@ -74,7 +75,7 @@ def _placeholder_list(fields: list[str]) -> str:
 
 
 class MessageTemplateForm(forms.ModelForm):
-    key = forms.ChoiceField(label=_("message"))
+    key = forms.ChoiceField(label=pgettext_lazy("message template", "Message"))
 
     class Meta:
         model = MessageTemplate

@@ -181,3 +181,13 @@ def test_the_queue_page_query_count_does_not_grow_with_the_cases(
     with django_assert_max_num_queries(14):
         html = client.get("/service/").content.decode()
     assert html.count("data-case-link") == 25
+
+
+def test_a_long_search_is_counted_up_to_the_limit(agent, desk, monkeypatch, client):
+    """W3: a search with many matches counts up to SEARCH_COUNT_LIMIT and says "more than"."""
+    from .. import views
+
+    monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 1)
+    client.force_login(agent)
+    html = client.get("/service/", {"q": "王"}).content.decode()
+    assert 'data-testid="case-count">1<' in html and "超过" in html

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +40,5 @@ urlpatterns = [
     path("", include("aftersales.core.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (case attachments, acceptance photos, scans, reports) are never served from
+# MEDIA_URL, not even in development: each has a view that checks who may see it.

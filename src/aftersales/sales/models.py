@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -334,6 +335,10 @@ class AcceptancePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+    def get_absolute_url(self) -> str:
+        """Served through a permission check, never from /media/."""
+        return reverse("sales:acceptance-photo", args=[self.pk])
 
 
 class FollowUp(BaseModel):

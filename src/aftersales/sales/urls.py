@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:order_id>/<slug:action>/", views.order_action, name="order-action"),
     path("shipments/<int:shipment_id>/deliver/", views.shipment_deliver, name="shipment-deliver"),
     path("shipments/<int:shipment_id>/accept/", views.shipment_accept, name="shipment-accept"),
+    path("photos/<int:photo_id>/", views.acceptance_photo, name="acceptance-photo"),
     path(
         "shipments/<int:shipment_id>/delivery-note.pdf", views.delivery_note, name="delivery-note"
     ),

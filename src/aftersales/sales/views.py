@@ -300,6 +300,39 @@ def order_scan(request, order_id: int):
     return redirect("sales:order-detail", order_id=order.pk)
 
 
+PHOTO_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+
+
+@login_required
+def acceptance_photo(request, photo_id: int):
+    """A photo taken at delivery, for whoever may see its delivery (never from /media/)."""
+    from aftersales.core.files import stored_file_response
+
+    from .models import AcceptancePhoto
+
+    photo = AcceptancePhoto.objects.filter(pk=photo_id).first()
+    if photo is None:
+        raise Http404
+    try:
+        selectors.shipment_get_for_user(request.user, shipment_id=photo.shipment_id)
+    except NotFound:
+        raise Http404 from None
+    name = photo.image.name.rsplit("/", 1)[-1]
+    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return stored_file_response(
+        request,
+        photo.image,
+        content_type=PHOTO_TYPES.get(extension, "application/octet-stream"),
+        filename=name,
+    )
+
+
 @login_required
 def order_scan_download(request, order_id: int):
     from django.http import FileResponse

@@ -134,3 +134,33 @@ def test_svc9_the_batch_trace_lists_its_judgements(people, shipment, batch):
     assert [j.verdict for j in selectors.batch_trace(batch, people["quality"])["judgements"]] == [
         V.MANUFACTURER
     ]
+
+
+def test_acceptance_photos_are_served_only_to_those_who_may_see_the_delivery(
+    client, people, shipment, make_user, settings, tmp_path
+):
+    """S8: the judge looks at the delivery's photos. They come through a permission check, not
+    from /media/ (which production does not serve): the quality user sees them, another
+    dealer's person gets 404."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aftersales.accounts.roles import Role
+    from aftersales.customers.models import DealerMember
+    from aftersales.customers.tests.factories import DealerFactory
+    from aftersales.sales.models import AcceptancePhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    photo = AcceptancePhoto.objects.create(
+        shipment=shipment, image=SimpleUploadedFile("damage.png", png)
+    )
+    url = photo.get_absolute_url()
+    assert not url.startswith(settings.MEDIA_URL) and "/media/" not in url
+    client.force_login(people["quality"])
+    seen = client.get(url)
+    assert seen.status_code == 200 and seen["Content-Type"] == "image/png"
+    assert b"".join(seen.streaming_content) == png
+    outsider = make_user(Role.DEALER)
+    DealerMember.objects.create(dealer=DealerFactory(), user=outsider)
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404

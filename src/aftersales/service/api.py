@@ -157,6 +157,9 @@ class TicketCreateApi(APIView):
             OpenApiParameter("q", str),
             OpenApiParameter("status", str, description="a status, or `open`"),
             OpenApiParameter("kind", str),
+            OpenApiParameter("department", str, description="a department id, or `none`"),
+            OpenApiParameter("assignee", str, description="`me`, `none` or a user id"),
+            OpenApiParameter("overdue", bool, description="`1`: a running deadline has passed"),
         ],
         responses={200: CaseSerializer(many=True)},
     )
@@ -167,6 +170,9 @@ class TicketCreateApi(APIView):
             q=params.get("q", ""),
             status=params.get("status", ""),
             kind=params.get("kind", ""),
+            department=params.get("department", ""),
+            assignee=params.get("assignee", ""),
+            overdue=params.get("overdue", "") in ("1", "true"),
         )
         cases = cases.select_related("customer__dealer").order_by("-created_at", "-id")
         paginator = Pagination()
@@ -373,6 +379,82 @@ class TicketPromiseApi(APIView):
             timetable=data.validated_data["timetable"],
         )
         return Response(CaseSerializer(case).data)
+
+
+class OverviewStatusSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class OverviewDepartmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    cells = serializers.ListField(child=serializers.IntegerField())
+    total = serializers.IntegerField()
+
+
+class OverviewSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    statuses = OverviewStatusSerializer(many=True)
+    departments = OverviewDepartmentSerializer(many=True)
+    kinds = OverviewStatusSerializer(many=True)
+    overdue = serializers.IntegerField()
+    due_soon = serializers.IntegerField()
+    unassigned = serializers.IntegerField()
+    mine = serializers.IntegerField()
+
+
+class TicketOverviewApi(APIView):
+    """The desk's overview, as on ``/service/overview/``: open cases by status, department
+    (``cells`` follow ``statuses``) and kind; overdue, due within 24 hours, unassigned, mine."""
+
+    @extend_schema(responses={200: OverviewSerializer}, operation_id="tickets_overview")
+    def get(self, request):
+        return Response(OverviewSerializer(selectors.desk_overview(request.user)).data)
+
+
+class TicketBulkAssignApi(APIView):
+    """Hand several cases to a department (and a person) at once, all or none: ``{"cases":
+    ["TK-…", …] or [{"number", "version"}, …], "department": "<code>", "assignee": <id>}``."""
+
+    class InputSerializer(serializers.Serializer):
+        cases = serializers.ListField(child=serializers.JSONField(), allow_empty=False)
+        department = serializers.SlugRelatedField(
+            slug_field="code", queryset=Department.objects.filter(active=True)
+        )
+        assignee = serializers.PrimaryKeyRelatedField(
+            queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: CaseSerializer(many=True)},
+        operation_id="tickets_bulk_assign",
+    )
+    def post(self, request):
+        from .services.bulk import cases_assign
+
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        numbers, versions = [], {}
+        for item in data.validated_data["cases"]:
+            number = item.get("number") if isinstance(item, dict) else item
+            if not isinstance(number, str):
+                raise InvalidInput(fields={"cases": [_("Give each case by its number.")]})
+            numbers.append(number)
+            if isinstance(item, dict) and isinstance(item.get("version"), int):
+                versions[number] = item["version"]
+        done = cases_assign(
+            actor=request.user,
+            numbers=numbers,
+            department=data.validated_data["department"],
+            assignee=data.validated_data.get("assignee"),
+            versions=versions,
+        )
+        cases = selectors.case_list_for_user(request.user).filter(pk__in=[c.pk for c in done])
+        clocks = selectors.clocks_by_case(cases)
+        return Response(CaseSerializer(cases, many=True, context={"clocks": clocks}).data)
 
 
 class TicketAssignApi(APIView):

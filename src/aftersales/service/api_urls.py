@@ -4,6 +4,8 @@ from . import api
 
 urlpatterns = [
     path("tickets/", api.TicketCreateApi.as_view(), name="api-ticket-create"),
+    path("tickets/overview/", api.TicketOverviewApi.as_view(), name="api-ticket-overview"),
+    path("tickets/assign/", api.TicketBulkAssignApi.as_view(), name="api-ticket-bulk-assign"),
     path("tickets/<str:number>/", api.TicketDetailApi.as_view(), name="api-ticket-detail"),
     path("tickets/<str:number>/substatus/", api.TicketSubstatusApi.as_view()),
     path("tickets/<str:number>/promise/", api.TicketPromiseApi.as_view()),

@@ -191,3 +191,45 @@ def test_a_long_search_is_counted_up_to_the_limit(agent, desk, monkeypatch, clie
     client.force_login(agent)
     html = client.get("/service/", {"q": "空调"}).content.decode()  # two of them match
     assert 'data-testid="case-count">1<' in html and "超过" in html
+
+
+def test_the_overview_and_the_queue_filters_through_the_api(api_as, agent, desk):
+    """The same numbers and filters for integrations as on the pages."""
+    client = api_as(agent)
+    o = client.get("/api/v1/tickets/overview/").json()
+    assert o["total"] == 3 and o["overdue"] == 1 and o["unassigned"] == 1 and o["mine"] == 1
+    assert {d["name"]: d["total"] for d in o["departments"]} == {"售后服务部": 1, "": 2}
+
+    def numbers(**params):
+        return {c["number"] for c in client.get("/api/v1/tickets/", params).json()["results"]}
+
+    assert numbers(status="open", overdue="1") == {desk["routed"].number}
+    assert numbers(status="open", assignee="me") == {desk["mine"].number}
+    assert numbers(status="open", department=str(desk["aftersales"].pk)) == {desk["routed"].number}
+
+
+def test_bulk_assign_through_the_api_is_all_or_nothing(api_as, agent, technician, desk):
+    client = api_as(agent)
+    first, second = desk["unassigned"], desk["mine"]
+    stale = {"number": second.number, "version": second.version - 1}
+    refused = client.post(
+        "/api/v1/tickets/assign/",
+        {"cases": [first.number, stale], "department": "aftersales"},
+        format="json",
+    )
+    assert refused.status_code == 409 and second.number in refused.json()["message"]
+    first.refresh_from_db()
+    assert first.department is None  # nothing half-done
+    done = client.post(
+        "/api/v1/tickets/assign/",
+        {
+            "cases": [first.number, {"number": second.number, "version": second.version}],
+            "department": "aftersales",
+            "assignee": technician.pk,
+        },
+        format="json",
+    )
+    assert done.status_code == 200
+    assert {c["assignee"] for c in done.json()} == {"陈杰"}
+    bad = client.post("/api/v1/tickets/assign/", {"cases": [], "department": "x"}, format="json")
+    assert bad.status_code == 400 and {"cases", "department"} <= set(bad.json()["fields"])

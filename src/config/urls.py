@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("aftersales.sales.api_urls")),
     path("", include("aftersales.quality.api_urls")),
     path("", include("aftersales.service.api_urls")),
+    path("", include("aftersales.warranty.api_urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("sla/", include("aftersales.sla.urls")),
     path("quality/", include("aftersales.quality.urls")),
     path("service/", include("aftersales.service.urls")),
+    path("warranty/", include("aftersales.warranty.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "aftersales.sales",
     "aftersales.quality",
     "aftersales.service",
+    "aftersales.warranty",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WarrantyConfig(AppConfig):
+    name = "aftersales.warranty"
+    label = "warranty"
+    verbose_name = _("三包: returns, exchanges and refunds")
+
+    def ready(self) -> None:
+        from aftersales.core.navigation import NavItem, register_nav
+        from aftersales.core.numbering import register_document_kind
+
+        from .permissions import VIEW_ROLES
+
+        register_document_kind("warranty_application", prefix="RA", name=_("Return application"))
+        register_document_kind("warranty_card", prefix="SB", name=_("三包 certificate"))
+        register_document_kind("dealer_claim", prefix="DC", name=_("Dealer claim"))
+        register_nav(
+            NavItem(
+                "warranty",
+                _("Returns & 三包"),
+                "warranty:application-list",
+                icon="arrow-left-right",
+                order=45,
+                roles=frozenset(r.value for r in VIEW_ROLES),
+            )
+        )

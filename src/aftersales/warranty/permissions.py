@@ -1,0 +1,71 @@
+"""Who may do what with 三包 applications, certificates, policies and dealer claims, decided
+here for pages, API and navigation alike."""
+
+from __future__ import annotations
+
+from aftersales.accounts.permissions import user_has_role
+from aftersales.accounts.roles import Role
+from aftersales.customers.permissions import dealer_of, is_dealer_user
+
+# Who takes an application in: the desk, service staff, dealers (for their own customers).
+APPLY_ROLES = (Role.CUSTOMER_SERVICE, Role.SERVICE, Role.DEALER, Role.SALES, Role.ADMIN)
+# Who decides it: the after-sales department and administrators.
+REVIEW_ROLES = (Role.SERVICE, Role.ADMIN)
+# Who receives returned goods and ships replacements.
+GOODS_ROLES = (Role.LOGISTICS, Role.SERVICE, Role.ADMIN)
+# Who records a refund.
+REFUND_ROLES = (Role.SERVICE, Role.SALES_VP, Role.ADMIN)
+# Who issues a 三包 certificate (at delivery, or after an exchange).
+CARD_ROLES = (
+    Role.SALES,
+    Role.LOGISTICS,
+    Role.SERVICE,
+    Role.CUSTOMER_SERVICE,
+    Role.DEALER,
+    Role.ADMIN,
+)
+# Who decides a dealer's claim against the manufacturer (S8: the quality department judges).
+CLAIM_DECIDE_ROLES = (Role.QUALITY, Role.SALES_VP, Role.ADMIN)
+VIEW_ROLES = tuple(r for r in Role if r != Role.QUALITY_INSPECTION)
+
+
+def can_view_warranty(user) -> bool:
+    return user_has_role(user, *VIEW_ROLES)
+
+
+def can_apply(user) -> bool:
+    return user_has_role(user, *APPLY_ROLES)
+
+
+def can_review(user) -> bool:
+    return user_has_role(user, *REVIEW_ROLES) and not is_dealer_user(user)
+
+
+def can_handle_goods(user) -> bool:
+    return user_has_role(user, *GOODS_ROLES) and not is_dealer_user(user)
+
+
+def can_refund(user) -> bool:
+    return user_has_role(user, *REFUND_ROLES) and not is_dealer_user(user)
+
+
+def can_issue_card(user) -> bool:
+    return user_has_role(user, *CARD_ROLES)
+
+
+def can_edit_policies(user) -> bool:
+    return user_has_role(user, Role.ADMIN)
+
+
+def can_submit_claim(user) -> bool:
+    """A dealer's people claim for their own dealer; staff may enter one on a dealer's behalf."""
+    return user_has_role(user, Role.DEALER, Role.SERVICE, Role.ADMIN)
+
+
+def can_decide_claim(user) -> bool:
+    return user_has_role(user, *CLAIM_DECIDE_ROLES) and not is_dealer_user(user)
+
+
+def dealer_scope(user):
+    """The dealer whose records alone this user sees, or None for company staff."""
+    return dealer_of(user) if is_dealer_user(user) else None

@@ -1,0 +1,12 @@
+"""Pages of the 三包 app. Each part keeps its routes beside its views."""
+
+from django.urls import include, path
+
+app_name = "warranty"
+
+urlpatterns = [
+    path("", include("aftersales.warranty.views.application_urls")),
+    path("policies/", include("aftersales.warranty.views.policy_urls")),
+    path("", include("aftersales.warranty.views.card_urls")),
+    path("claims/", include("aftersales.warranty.views.claim_urls")),
+]

@@ -241,6 +241,9 @@ class ApplicationEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.from_status}→{self.to_status}"
+
 
 class Evidence(models.Model):
     """A photo or video: the customer's evidence of the fault, or the goods as received."""
@@ -264,6 +267,9 @@ class Evidence(models.Model):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
     @property
     def is_image(self) -> bool:
@@ -299,6 +305,9 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.amount}"
 
     @property
     def in_kind(self) -> bool:
@@ -383,6 +392,9 @@ class RepairRecord(BaseModel):
         verbose_name = _("repair record")
         verbose_name_plural = _("repair records")
         ordering = ["sent_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.sent_on} {self.fault}"
 
 
 class DealerClaim(VersionedModel):

@@ -1,0 +1,263 @@
+"""Reading and checking the facts of one request (the contract of ``evaluate``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from .errors import EngineError, FieldError
+from .policy import CONFIRM_EXCEPTIONS, PROBLEMS, STATUTORY_EXCEPTIONS
+
+REQUIRED = ("category", "channel", "report_date", "problem")
+DATE_KEYS = (
+    "purchase_date",
+    "received_date",
+    "report_date",
+    "exchanged_on",
+    "sent_for_repair",
+    "still_unrepaired_on",
+    "factory_date",
+)
+BOOL_KEYS = (
+    "has_invoice_or_card",
+    "other_proof_of_purchase",
+    "card_model_mismatch_or_altered",
+    "goods_intact",
+    "consumer_confirmed_at_checkout",
+    "same_model_available",
+    "misuse_evidence",
+)
+ALLOWED = frozenset(
+    (
+        *REQUIRED,
+        *DATE_KEYS,
+        *BOOL_KEYS,
+        "prior_repairs",
+        "failed_part",
+        "component",
+        "repair_intervals",
+        "delay_cause",
+        "no_reason_exception",
+        "price",
+    )
+)
+DELAY_CAUSES = ("repairer", "producer_no_parts")
+EXCEPTIONS = STATUTORY_EXCEPTIONS + CONFIRM_EXCEPTIONS
+
+
+class Facts:
+    __slots__ = (
+        "card_model_mismatch_or_altered",
+        "category",
+        "channel",
+        "consumer_confirmed_at_checkout",
+        "delay_cause",
+        "exchanged_on",
+        "factory_date",
+        "goods_intact",
+        "has_invoice_or_card",
+        "misuse_evidence",
+        "no_reason_exception",
+        "other_proof_of_purchase",
+        "part",
+        "price",
+        "prior_repairs",
+        "problem",
+        "purchase_date",
+        "received_date",
+        "repair_intervals",
+        "report_date",
+        "same_model_available",
+        "sent_for_repair",
+        "still_unrepaired_on",
+    )  # fmt: skip
+
+
+def _err(errors, field, en, zh, code="invalid"):
+    errors.append(FieldError(field, code, en, zh))
+
+
+def _date(value, field, errors):
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    _err(
+        errors,
+        field,
+        f"Not a real date in the form YYYY-MM-DD: {value!r}.",
+        f"不是有效日期（格式 YYYY-MM-DD）：{value}。",
+    )
+    return None
+
+
+def read_facts(raw: dict) -> Facts:
+    """Check ``raw`` and return the facts; an EngineError lists every problem at once."""
+    if not isinstance(raw, dict):
+        raise EngineError([FieldError("facts", "invalid", "Must be an object.", "必须是对象。")])
+    errors: list[FieldError] = []
+    unknown = raw.keys() - ALLOWED
+    for key in sorted(unknown):
+        _err(errors, key, "Unknown fact.", "未知的事实字段。", "unknown")
+    for key in REQUIRED:
+        if raw.get(key) in (None, ""):
+            _err(errors, key, "This field is required.", "此项必填。", "required")
+    f = Facts()
+    f.category = raw.get("category") or ""
+    if not isinstance(f.category, str):
+        _err(errors, "category", "Must be text.", "必须是文字。")
+        f.category = ""
+    f.channel = raw.get("channel")
+    if f.channel is not None and f.channel not in ("online", "offline"):
+        _err(errors, "channel", "Must be online or offline.", "必须是 online 或 offline。")
+    f.problem = raw.get("problem")
+    if f.problem is not None and f.problem not in PROBLEMS:
+        _err(
+            errors,
+            "problem",
+            f"Must be one of: {', '.join(PROBLEMS)}.",
+            f"必须是以下之一：{'、'.join(PROBLEMS)}。",
+        )
+    for key in DATE_KEYS:
+        setattr(f, key, _date(raw.get(key), key, errors))
+    for key in BOOL_KEYS:
+        value = raw.get(key)
+        if value is not None and not isinstance(value, bool):
+            _err(errors, key, "Must be true or false.", "必须是 true 或 false。")
+            value = None
+        setattr(f, key, value)
+    repairs = raw.get("prior_repairs", 0)
+    if repairs is None:
+        repairs = 0
+    if isinstance(repairs, bool) or not isinstance(repairs, int) or not 0 <= repairs <= 100:
+        _err(errors, "prior_repairs", "Must be a whole number from 0.", "必须是不小于 0 的整数。")
+        repairs = 0
+    f.prior_repairs = repairs
+    part = raw.get("failed_part") or raw.get("component") or ""
+    if not isinstance(part, str):
+        _err(errors, "failed_part", "Must be text.", "必须是文字。")
+        part = ""
+    f.part = part.strip()
+    f.delay_cause = raw.get("delay_cause")
+    if f.delay_cause is not None and f.delay_cause not in DELAY_CAUSES:
+        _err(
+            errors,
+            "delay_cause",
+            "Must be repairer or producer_no_parts.",
+            "必须是 repairer 或 producer_no_parts。",
+        )
+    f.no_reason_exception = raw.get("no_reason_exception")
+    if f.no_reason_exception is not None and f.no_reason_exception not in EXCEPTIONS:
+        _err(
+            errors,
+            "no_reason_exception",
+            f"Must be one of: {', '.join(EXCEPTIONS)}.",
+            f"必须是以下之一：{'、'.join(EXCEPTIONS)}。",
+        )
+    f.price = None
+    if raw.get("price") is not None:
+        try:
+            f.price = Decimal(str(raw["price"]))
+            if f.price < 0 or isinstance(raw["price"], bool):
+                raise InvalidOperation
+        except InvalidOperation:
+            _err(errors, "price", "Must be an amount of at least 0.", "必须是不小于 0 的金额。")
+            f.price = None
+    f.repair_intervals = _intervals(raw.get("repair_intervals"), errors)
+    _check_order(f, errors)
+    if errors:
+        raise EngineError(errors)
+    return f
+
+
+def _intervals(value, errors) -> tuple[tuple[date, date], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        _err(
+            errors,
+            "repair_intervals",
+            "Must be a list of [start, end].",
+            "必须是 [开始, 结束] 的列表。",
+        )
+        return ()
+    out = []
+    for i, pair in enumerate(value):
+        field = f"repair_intervals[{i}]"
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            _err(errors, field, "Must be [start, end].", "必须是 [开始, 结束]。")
+            continue
+        a, b = _date(pair[0], field, errors), _date(pair[1], field, errors)
+        if a and b:
+            if b < a:
+                _err(errors, field, "The end is before the start.", "结束日期早于开始日期。")
+            else:
+                out.append((a, b))
+    return tuple(out)
+
+
+def _check_order(f: Facts, errors) -> None:
+    """Dates that cannot be: goods received or a fault reported before the sale, and so on."""
+    sale, report = f.purchase_date, f.report_date
+    if sale and f.received_date and f.received_date < sale:
+        _err(errors, "received_date", "Received before it was bought.", "签收日期早于购买日期。")
+    if sale and report and report < sale:
+        _err(errors, "report_date", "Reported before it was bought.", "报告日期早于购买日期。")
+    if f.received_date and report and report < f.received_date and f.problem != "none":
+        _err(
+            errors,
+            "report_date",
+            "A fault reported before the goods were received.",
+            "报告故障的日期早于签收日期。",
+        )
+    if f.factory_date and sale and f.factory_date > sale:
+        _err(errors, "factory_date", "Made after it was sold.", "出厂日期晚于购买日期。")
+    if f.exchanged_on:
+        if sale and f.exchanged_on < sale:
+            _err(
+                errors, "exchanged_on", "Exchanged before it was bought.", "换货日期早于购买日期。"
+            )
+        if report and f.exchanged_on > report:
+            _err(
+                errors, "exchanged_on", "Exchanged after the report date.", "换货日期晚于报告日期。"
+            )
+    if f.sent_for_repair:
+        if sale and f.sent_for_repair < sale:
+            _err(
+                errors,
+                "sent_for_repair",
+                "Sent for repair before it was bought.",
+                "送修日期早于购买日期。",
+            )
+        if f.still_unrepaired_on and f.still_unrepaired_on < f.sent_for_repair:
+            _err(
+                errors,
+                "still_unrepaired_on",
+                "Before the day it was sent for repair.",
+                "早于送修日期。",
+            )
+    elif f.still_unrepaired_on or f.delay_cause:
+        _err(
+            errors,
+            "sent_for_repair",
+            "Say when it was sent for repair.",
+            "请填写送修日期。",
+            "required",
+        )
+    if f.sent_for_repair and not f.delay_cause and f.still_unrepaired_on:
+        _err(
+            errors,
+            "delay_cause",
+            "Say why the repair is late.",
+            "请说明修理延误的原因。",
+            "required",
+        )
+    for a, _b in f.repair_intervals:
+        if sale and a < sale:
+            _err(errors, "repair_intervals", "A repair before the sale.", "修理日期早于购买日期。")
+            break

@@ -1,0 +1,717 @@
+"""The 三包 decision: what the customer is entitled to, by law and by the company's promises,
+and why. Every branch cites the rule it applies (RULES-CN R1–R36)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from .errors import EngineError, FieldError
+from .facts import Facts, read_facts
+from .periods import Periods, days_in_repair
+from .policy import CONFIRM_EXCEPTIONS, STATUTORY_EXCEPTIONS, CategoryRules, Policy, Promise
+from .presets import preset
+
+ORDER = ("return", "exchange", "free_repair", "paid_repair")
+FREE = ("return", "exchange", "free_repair")
+
+# Basis texts (RULES-CN), kept as constants so answers are cheap to build.
+B_R5 = "R5 部分商品修理更换退货责任规定 第九条"
+B_R6 = "R6 部分商品修理更换退货责任规定 第十条"
+B_R7 = "R7 部分商品修理更换退货责任规定 第十一条"
+B_R8_OWN = "R8 部分商品修理更换退货责任规定 第十二条（修理者原因超过 30 日）"
+B_R8_PARTS = "R8 部分商品修理更换退货责任规定 第十二条（无零配件超过 90 日）"
+B_R9 = "R9 部分商品修理更换退货责任规定 第十三条"
+B_R11 = "R11 部分商品修理更换退货责任规定 第十五条（三包期内免费修理，含材料费、工时费）"
+B_R12 = "R12 部分商品修理更换退货责任规定（不实行三包，可实行收费修理）"
+B_R17_RET = "R17 移动电话机商品修理更换退货责任规定 第十一条"
+B_R17_EXC = "R17 移动电话机商品修理更换退货责任规定 第十二条"
+B_R18 = "R18 移动电话机商品修理更换退货责任规定 第十三条"
+B_R18_RET = "R18 移动电话机商品修理更换退货责任规定 第十八条（无同型号且消费者不接受其他型号）"
+B_R19 = "R19 移动电话机商品修理更换退货责任规定（配件）"
+B_R20 = "R20 移动电话机商品修理更换退货责任规定 第十六条（无零配件超过 60 日）"
+B_R21 = "R21 移动电话机三包规定（无发票、三包凭证：出厂日后第 90 日起算，仅免费修理）"
+B_R22_RET = "R22 微型计算机商品修理更换退货责任规定 第十一条"
+B_R22_EXC = "R22 微型计算机商品修理更换退货责任规定 第十二条"
+B_R22_REP = "R22 微型计算机商品修理更换退货责任规定 第十条"
+B_R25 = "R25 消费者权益保护法 第二十四条"
+B_R25_FEES = "R25 消费者权益保护法 第二十四条第二款（经营者承担运输等必要费用）"
+B_R27 = "R27 消费者权益保护法 第二十五条；R32 网络购买商品七日无理由退货暂行办法 第十条"
+B_R29 = "R29 网络购买商品七日无理由退货暂行办法 第六条"
+B_R30 = "R30 网络购买商品七日无理由退货暂行办法 第七条"
+B_R31 = "R31 网络购买商品七日无理由退货暂行办法 第八、九条"
+B_R34 = "R34 网络购买商品七日无理由退货暂行办法 第十三、十四条"
+B_R35 = "R35 消费者权益保护法 第二十五条第三款（退回运费由消费者承担）"
+
+EXCEPTION_TEXT = {
+    "custom_made": "消费者定作的商品",
+    "perishable": "鲜活易腐的商品",
+    "digital_unsealed": "在线下载或者消费者拆封的音像制品、计算机软件等数字化商品",
+    "periodicals": "交付的报纸、期刊",
+    "health_safety_unsealed": "拆封后易影响人身安全或者生命健康的商品",
+    "activation_devalues": "一经激活或者试用后价值贬损较大的商品",
+    "declared_near_expiry_or_defective": "销售时已明示的临近保质期的商品、有瑕疵的商品",
+}
+EXEMPT_TEXT = {
+    "misuse": ("因消费者使用、维护、保管不当造成损坏", "R12 第 1 项"),
+    "unauthorized_repair": ("非承担三包修理者拆动造成损坏", "R12 第 2 项"),
+    "force_majeure": ("因不可抗拒力造成损坏", "R12 第 5 项"),
+    "no_documents": ("无三包凭证及有效发票，也无其他购买证明", "R12 第 3 项；R4"),
+    "card_mismatch": ("三包凭证型号与修理产品型号不符或者涂改", "R12 第 4 项"),
+}
+CARS = frozenset({"家用汽车", "汽车", "乘用车"})
+SANBAO = frozenset({"sanbao", "phone", "fixed_phone", "pc", "av"})
+_PERIODS = Periods()
+
+
+class Answer:
+    """The answer being built: at most one option and one refusal per remedy."""
+
+    __slots__ = ("fees", "notes", "options", "period", "refused", "warranty_end")
+
+    def __init__(self) -> None:
+        self.options: dict[str, dict] = {}
+        self.refused: dict[str, dict] = {}
+        self.notes: list[str] = []
+        self.fees: dict = {}
+        self.warranty_end: date | None = None
+        self.period: dict | None = None
+
+    def offer(self, remedy, basis, why, deadline, source="law") -> None:
+        current = self.options.get(remedy)
+        if current is not None and not _later(deadline, current["_deadline"]):
+            return
+        self.options[remedy] = {
+            "remedy": remedy,
+            "basis": basis,
+            "source": source,
+            "deadline": deadline.isoformat() if deadline else None,
+            "why": why,
+            "_deadline": deadline,
+        }
+
+    def refuse(self, remedy, reason, basis) -> None:
+        if remedy not in self.refused:
+            self.refused[remedy] = {"remedy": remedy, "reason": reason, "basis": basis}
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+
+def _later(a: date | None, b: date | None) -> bool:
+    """Is deadline ``a`` later than ``b``? None means no deadline, the latest of all."""
+    if b is None:
+        return False
+    return a is None or a > b
+
+
+def _fmt(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+# -- the entry point -------------------------------------------------------------------------
+
+
+def evaluate(facts: dict, policy: str | Policy = "national") -> dict:
+    """Decide what ``facts`` entitle the customer to under ``policy`` (a preset key or a
+    Policy). Raises EngineError naming the field for bad facts or an unknown policy."""
+    if isinstance(policy, str):
+        try:
+            policy = preset(policy)
+        except KeyError:
+            raise EngineError(
+                [
+                    FieldError(
+                        "policy",
+                        "unknown",
+                        f"No policy named {policy!r}.",
+                        f"没有名为 {policy} 的政策。",
+                    )
+                ]
+            ) from None
+    f = read_facts(facts)
+    answer = Answer()
+    if policy.base is None:
+        _law(f, policy, policy.category(f.category), answer)
+    else:
+        company_cat = policy.categories.get(f.category)
+        _law(f, policy.base, policy.base.category(f.category), answer, agreement=company_cat)
+        law_options = set(answer.options)
+        _company(f, policy, company_cat or policy.default, answer, law_options)
+        for text in policy.notes:
+            answer.note(text)
+    return _finish(f, policy, answer)
+
+
+# -- the statutory floor ---------------------------------------------------------------------
+
+
+def _law(f: Facts, floor: Policy, cat: CategoryRules, a: Answer, agreement=None) -> None:
+    for text in cat.unconfirmed:
+        a.note(text)
+    if f.category in CARS:
+        a.note("R24：家用汽车适用单独的三包规定，本引擎未覆盖，以下按消费者权益保护法处理")
+    if f.problem == "none":
+        _no_reason(f, floor, a)
+        reason = "未反映质量问题：换货、免费修理以出现性能故障为前提"
+        a.refuse("exchange", reason, B_R6 if cat.regime in SANBAO else B_R25)
+        a.refuse("free_repair", reason, B_R11 if cat.regime in SANBAO else B_R25)
+        return
+    if f.channel == "online" and f.problem == "quality":
+        a.note(
+            "R36：网购商品有质量问题的，适用消费者权益保护法第二十四条与三包规定，运费由经营者承担"
+        )
+    exempt = _exemption(f, cat)
+    if exempt is not None:
+        text, basis = EXEMPT_TEXT[exempt]
+        for remedy in FREE:
+            a.refuse(remedy, text, basis if cat.regime in SANBAO else f"{basis}；{B_R25}")
+        a.offer("paid_repair", B_R12, f"{text}，不实行三包，可以收费修理", None)
+        if exempt == "misuse":
+            _burden_of_proof(f, cat, a)
+        return
+    if cat.regime in SANBAO:
+        _sanbao(f, floor, cat, a)
+    else:
+        _general(f, cat, a, agreement)
+
+
+def _exemption(f: Facts, cat: CategoryRules) -> str | None:
+    """R12: the cases where 三包 does not apply (paid repair only)."""
+    if f.problem in ("misuse", "unauthorized_repair", "force_majeure"):
+        return f.problem
+    if f.card_model_mismatch_or_altered:
+        return "card_mismatch"
+    has_docs = f.has_invoice_or_card is not False or f.other_proof_of_purchase
+    if not has_docs and not (cat.regime == "phone" and f.factory_date):
+        return "no_documents"  # R4: lost documents with other proof are still covered
+    return None
+
+
+def _burden_of_proof(f: Facts, cat: CategoryRules, a: Answer) -> None:
+    """R26: durable goods, defect within 6 months of receipt: the business proves misuse."""
+    received = f.received_date or f.purchase_date
+    if cat.durable and received and f.report_date <= _PERIODS.months_end(received, 6):
+        if f.misuse_evidence:
+            a.note("R26：收货 6 个月内的耐用商品，已有经营者举证的使用不当证据")
+        else:
+            a.note(
+                "R26：耐用商品自收货起 6 个月内发现瑕疵，发生争议由经营者承担举证责任；"
+                "认定使用不当须有经营者的证据，否则应按质量问题处理"
+            )
+
+
+def _no_reason(f: Facts, floor: Policy, a: Answer) -> None:
+    """R27–R35: the distance-sale 7-day no-reason return."""
+    rule = floor.no_reason
+    if rule is None or f.channel not in rule.channels:
+        a.refuse(
+            "return", "线下购买的商品不适用七日无理由退货；无质量问题的退货以商家承诺为准", B_R27
+        )
+        return
+    exc = f.no_reason_exception
+    if exc in STATUTORY_EXCEPTIONS:
+        a.refuse("return", f"{EXCEPTION_TEXT[exc]}不适用七日无理由退货", B_R29)
+        return
+    if exc in CONFIRM_EXCEPTIONS:
+        if f.consumer_confirmed_at_checkout:
+            a.refuse(
+                "return",
+                f"{EXCEPTION_TEXT[exc]}，消费者在购买时已确认不宜退货",
+                B_R30,
+            )
+            return
+        a.note(
+            f"R30：{EXCEPTION_TEXT[exc]}仅在消费者购买时确认后才可不适用无理由退货；"
+            "未经确认（仅页面标注不够，S14 案例），不得拒绝"
+        )
+    if f.goods_intact is False:
+        a.refuse("return", "商品不完好（超出查验所需的使用、配件或标识缺失等）", B_R31)
+        return
+    if f.received_date is None:
+        a.offer("return", B_R27, "商品尚未签收，可拒收或在签收后 7 日内无理由退货", None)
+    else:
+        last = _PERIODS.days_end(f.received_date, rule.days)
+        if f.report_date > last:
+            a.refuse(
+                "return",
+                f"已超过七日无理由退货期限（签收次日起 7 日，至 {_fmt(last)}）",
+                B_R27,
+            )
+            return
+        a.offer(
+            "return",
+            B_R27,
+            f"签收后 7 日内（至 {_fmt(last)}）可无理由退货",
+            last,
+        )
+    if f.goods_intact is None:
+        a.note("R31：退回的商品须完好；为查验而拆封、合理调试不影响完好")
+    a.note("R33：赠品、积分、优惠券须一并退回；赠品无法退回的，按事先标明的价格扣除")
+    a.fees["return_shipping"] = rule.return_shipping
+    a.fees["return_shipping_basis"] = B_R35
+    a.fees["refund_within_days"] = rule.refund_days
+    a.fees["refund_basis"] = B_R34
+
+
+def _warranty_start(f: Facts, cat: CategoryRules, a: Answer) -> date:
+    """R2: the invoice date; R10: an exchange restarts it; R21: a phone without documents
+    starts on the 90th day after the factory date."""
+    if f.exchanged_on:
+        a.note(f"R10：{_fmt(f.exchanged_on)} 换货后三包有效期重新计算")
+        return f.exchanged_on
+    if f.purchase_date:
+        return f.purchase_date
+    if cat.regime == "phone" and f.factory_date:
+        return f.factory_date + timedelta(days=90)
+    if f.received_date:
+        a.note("未提供发票日期，三包有效期暂按签收日期计算")
+        return f.received_date
+    raise EngineError(
+        [
+            FieldError(
+                "purchase_date",
+                "required",
+                "Give the purchase (invoice) date, or the received date.",
+                "请填写购买（发票）日期或签收日期。",
+            )
+        ]
+    )
+
+
+def _sanbao(f: Facts, floor: Policy, cat: CategoryRules, a: Answer) -> None:
+    """R2–R11, R16–R23: catalogue goods with a performance fault."""
+    regime = cat.regime
+    report = f.report_date
+    has_docs = f.has_invoice_or_card is not False
+    phone_no_docs = regime == "phone" and not has_docs  # R21
+    start = _warranty_start(f, cat, a)
+    if phone_no_docs and not f.purchase_date and f.factory_date:
+        a.note(f"R21：无发票和三包凭证，以出厂日期后第 90 日（{_fmt(start)}）为三包期起算日")
+    kind, months, part = cat.part_months(f.part)
+    extra = days_in_repair(f.repair_intervals, start)
+    end = _PERIODS.months_end(start, months, extra) if months else None
+    a.warranty_end = end
+    a.period = {
+        "unit": kind,
+        "part": part,
+        "starts_on": start.isoformat(),
+        "months": months,
+        "extended_days": extra,
+    }
+    if extra:
+        a.note(f"R2：扣除修理占用和待修时间，三包有效期顺延 {extra} 日")
+    in_period = end is not None and report <= end
+    sale = f.purchase_date
+    # Lost documents: R4 (general rules: every duty), R21 (phones), R22 (PCs: repair, exchange).
+    may_return = has_docs or regime == "sanbao"
+    may_exchange = has_docs or (regime != "phone") or bool(f.other_proof_of_purchase)
+    if not has_docs:
+        if regime == "pc":
+            a.refuse("return", "发票和三包凭证遗失，凭其他购买证明只可修理、换货", "R22 第九条")
+        elif regime == "phone":
+            a.refuse("return", "发票和三包凭证遗失，不适用退货", B_R21)
+            if not f.other_proof_of_purchase:
+                a.refuse("exchange", "发票和三包凭证遗失且无发票复印件，只可免费修理", B_R21)
+        else:
+            a.note("R4：三包凭证或发票遗失，但能证明在三包有效期内的，仍享受三包")
+    if regime == "phone" and kind == "component":
+        _phone_accessory(f, cat, part, end, a)
+        return
+    ret_basis, exc_basis, rep_basis = B_R5, B_R6, B_R11
+    if regime == "phone":
+        ret_basis, exc_basis = B_R17_RET, B_R17_EXC
+    elif regime == "pc":
+        ret_basis, exc_basis, rep_basis = B_R22_RET, B_R22_EXC, B_R22_REP
+    last7 = _PERIODS.days_end(sale, cat.return_days) if sale and cat.return_days else None
+    last15 = _PERIODS.days_end(sale, cat.exchange_days) if sale and cat.exchange_days else None
+    if last7 and report <= last7 and may_return and not f.exchanged_on:
+        why = f"售出 7 日内（至 {_fmt(last7)}）出现性能故障，可选择退货、换货或修理"
+        a.offer("return", ret_basis, why, last7)
+        if may_exchange:
+            a.offer("exchange", ret_basis, why, last7)
+    elif last7 and may_return:
+        a.refuse("return", f"售出已超过 7 日（{_fmt(last7)} 为最后一天）", ret_basis)
+    if last15 and report <= last15 and may_exchange and not f.exchanged_on:
+        a.offer(
+            "exchange",
+            exc_basis,
+            f"售出 15 日内（至 {_fmt(last15)}）出现性能故障，可选择换货或修理",
+            last15,
+        )
+    if not in_period:
+        what = {"whole": "整机", "main_part": f"主要部件（{part}）", "component": part}[kind]
+        reason = f"{what}三包有效期已于 {_fmt(end)} 届满" if end else "该品类无三包有效期规定"
+        for remedy in FREE:
+            a.refuse(remedy, reason, "R2、R3 部分商品修理更换退货责任规定 第八条")
+        a.offer(
+            "paid_repair", "R2、R3；R12 超过三包有效期可以收费修理", f"{reason}，可以收费修理", None
+        )
+        return
+    what = "主要部件" if kind == "main_part" else "整机"
+    if regime == "phone" and not has_docs and not f.other_proof_of_purchase:
+        a.offer("free_repair", B_R21, f"三包有效期内（至 {_fmt(end)}）免费修理", end)
+    else:
+        a.offer(
+            "free_repair",
+            rep_basis,
+            f"{what}三包有效期内（至 {_fmt(end)}）免费修理，不收材料费和工时费",
+            end,
+        )
+    _repairs_failed(f, cat, end, may_exchange, a)
+    _repair_overdue(f, cat, end, may_exchange, a)
+    if "exchange" not in a.options:
+        a.refuse(
+            "exchange",
+            "售出已超过 15 日，且未出现两次修理仍不能正常使用或修理超期的情形",
+            f"{exc_basis}；{B_R7}；{B_R8_OWN}",
+        )
+
+
+def _repairs_failed(f: Facts, cat: CategoryRules, end: date, may_exchange: bool, a: Answer):
+    """R7 (general), R18 (phones): two repairs and still not working."""
+    limit = cat.repeat_repairs
+    if not limit or f.prior_repairs < limit or not may_exchange:
+        return
+    why = f"三包有效期内修理 {f.prior_repairs} 次仍不能正常使用，凭修理记录免费换货"
+    if cat.regime == "phone":
+        a.offer("exchange", B_R18, why, end)
+        if f.same_model_available is False:
+            a.offer(
+                "return",
+                B_R18_RET,
+                "应换货但无同型号、同规格产品，消费者不接受其他型号的，可以退货",
+                end,
+            )
+        else:
+            a.refuse(
+                "return", "手机两次修理仍不能正常使用的，只换主机；无同型号可换时才可退货", B_R18
+            )
+        return
+    a.offer("exchange", B_R7, why, end)
+    _return_instead_of_exchange(f, cat, end, a, B_R7)
+
+
+def _repair_overdue(f: Facts, cat: CategoryRules, end: date, may_exchange: bool, a: Answer):
+    """R8 / R20: unrepaired too long (repairer's fault, or the producer sent no parts);
+    R15: a loaner where the category's rules give one."""
+    if not f.sent_for_repair:
+        return
+    until = f.still_unrepaired_on or f.report_date
+    days = (until - f.sent_for_repair).days
+    if cat.loaner_after_days and days > cat.loaner_after_days:
+        a.fees["loaner"] = True
+        a.note(f"R15：送修 {cat.loaner_after_days} 日内未修好的，应免费提供备用机直至原机修复")
+    granted = None
+    if f.delay_cause == "repairer" and cat.repair_days_own and days > cat.repair_days_own:
+        granted = (
+            B_R8_OWN,
+            f"因修理者原因送修已 {days} 日未修好（超过 {cat.repair_days_own} 日），"
+            "由修理者免费更换",
+        )
+    if (
+        f.delay_cause == "producer_no_parts"
+        and cat.repair_days_parts
+        and days > cat.repair_days_parts
+    ):
+        basis = B_R20 if cat.regime in ("phone", "fixed_phone") else B_R8_PARTS
+        granted = (
+            basis,
+            f"生产者未按期供应零配件，送修已 {days} 日未修好"
+            f"（超过 {cat.repair_days_parts} 日），免费换货",
+        )
+    if granted and may_exchange:
+        a.offer("exchange", granted[0], granted[1], end)
+        if cat.regime == "phone":
+            if f.same_model_available is False:
+                a.offer(
+                    "return",
+                    B_R18_RET,
+                    "应换货但无同型号、同规格产品，消费者不接受其他型号的，可以退货",
+                    end,
+                )
+        else:
+            _return_instead_of_exchange(f, cat, end, a, granted[0])
+
+
+def _return_instead_of_exchange(f: Facts, cat: CategoryRules, end: date, a: Answer, why_basis):
+    """R9: where an exchange is due, a return instead — free when no same model is available,
+    with depreciation on used goods when the consumer prefers a return anyway."""
+    if f.same_model_available is False:
+        a.offer(
+            "return",
+            B_R9,
+            "应换货但无同型号、同规格产品，消费者不愿调换其他型号的，必须予以退货",
+            end,
+        )
+        a.note("R9：无同型号可换而退货时是否可收折旧费，条文未写明 [未确认]，此处不收")
+        return
+    a.offer("return", B_R9, "符合换货条件，消费者仍要求退货的，可以退货，但可收取折旧费", end)
+    rate = cat.depreciation_per_day
+    start = f.exchanged_on or f.purchase_date or f.received_date
+    days = max(0, (f.report_date - start).days - days_in_repair(f.repair_intervals, start))
+    depreciation = {"rate_percent_per_day": None, "days": days, "percent": None, "amount": None}
+    if rate is None:
+        a.note("R9、R14：该品类的日折旧率未能核对原文 [未确认]，折旧费须人工核定")
+    else:
+        percent = min(Decimal(100), rate * days)
+        depreciation["rate_percent_per_day"] = str(rate)
+        depreciation["percent"] = str(percent.quantize(Decimal("0.01")))
+        if f.price is not None:
+            amount = (f.price * percent / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            depreciation["amount"] = str(amount)
+    a.fees["depreciation"] = depreciation
+    a.fees["depreciation_basis"] = f"{B_R9}（自发票日至退货日，扣除修理占用和待修时间）"
+
+
+def _phone_accessory(f: Facts, cat: CategoryRules, part: str, end: date | None, a: Answer):
+    """R19: a phone accessory in its own period is exchanged; exchanged twice, returned."""
+    if end is None or f.report_date > end:
+        reason = f"{part}三包有效期已于 {_fmt(end)} 届满" if end else f"{part}无三包期"
+        for remedy in FREE:
+            a.refuse(remedy, reason, B_R19)
+        a.offer("paid_repair", B_R12, f"{reason}，可以收费修理或购买", None)
+        return
+    a.offer(
+        "exchange",
+        B_R19,
+        f"{part}在其三包有效期内（至 {_fmt(end)}）出现性能故障，免费更换同品牌同型号",
+        end,
+    )
+    if f.prior_repairs >= 2:
+        a.offer("return", B_R19, f"{part}已更换两次仍不能正常使用，可以退货", end)
+        a.note("R19：随机配件按退货时的单独售价退款，单独购买的配件按发票价格退款")
+    else:
+        a.refuse("return", "配件更换未满两次", B_R19)
+    a.refuse("free_repair", "配件在三包期内出现故障的，以更换为准", B_R19)
+
+
+def _general(f: Facts, cat: CategoryRules, a: Answer, agreement: CategoryRules | None) -> None:
+    """R25: goods outside the 三包 catalogue that do not meet quality requirements."""
+    received = f.received_date or f.purchase_date
+    if received is None:
+        raise EngineError(
+            [
+                FieldError(
+                    "received_date",
+                    "required",
+                    "Give the received date (or the purchase date).",
+                    "请填写签收日期（或购买日期）。",
+                )
+            ]
+        )
+    last = _PERIODS.days_end(received, 7)
+    if f.report_date <= last:
+        a.offer(
+            "return", B_R25, f"无国家三包规定的商品，收货 7 日内（至 {_fmt(last)}）可以退货", last
+        )
+    else:
+        a.refuse(
+            "return",
+            f"收货已超过 7 日（{_fmt(last)}），此后仅在符合法定解除合同条件时可以退货",
+            B_R25,
+        )
+    months = (agreement and agreement.whole_unit_months) or cat.whole_unit_months
+    if months:
+        start = f.exchanged_on or (
+            f.purchase_date
+            if (agreement or cat).window_from == "sale" and f.purchase_date
+            else received
+        )
+        extra = days_in_repair(f.repair_intervals, start)
+        end = _PERIODS.months_end(start, months, extra)
+        a.warranty_end = end
+        a.period = {
+            "unit": "whole",
+            "part": "",
+            "starts_on": start.isoformat(),
+            "months": months,
+            "extended_days": extra,
+        }
+        if f.report_date > end:
+            for remedy in ("exchange", "free_repair"):
+                a.refuse(remedy, f"已超过约定的质量保证期（{_fmt(end)}）", B_R25)
+            a.offer("paid_repair", B_R25, "超过质量保证期，可以收费修理", None)
+            return
+        why = f"质量保证期内（至 {_fmt(end)}）商品不符合质量要求的，可以要求更换、修理"
+        a.offer("exchange", B_R25, why, end)
+        a.offer("free_repair", B_R25, why, end)
+        return
+    why = "商品不符合质量要求的，可以要求经营者更换、修理（法律未规定期限，以约定或质量保证期为准）"
+    a.offer("exchange", B_R25, why, None)
+    a.offer("free_repair", B_R25, why, None)
+
+
+# -- the company's promises ------------------------------------------------------------------
+
+
+def _company(f: Facts, policy: Policy, cat: CategoryRules, a: Answer, law: set) -> None:
+    """Add the company's promises (R1 art. 4: longer or stricter commitments bind it)."""
+    exempt = f.problem in ("misuse", "unauthorized_repair", "force_majeure") or bool(
+        f.card_model_mismatch_or_altered
+    )
+    no_docs = f.has_invoice_or_card is False and not f.other_proof_of_purchase
+    end = None
+    if cat.whole_unit_months:
+        start = f.exchanged_on or _start_of(f, cat.window_from)
+        if start:
+            _kind, months, _part = cat.part_months(f.part)
+            extra = days_in_repair(f.repair_intervals, start)
+            end = _PERIODS.months_end(start, months or cat.whole_unit_months, extra)
+            if a.warranty_end is None or end > a.warranty_end:
+                a.warranty_end = end
+                a.period = {
+                    "unit": _kind,
+                    "part": _part,
+                    "starts_on": start.isoformat(),
+                    "months": months or cat.whole_unit_months,
+                    "extended_days": extra,
+                }
+    for text in cat.unconfirmed:
+        a.note(text)
+    for p in policy.promises:
+        if f.problem not in p.problems:
+            continue
+        if p.channels and f.channel not in p.channels:
+            continue
+        if p.categories and f.category not in p.categories:
+            continue
+        free = [r for r in p.remedies if r != "paid_repair"]
+        if free and (no_docs or (exempt and "paid_repair" not in p.remedies)):
+            continue
+        if f.problem == "none" and not _no_reason_allowed(f):
+            continue
+        last = _promise_end(f, p, end)
+        if last is False:
+            continue
+        if last is not None and f.report_date > last:
+            continue
+        if p.repair_over_days is not None:
+            if not f.sent_for_repair:
+                continue
+            until = f.still_unrepaired_on or f.report_date
+            if (until - f.sent_for_repair).days <= p.repair_over_days:
+                continue
+        if p.repairs_at_least is not None and f.prior_repairs < p.repairs_at_least:
+            continue
+        for remedy in p.remedies:
+            if exempt and remedy != "paid_repair":
+                continue
+            if remedy == "paid_repair" and any(r in a.options for r in ("free_repair",)):
+                continue
+            a.offer(remedy, f"公司承诺：{p.basis}", p.text, last, source="company")
+    for key, payer in policy.fees.items():
+        a.fees.setdefault("company_" + key, payer)
+    if policy.refund_days:
+        a.fees["company_refund_days"] = policy.refund_days
+    if policy.refund_penalty:
+        a.note(policy.refund_penalty)
+    for text in policy.exemptions:
+        a.note(f"公司规定不属三包：{text}（法定三包范围内以法律为准，R1、R4）")
+
+
+def _no_reason_allowed(f: Facts) -> bool:
+    exc = f.no_reason_exception
+    if exc in STATUTORY_EXCEPTIONS:
+        return False
+    if exc in CONFIRM_EXCEPTIONS and f.consumer_confirmed_at_checkout:
+        return False
+    return f.goods_intact is not False
+
+
+def _start_of(f: Facts, which: str) -> date | None:
+    if which == "receipt":
+        return f.received_date or f.purchase_date
+    return f.purchase_date or f.received_date
+
+
+def _promise_end(f: Facts, p: Promise, warranty_end: date | None):
+    """The last day a promise can be claimed; None: no limit; False: cannot be known."""
+    w = p.window
+    if w is None:
+        return warranty_end
+    start = _start_of(f, w.start)
+    if start is None:
+        return False
+    if w.unit == "days":
+        return _PERIODS.days_end(start, w.amount)
+    if w.unit == "working_days":
+        return _PERIODS.working_days_end(start, w.amount)
+    return _PERIODS.months_end(start, w.amount, days_in_repair(f.repair_intervals, start))
+
+
+# -- fees and the final shape ----------------------------------------------------------------
+
+
+def _finish(f: Facts, policy: Policy, a: Answer) -> dict:
+    fees = a.fees
+    options = a.options
+    quality = f.problem == "quality"
+    free_repair = "free_repair" in options
+    if free_repair and options["free_repair"]["source"] == "law":
+        parts = labour = "business"
+        basis = (
+            B_R11
+            if options["free_repair"]["basis"].startswith(("R11", "R22", "R21"))
+            else B_R25_FEES
+        )
+    elif free_repair:
+        parts = fees.get("company_parts", "business")
+        labour = fees.get("company_labour", "business")
+        basis = f"公司承诺：{options['free_repair']['basis']}"
+        if quality and (parts == "consumer" or labour == "consumer"):
+            # R25 para 2: repairs of goods that do not meet quality requirements cost the
+            # consumer nothing the business must bear; the company's term yields to the law.
+            a.note(
+                "公司条款约定部分维修费用由消费者承担；质量问题的维修按法律由经营者承担必要费用（R25）"
+            )
+            parts = labour = "business"
+            basis = B_R25_FEES
+    else:
+        parts = labour = "consumer" if "paid_repair" in options else None
+        basis = B_R12 if parts else ""
+    travel = None
+    if quality and any(r in options for r in FREE):
+        travel = "business"
+        a.note("R11、R25：质量问题的修理、更换、退货，运输等必要费用由经营者承担")
+    out_fees = {
+        "parts": parts,
+        "labour": labour,
+        "travel": travel,
+        "repair_basis": basis,
+        "return_shipping": fees.get("return_shipping"),
+        "return_shipping_basis": fees.get("return_shipping_basis", ""),
+        "refund_within_days": fees.get("refund_within_days"),
+        "refund_basis": fees.get("refund_basis", ""),
+        "depreciation": fees.get("depreciation"),
+        "depreciation_basis": fees.get("depreciation_basis", ""),
+        "loaner": bool(fees.get("loaner")),
+    }
+    if quality and ("return" in options or "exchange" in options):
+        out_fees["return_shipping"] = "business"
+        out_fees["return_shipping_basis"] = B_R25_FEES
+    company_days = fees.get("company_refund_days")
+    if "return" in options and company_days:
+        law_days = out_fees["refund_within_days"]
+        if law_days is None or company_days < law_days:
+            out_fees["refund_within_days"] = company_days
+            out_fees["refund_basis"] = f"公司承诺：{policy.source or policy.name}"
+    if out_fees["depreciation"] and options.get("return", {}).get("basis") != B_R9:
+        out_fees["depreciation"] = None  # the return rests on a rule with a full refund
+        out_fees["depreciation_basis"] = ""
+    opts = []
+    for remedy in ORDER:
+        o = options.get(remedy)
+        if o is not None:
+            opts.append({k: v for k, v in o.items() if k != "_deadline"})
+    refused = [a.refused[r] for r in ORDER if r in a.refused and r not in options]
+    return {
+        "policy": policy.key,
+        "options": opts,
+        "refused": refused,
+        "warranty_end": a.warranty_end.isoformat() if a.warranty_end else None,
+        "period": a.period,
+        "fees": out_fees,
+        "notes": list(a.notes),
+    }

@@ -46,31 +46,37 @@ EXCEPTIONS = STATUTORY_EXCEPTIONS + CONFIRM_EXCEPTIONS
 
 
 class Facts:
-    __slots__ = (
-        "card_model_mismatch_or_altered",
-        "category",
-        "channel",
-        "consumer_confirmed_at_checkout",
-        "delay_cause",
-        "exchanged_on",
-        "factory_date",
-        "goods_intact",
-        "has_invoice_or_card",
-        "misuse_evidence",
-        "no_reason_exception",
-        "other_proof_of_purchase",
-        "part",
-        "price",
-        "prior_repairs",
-        "problem",
-        "purchase_date",
-        "received_date",
-        "repair_intervals",
-        "report_date",
-        "same_model_available",
-        "sent_for_repair",
-        "still_unrepaired_on",
-    )  # fmt: skip
+    """The checked facts, as attributes (defaults for everything not given)."""
+
+    category = ""
+    channel = None
+    problem = None
+    prior_repairs = 0
+    part = ""
+    repair_intervals: tuple = ()
+    delay_cause = None
+    no_reason_exception = None
+    price = None
+
+
+for _key in DATE_KEYS + BOOL_KEYS:
+    setattr(Facts, _key, None)
+
+_KIND = {
+    **{k: "date" for k in DATE_KEYS},
+    **{k: "bool" for k in BOOL_KEYS},
+    "category": "text",
+    "channel": "channel",
+    "problem": "problem",
+    "prior_repairs": "count",
+    "failed_part": "part",
+    "component": "part",
+    "repair_intervals": "intervals",
+    "delay_cause": "delay",
+    "no_reason_exception": "exception",
+    "price": "price",
+}
+_DATES: dict[str, date] = {}
 
 
 def _err(errors, field, en, zh, code="invalid"):
@@ -97,79 +103,99 @@ def _date(value, field, errors):
 
 
 def read_facts(raw: dict) -> Facts:
-    """Check ``raw`` and return the facts; an EngineError lists every problem at once."""
+    """Check ``raw`` and return the facts; an EngineError lists every problem at once.
+    One pass over the given keys: this runs on every evaluation (bench/warranty.py)."""
     if not isinstance(raw, dict):
         raise EngineError([FieldError("facts", "invalid", "Must be an object.", "必须是对象。")])
     errors: list[FieldError] = []
-    unknown = raw.keys() - ALLOWED
-    for key in sorted(unknown):
-        _err(errors, key, "Unknown fact.", "未知的事实字段。", "unknown")
+    f = Facts()
+    values = f.__dict__
+    for key, value in raw.items():
+        kind = _KIND.get(key)
+        if kind is None:
+            _err(errors, str(key), "Unknown fact.", "未知的事实字段。", "unknown")
+        elif value is None:
+            continue
+        elif kind == "date":
+            parsed = _DATES.get(value) if isinstance(value, str) else None
+            if parsed is None:
+                parsed = _date(value, key, errors)
+                if parsed is not None and isinstance(value, str) and len(_DATES) < 100_000:
+                    _DATES[value] = parsed
+            values[key] = parsed
+        elif kind == "bool":
+            if isinstance(value, bool):
+                values[key] = value
+            else:
+                _err(errors, key, "Must be true or false.", "必须是 true 或 false。")
+        elif kind == "text":
+            if isinstance(value, str):
+                values[key] = value.strip()
+            else:
+                _err(errors, key, "Must be text.", "必须是文字。")
+        elif kind == "channel":
+            if value in ("online", "offline"):
+                values[key] = value
+            else:
+                _err(errors, key, "Must be online or offline.", "必须是 online 或 offline。")
+        elif kind == "problem":
+            if value in PROBLEMS:
+                values[key] = value
+            else:
+                _err(
+                    errors,
+                    key,
+                    f"Must be one of: {', '.join(PROBLEMS)}.",
+                    f"必须是以下之一：{'、'.join(PROBLEMS)}。",
+                )
+        elif kind == "count":
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+                _err(errors, key, "Must be a whole number from 0.", "必须是不小于 0 的整数。")
+            else:
+                values[key] = value
+        elif kind == "part":
+            if isinstance(value, str):
+                if value.strip():
+                    values["part"] = value.strip()
+            else:
+                _err(errors, key, "Must be text.", "必须是文字。")
+        elif kind == "intervals":
+            values[key] = _intervals(value, errors)
+        elif kind == "delay":
+            if value in DELAY_CAUSES:
+                values[key] = value
+            else:
+                _err(
+                    errors,
+                    key,
+                    "Must be repairer or producer_no_parts.",
+                    "必须是 repairer 或 producer_no_parts。",
+                )
+        elif kind == "exception":
+            if value in EXCEPTIONS:
+                values[key] = value
+            else:
+                _err(
+                    errors,
+                    key,
+                    f"Must be one of: {', '.join(EXCEPTIONS)}.",
+                    f"必须是以下之一：{'、'.join(EXCEPTIONS)}。",
+                )
+        else:  # price
+            try:
+                if isinstance(value, bool):
+                    raise InvalidOperation
+                price = Decimal(str(value))
+                if not price >= 0:
+                    raise InvalidOperation
+                values[key] = price
+            except InvalidOperation:
+                _err(errors, key, "Must be an amount of at least 0.", "必须是不小于 0 的金额。")
     for key in REQUIRED:
         if raw.get(key) in (None, ""):
             _err(errors, key, "This field is required.", "此项必填。", "required")
-    f = Facts()
-    f.category = raw.get("category") or ""
-    if not isinstance(f.category, str):
-        _err(errors, "category", "Must be text.", "必须是文字。")
-        f.category = ""
-    f.channel = raw.get("channel")
-    if f.channel is not None and f.channel not in ("online", "offline"):
-        _err(errors, "channel", "Must be online or offline.", "必须是 online 或 offline。")
-    f.problem = raw.get("problem")
-    if f.problem is not None and f.problem not in PROBLEMS:
-        _err(
-            errors,
-            "problem",
-            f"Must be one of: {', '.join(PROBLEMS)}.",
-            f"必须是以下之一：{'、'.join(PROBLEMS)}。",
-        )
-    for key in DATE_KEYS:
-        setattr(f, key, _date(raw.get(key), key, errors))
-    for key in BOOL_KEYS:
-        value = raw.get(key)
-        if value is not None and not isinstance(value, bool):
-            _err(errors, key, "Must be true or false.", "必须是 true 或 false。")
-            value = None
-        setattr(f, key, value)
-    repairs = raw.get("prior_repairs", 0)
-    if repairs is None:
-        repairs = 0
-    if isinstance(repairs, bool) or not isinstance(repairs, int) or not 0 <= repairs <= 100:
-        _err(errors, "prior_repairs", "Must be a whole number from 0.", "必须是不小于 0 的整数。")
-        repairs = 0
-    f.prior_repairs = repairs
-    part = raw.get("failed_part") or raw.get("component") or ""
-    if not isinstance(part, str):
-        _err(errors, "failed_part", "Must be text.", "必须是文字。")
-        part = ""
-    f.part = part.strip()
-    f.delay_cause = raw.get("delay_cause")
-    if f.delay_cause is not None and f.delay_cause not in DELAY_CAUSES:
-        _err(
-            errors,
-            "delay_cause",
-            "Must be repairer or producer_no_parts.",
-            "必须是 repairer 或 producer_no_parts。",
-        )
-    f.no_reason_exception = raw.get("no_reason_exception")
-    if f.no_reason_exception is not None and f.no_reason_exception not in EXCEPTIONS:
-        _err(
-            errors,
-            "no_reason_exception",
-            f"Must be one of: {', '.join(EXCEPTIONS)}.",
-            f"必须是以下之一：{'、'.join(EXCEPTIONS)}。",
-        )
-    f.price = None
-    if raw.get("price") is not None:
-        try:
-            f.price = Decimal(str(raw["price"]))
-            if f.price < 0 or isinstance(raw["price"], bool):
-                raise InvalidOperation
-        except InvalidOperation:
-            _err(errors, "price", "Must be an amount of at least 0.", "必须是不小于 0 的金额。")
-            f.price = None
-    f.repair_intervals = _intervals(raw.get("repair_intervals"), errors)
-    _check_order(f, errors)
+    if not errors:
+        _check_order(f, errors)
     if errors:
         raise EngineError(errors)
     return f

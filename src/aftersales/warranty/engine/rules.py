@@ -64,30 +64,46 @@ SANBAO = frozenset({"sanbao", "phone", "fixed_phone", "pc", "av"})
 _PERIODS = Periods()
 
 
+_FEES = {
+    "parts": None,
+    "labour": None,
+    "travel": None,
+    "repair_basis": "",
+    "return_shipping": None,
+    "return_shipping_basis": "",
+    "refund_within_days": None,
+    "refund_basis": "",
+    "depreciation": None,
+    "depreciation_basis": "",
+    "loaner": False,
+}
+_COMPANY_FEES = {}
+
+
 class Answer:
     """The answer being built: at most one option and one refusal per remedy."""
 
-    __slots__ = ("fees", "notes", "options", "period", "refused", "warranty_end")
+    __slots__ = ("deadlines", "fees", "notes", "options", "period", "refused", "warranty_end")
 
     def __init__(self) -> None:
         self.options: dict[str, dict] = {}
+        self.deadlines: dict[str, date | None] = {}
         self.refused: dict[str, dict] = {}
         self.notes: list[str] = []
-        self.fees: dict = {}
+        self.fees: dict = _FEES.copy()
         self.warranty_end: date | None = None
         self.period: dict | None = None
 
     def offer(self, remedy, basis, why, deadline, source="law") -> None:
-        current = self.options.get(remedy)
-        if current is not None and not _later(deadline, current["_deadline"]):
+        if remedy in self.options and not _later(deadline, self.deadlines[remedy]):
             return
+        self.deadlines[remedy] = deadline
         self.options[remedy] = {
             "remedy": remedy,
             "basis": basis,
             "source": source,
             "deadline": deadline.isoformat() if deadline else None,
             "why": why,
-            "_deadline": deadline,
         }
 
     def refuse(self, remedy, reason, basis) -> None:
@@ -601,10 +617,10 @@ def _company(f: Facts, policy: Policy, cat: CategoryRules, a: Answer, law: set) 
             if remedy == "paid_repair" and any(r in a.options for r in ("free_repair",)):
                 continue
             a.offer(remedy, f"公司承诺：{p.basis}", p.text, last, source="company")
-    for key, payer in policy.fees.items():
-        a.fees.setdefault("company_" + key, payer)
+    company = dict(policy.fees)
     if policy.refund_days:
-        a.fees["company_refund_days"] = policy.refund_days
+        company["refund_days"] = policy.refund_days
+    a.fees["company"] = company
     if policy.refund_penalty:
         a.note(policy.refund_penalty)
     for text in policy.exemptions:
@@ -647,19 +663,16 @@ def _promise_end(f: Facts, p: Promise, warranty_end: date | None):
 def _finish(f: Facts, policy: Policy, a: Answer) -> dict:
     fees = a.fees
     options = a.options
+    company = fees.pop("company", _COMPANY_FEES)
     quality = f.problem == "quality"
-    free_repair = "free_repair" in options
-    if free_repair and options["free_repair"]["source"] == "law":
+    free_repair = options.get("free_repair")
+    if free_repair is not None and free_repair["source"] == "law":
         parts = labour = "business"
-        basis = (
-            B_R11
-            if options["free_repair"]["basis"].startswith(("R11", "R22", "R21"))
-            else B_R25_FEES
-        )
-    elif free_repair:
-        parts = fees.get("company_parts", "business")
-        labour = fees.get("company_labour", "business")
-        basis = f"公司承诺：{options['free_repair']['basis']}"
+        basis = B_R11 if free_repair["basis"].startswith(("R11", "R22", "R21")) else B_R25_FEES
+    elif free_repair is not None:
+        parts = company.get("parts", "business")
+        labour = company.get("labour", "business")
+        basis = f"公司承诺：{free_repair['basis']}"
         if quality and (parts == "consumer" or labour == "consumer"):
             # R25 para 2: repairs of goods that do not meet quality requirements cost the
             # consumer nothing the business must bear; the company's term yields to the law.
@@ -671,27 +684,17 @@ def _finish(f: Facts, policy: Policy, a: Answer) -> dict:
     else:
         parts = labour = "consumer" if "paid_repair" in options else None
         basis = B_R12 if parts else ""
-    travel = None
-    if quality and any(r in options for r in FREE):
-        travel = "business"
+    fees["parts"] = parts
+    fees["labour"] = labour
+    fees["repair_basis"] = basis
+    if quality and ("return" in options or "exchange" in options or free_repair is not None):
+        fees["travel"] = "business"
         a.note("R11、R25：质量问题的修理、更换、退货，运输等必要费用由经营者承担")
-    out_fees = {
-        "parts": parts,
-        "labour": labour,
-        "travel": travel,
-        "repair_basis": basis,
-        "return_shipping": fees.get("return_shipping"),
-        "return_shipping_basis": fees.get("return_shipping_basis", ""),
-        "refund_within_days": fees.get("refund_within_days"),
-        "refund_basis": fees.get("refund_basis", ""),
-        "depreciation": fees.get("depreciation"),
-        "depreciation_basis": fees.get("depreciation_basis", ""),
-        "loaner": bool(fees.get("loaner")),
-    }
+    out_fees = fees
     if quality and ("return" in options or "exchange" in options):
         out_fees["return_shipping"] = "business"
         out_fees["return_shipping_basis"] = B_R25_FEES
-    company_days = fees.get("company_refund_days")
+    company_days = company.get("refund_days")
     if "return" in options and company_days:
         law_days = out_fees["refund_within_days"]
         if law_days is None or company_days < law_days:
@@ -700,11 +703,7 @@ def _finish(f: Facts, policy: Policy, a: Answer) -> dict:
     if out_fees["depreciation"] and options.get("return", {}).get("basis") != B_R9:
         out_fees["depreciation"] = None  # the return rests on a rule with a full refund
         out_fees["depreciation_basis"] = ""
-    opts = []
-    for remedy in ORDER:
-        o = options.get(remedy)
-        if o is not None:
-            opts.append({k: v for k, v in o.items() if k != "_deadline"})
+    opts = [options[r] for r in ORDER if r in options]
     refused = [a.refused[r] for r in ORDER if r in a.refused and r not in options]
     return {
         "policy": policy.key,
@@ -713,5 +712,5 @@ def _finish(f: Facts, policy: Policy, a: Answer) -> dict:
         "warranty_end": a.warranty_end.isoformat() if a.warranty_end else None,
         "period": a.period,
         "fees": out_fees,
-        "notes": list(a.notes),
+        "notes": a.notes,
     }

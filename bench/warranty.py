@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from aftersales.warranty.engine import evaluate  # noqa: E402
+from aftersales.warranty.engine import evaluate
 
 CATEGORIES = ["彩色电视机", "移动电话机", "微型计算机", "家用电冰箱", "洗衣机", "电子产品", "食品"]
 PROBLEMS = ["quality"] * 6 + ["none", "misuse", "unauthorized_repair"]

@@ -42,6 +42,8 @@ ALLOWED = frozenset(
     )
 )
 DELAY_CAUSES = ("repairer", "producer_no_parts")
+FIRST_YEAR, LAST_YEAR = 2004, 2095  # the calendar's span, less room for the longest period
+MAX_PRICE = Decimal("1000000000")
 EXCEPTIONS = STATUTORY_EXCEPTIONS + CONFIRM_EXCEPTIONS
 
 
@@ -90,9 +92,19 @@ def _date(value, field, errors):
         return value
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value)
+            parsed = date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            if FIRST_YEAR <= parsed.year <= LAST_YEAR:
+                return parsed
+            _err(
+                errors,
+                field,
+                f"Dates from {FIRST_YEAR} to {LAST_YEAR} only: {value!r}.",
+                f"仅支持 {FIRST_YEAR} 至 {LAST_YEAR} 年的日期：{value}。",
+            )
+            return None
     _err(
         errors,
         field,
@@ -186,11 +198,16 @@ def read_facts(raw: dict) -> Facts:
                 if isinstance(value, bool):
                     raise InvalidOperation
                 price = Decimal(str(value))
-                if not price >= 0:
+                if not (0 <= price <= MAX_PRICE):
                     raise InvalidOperation
                 values[key] = price
             except InvalidOperation:
-                _err(errors, key, "Must be an amount of at least 0.", "必须是不小于 0 的金额。")
+                _err(
+                    errors,
+                    key,
+                    "Must be an amount from 0 to 1,000,000,000.",
+                    "必须是 0 到 10 亿之间的金额。",
+                )
     for key in REQUIRED:
         if raw.get(key) in (None, ""):
             _err(errors, key, "This field is required.", "此项必填。", "required")

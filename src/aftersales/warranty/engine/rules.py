@@ -148,16 +148,35 @@ def evaluate(facts: dict, policy: str | Policy = "national") -> dict:
             ) from None
     f = read_facts(facts)
     answer = Answer()
-    if policy.base is None:
-        _law(f, policy, policy.category(f.category), answer)
-    else:
-        company_cat = policy.categories.get(f.category)
-        _law(f, policy.base, policy.base.category(f.category), answer, agreement=company_cat)
-        law_options = set(answer.options)
-        _company(f, policy, company_cat or policy.default, answer, law_options)
+    try:
+        if policy.base is None:
+            _law(f, policy, policy.category(f.category), answer)
+        else:
+            company_cat = policy.categories.get(f.category)
+            agreement = company_cat or (
+                policy.default if policy.default.whole_unit_months else None
+            )
+            _law(f, policy.base, policy.base.category(f.category), answer, agreement=agreement)
+            _company(f, policy, company_cat or policy.default, answer)
+            for text in policy.base.notes:
+                answer.note(text)
         for text in policy.notes:
             answer.note(text)
-    return _finish(f, policy, answer)
+        return _finish(f, policy, answer)
+    except (ValueError, OverflowError, ArithmeticError) as exc:
+        if isinstance(exc, EngineError):
+            raise
+        # A period past the calendar's last year, or an absurd amount.
+        raise EngineError(
+            [
+                FieldError(
+                    "facts",
+                    "out_of_range",
+                    f"The dates or amounts are outside what can be counted: {exc}",
+                    "日期或金额超出可计算的范围。",
+                )
+            ]
+        ) from None
 
 
 # -- the statutory floor ---------------------------------------------------------------------
@@ -208,7 +227,8 @@ def _exemption(f: Facts, cat: CategoryRules) -> str | None:
 def _burden_of_proof(f: Facts, cat: CategoryRules, a: Answer) -> None:
     """R26: durable goods, defect within 6 months of receipt: the business proves misuse."""
     received = f.received_date or f.purchase_date
-    if cat.durable and received and f.report_date <= _PERIODS.months_end(received, 6):
+    durable = cat.durable or f.category in CARS  # art. 23 para 3 names motor vehicles first
+    if durable and received and f.report_date <= _PERIODS.months_end(received, 6):
         if f.misuse_evidence:
             a.note("R26：收货 6 个月内的耐用商品，已有经营者举证的使用不当证据")
         else:
@@ -277,10 +297,16 @@ def _warranty_start(f: Facts, cat: CategoryRules, a: Answer) -> date:
     if f.exchanged_on:
         a.note(f"R10：{_fmt(f.exchanged_on)} 换货后三包有效期重新计算")
         return f.exchanged_on
+    if (
+        cat.regime == "phone"
+        and f.factory_date
+        and f.has_invoice_or_card is False
+        and not f.other_proof_of_purchase
+    ):
+        # R21: nothing proves the purchase date; the serial's factory date does the work.
+        return f.factory_date + timedelta(days=90)
     if f.purchase_date:
         return f.purchase_date
-    if cat.regime == "phone" and f.factory_date:
-        return f.factory_date + timedelta(days=90)
     if f.received_date:
         a.note("未提供发票日期，三包有效期暂按签收日期计算")
         return f.received_date
@@ -296,6 +322,17 @@ def _warranty_start(f: Facts, cat: CategoryRules, a: Answer) -> date:
     )
 
 
+def _intervals(f: Facts) -> tuple:
+    """Days in repair (R2): the finished repairs, and the one still open (sent for repair and
+    not back yet, counted to the day it was last seen unrepaired or reported)."""
+    if not f.sent_for_repair:
+        return f.repair_intervals
+    until = f.still_unrepaired_on or f.report_date
+    if until < f.sent_for_repair:
+        return f.repair_intervals
+    return (*f.repair_intervals, (f.sent_for_repair, until))
+
+
 def _sanbao(f: Facts, floor: Policy, cat: CategoryRules, a: Answer) -> None:
     """R2–R11, R16–R23: catalogue goods with a performance fault."""
     regime = cat.regime
@@ -303,10 +340,10 @@ def _sanbao(f: Facts, floor: Policy, cat: CategoryRules, a: Answer) -> None:
     has_docs = f.has_invoice_or_card is not False
     phone_no_docs = regime == "phone" and not has_docs  # R21
     start = _warranty_start(f, cat, a)
-    if phone_no_docs and not f.purchase_date and f.factory_date:
+    if phone_no_docs and f.factory_date and not f.other_proof_of_purchase:
         a.note(f"R21：无发票和三包凭证，以出厂日期后第 90 日（{_fmt(start)}）为三包期起算日")
     kind, months, part = cat.part_months(f.part)
-    extra = days_in_repair(f.repair_intervals, start)
+    extra = days_in_repair(_intervals(f), start)
     end = _PERIODS.months_end(start, months, extra) if months else None
     a.warranty_end = end
     a.period = {
@@ -528,26 +565,26 @@ def _general(f: Facts, cat: CategoryRules, a: Answer, agreement: CategoryRules |
             f"收货已超过 7 日（{_fmt(last)}），此后仅在符合法定解除合同条件时可以退货",
             B_R25,
         )
-    months = (agreement and agreement.whole_unit_months) or cat.whole_unit_months
+    rules = agreement if agreement and agreement.whole_unit_months else cat
+    kind, months, part = rules.part_months(f.part)
     if months:
         start = f.exchanged_on or (
-            f.purchase_date
-            if (agreement or cat).window_from == "sale" and f.purchase_date
-            else received
+            f.purchase_date if rules.window_from == "sale" and f.purchase_date else received
         )
-        extra = days_in_repair(f.repair_intervals, start)
+        extra = days_in_repair(_intervals(f), start)
         end = _PERIODS.months_end(start, months, extra)
         a.warranty_end = end
         a.period = {
-            "unit": "whole",
-            "part": "",
+            "unit": kind,
+            "part": part,
             "starts_on": start.isoformat(),
             "months": months,
             "extended_days": extra,
         }
         if f.report_date > end:
+            what = f"{part}的" if part else ""
             for remedy in ("exchange", "free_repair"):
-                a.refuse(remedy, f"已超过约定的质量保证期（{_fmt(end)}）", B_R25)
+                a.refuse(remedy, f"已超过约定的{what}质量保证期（{_fmt(end)}）", B_R25)
             a.offer("paid_repair", B_R25, "超过质量保证期，可以收费修理", None)
             return
         why = f"质量保证期内（至 {_fmt(end)}）商品不符合质量要求的，可以要求更换、修理"
@@ -562,7 +599,7 @@ def _general(f: Facts, cat: CategoryRules, a: Answer, agreement: CategoryRules |
 # -- the company's promises ------------------------------------------------------------------
 
 
-def _company(f: Facts, policy: Policy, cat: CategoryRules, a: Answer, law: set) -> None:
+def _company(f: Facts, policy: Policy, cat: CategoryRules, a: Answer) -> None:
     """Add the company's promises (R1 art. 4: longer or stricter commitments bind it)."""
     exempt = f.problem in ("misuse", "unauthorized_repair", "force_majeure") or bool(
         f.card_model_mismatch_or_altered
@@ -573,7 +610,7 @@ def _company(f: Facts, policy: Policy, cat: CategoryRules, a: Answer, law: set) 
         start = f.exchanged_on or _start_of(f, cat.window_from)
         if start:
             _kind, months, _part = cat.part_months(f.part)
-            extra = days_in_repair(f.repair_intervals, start)
+            extra = days_in_repair(_intervals(f), start)
             end = _PERIODS.months_end(start, months or cat.whole_unit_months, extra)
             if a.warranty_end is None or end > a.warranty_end:
                 a.warranty_end = end

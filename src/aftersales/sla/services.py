@@ -50,9 +50,14 @@ def sla_clock_start(
     metric: str,
     started_at: datetime | None = None,
     policy: SlaPolicy | None = None,
+    amount: int | None = None,
+    unit: str | None = None,
     **match: str,
 ) -> SlaClock:
-    """Start the ``metric`` clock of ``owner`` under ``policy`` (or the best match for it)."""
+    """Start the ``metric`` clock of ``owner`` under ``policy`` (or the best match for it).
+    ``amount``/``unit`` replace the policy's target where the record itself sets the time
+    limit (a refund due within the days the 三包 decision gave); escalations stay the
+    policy's."""
     started_at = _now(started_at)
     policy = policy or sla_policy_for(**match)
     if policy is None:
@@ -71,8 +76,8 @@ def sla_clock_start(
             }
         )
     target = Target(
-        target_row.amount,
-        target_row.unit,
+        amount if amount is not None else target_row.amount,
+        unit or target_row.unit,
         target_row.end_of_business,
         policy.business_opens,
         policy.business_closes,

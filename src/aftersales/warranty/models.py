@@ -244,6 +244,13 @@ class ApplicationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}→{self.to_status}"
 
+    @property
+    def to_status_label(self) -> str:
+        try:
+            return str(Application.Status(self.to_status).label)
+        except ValueError:
+            return self.to_status
+
 
 class Evidence(models.Model):
     """A photo or video: the customer's evidence of the fault, or the goods as received."""

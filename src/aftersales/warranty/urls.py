@@ -5,8 +5,9 @@ from django.urls import include, path
 app_name = "warranty"
 
 urlpatterns = [
-    path("", include("aftersales.warranty.views.application_urls")),
     path("policies/", include("aftersales.warranty.views.policy_urls")),
     path("", include("aftersales.warranty.views.card_urls")),
     path("claims/", include("aftersales.warranty.views.claim_urls")),
+    # Last: an application's number is a single path segment.
+    path("", include("aftersales.warranty.views.application_urls")),
 ]

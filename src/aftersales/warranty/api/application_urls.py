@@ -1,3 +1,19 @@
-"""Routes of the application API (filled in with its views)."""
+"""Routes of the application API."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .applications import ApplicationDetailApi, ApplicationListApi, ApplicationStepApi
+
+urlpatterns = [
+    path("applications/", ApplicationListApi.as_view(), name="api-warranty-applications"),
+    path(
+        "applications/<str:number>/",
+        ApplicationDetailApi.as_view(),
+        name="api-warranty-application",
+    ),
+    path(
+        "applications/<str:number>/<str:action>/",
+        ApplicationStepApi.as_view(),
+        name="api-warranty-application-step",
+    ),
+]

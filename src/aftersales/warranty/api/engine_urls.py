@@ -1,3 +1,7 @@
-"""Routes of the engine API (filled in with its views)."""
+"""Routes of the engine API."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .engine import WarrantyEvaluateApi
+
+urlpatterns = [path("evaluate/", WarrantyEvaluateApi.as_view(), name="api-warranty-evaluate")]

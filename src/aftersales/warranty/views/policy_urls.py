@@ -1,3 +1,11 @@
-"""Routes of the policy pages (filled in with its views)."""
+"""Routes of the policy pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import policies
+
+urlpatterns = [
+    path("", policies.policy_list, name="policy-list"),
+    path("<slug:key>/", policies.policy_detail, name="policy-detail"),
+    path("<slug:key>/<str:action>/", policies.policy_action, name="policy-action"),
+]

@@ -1,0 +1,74 @@
+"""``POST /api/v1/warranty/evaluate/``: the 三包 engine for integrators (docs/api.md). The body
+is the engine's facts plus ``"policy"`` (a policy key; the default policy when left out)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aftersales.core.errors import InvalidInput
+
+from ..services.evaluation import evaluate_facts
+
+
+class WarrantyOptionSerializer(serializers.Serializer):
+    remedy = serializers.ChoiceField(choices=["return", "exchange", "free_repair", "paid_repair"])
+    basis = serializers.CharField(help_text="The rule it rests on, e.g. R5 …第九条")
+    source = serializers.ChoiceField(choices=["law", "company"])
+    deadline = serializers.DateField(allow_null=True, help_text="The last day; null: no limit")
+    why = serializers.CharField(help_text="The reason in plain Chinese")
+
+
+class WarrantyRefusalSerializer(serializers.Serializer):
+    remedy = serializers.CharField()
+    reason = serializers.CharField()
+    basis = serializers.CharField()
+
+
+class WarrantyAnswerSerializer(serializers.Serializer):
+    policy = serializers.CharField()
+    options = WarrantyOptionSerializer(many=True)
+    refused = WarrantyRefusalSerializer(many=True)
+    warranty_end = serializers.DateField(allow_null=True)
+    period = serializers.JSONField(allow_null=True)
+    fees = serializers.JSONField()
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+EXAMPLE = {
+    "policy": "national",
+    "category": "彩色电视机",
+    "channel": "offline",
+    "purchase_date": "2026-11-20",
+    "received_date": "2026-11-20",
+    "report_date": "2026-11-25",
+    "problem": "quality",
+    "prior_repairs": 0,
+    "has_invoice_or_card": True,
+}
+
+
+class WarrantyEvaluateApi(APIView):
+    """What the facts entitle the customer to: the remedies offered with the rule, source
+    (law or company) and last day of each, the remedies refused and why, the end of the 三包
+    period, fees and notes. Unknown fact names or impossible dates answer 400 with
+    ``fields`` naming each one."""
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: WarrantyAnswerSerializer},
+        examples=[OpenApiExample("A TV with a fault five days after the sale", value=EXAMPLE)],
+        operation_id="warranty_evaluate",
+    )
+    def post(self, request):
+        if not isinstance(request.data, dict):
+            raise InvalidInput(fields={"facts": [_("Send a JSON object.")]})
+        facts = dict(request.data)
+        policy = facts.pop("policy", None) or None
+        if policy is not None and not isinstance(policy, str):
+            raise InvalidInput(fields={"policy": [_("Give the policy's key.")]})
+        return Response(evaluate_facts(facts, policy))

@@ -1,0 +1,91 @@
+"""Asking the engine: the facts of a case or an application, and the answer in the reader's
+language for errors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.core.errors import InvalidInput
+
+from ..engine import EngineError, evaluate
+from ..models import RepairRecord, WarrantyCard
+from .policies import engine_error_fields, policy_for
+
+ONLINE_CASE_CHANNELS = {"web", "portal", "chat", "email"}
+
+
+def evaluate_facts(facts: dict, policy_key: str | None = None) -> dict:
+    """The engine's answer for ``facts`` under the policy ``policy_key`` (None: the default).
+    Bad facts become InvalidInput naming each field."""
+    if not isinstance(facts, dict):
+        raise InvalidInput(fields={"facts": [_("Give the facts as a JSON object.")]})
+    policy = policy_for(policy_key)
+    try:
+        return evaluate(facts, policy)
+    except EngineError as exc:
+        raise InvalidInput(fields=engine_error_fields(exc)) from None
+
+
+def _local(value) -> date | None:
+    if value is None:
+        return None
+    return timezone.localtime(value).date() if hasattr(value, "tzinfo") else value
+
+
+def facts_from_case(case, **overrides) -> dict:
+    """What the records say about a case, as engine facts: the category, how and when it was
+    bought and received, the 三包 certificate and its repair record (R2, R7, R10)."""
+    order = case.order
+    shipment = case.shipment
+    facts: dict = {
+        "category": case.product.category.name if case.product and case.product.category else "",
+        "channel": "offline",
+        "purchase_date": None,
+        "received_date": None,
+        "report_date": _local(case.created_at).isoformat(),
+        "problem": "quality",
+        "has_invoice_or_card": bool(order or case.purchase_date),
+        "prior_repairs": 0,
+    }
+    if order is not None:
+        facts["channel"] = "online" if order_channel_online(order) else "offline"
+    elif case.channel in ONLINE_CASE_CHANNELS:
+        facts["channel"] = "online"
+    purchase = case.purchase_date or (order.signed_on if order else None)
+    if purchase:
+        facts["purchase_date"] = purchase.isoformat()
+    received = _local(shipment.delivered_at) if shipment and shipment.delivered_at else None
+    if received is None and purchase:
+        received = purchase  # bought over the counter: taken home the same day
+    if received:
+        facts["received_date"] = received.isoformat()
+    card = (
+        WarrantyCard.objects.filter(serial=case.serial, void=False).order_by("-created_at").first()
+        if case.serial_id
+        else None
+    )
+    if card is not None:
+        facts["has_invoice_or_card"] = True
+        if card.replaces_id:
+            facts["exchanged_on"] = card.starts_on.isoformat()  # R10: restarted at exchange
+        elif not purchase:
+            facts["purchase_date"] = card.invoice_date.isoformat()
+        repairs = list(RepairRecord.objects.filter(card=card).order_by("sent_on"))
+        facts["prior_repairs"] = sum(1 for r in repairs if r.returned_on)
+        intervals = [
+            [r.sent_on.isoformat(), r.returned_on.isoformat()] for r in repairs if r.returned_on
+        ]
+        if intervals:
+            facts["repair_intervals"] = intervals
+    for key, value in overrides.items():
+        if value is not None:
+            facts[key] = value
+    return facts
+
+
+def order_channel_online(order) -> bool:
+    """Distance sales (R27): the company's own shop and the platforms."""
+    return order is not None and order.channel in ("online_shop", "platform")

@@ -1,0 +1,198 @@
+"""The return, exchange and refund flows through the API (WAR-11, WAR-12, R5, R10, R31–R35)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from aftersales.core.models import Notification
+from aftersales.quality.models import Nonconformance
+from aftersales.service.models import Case
+from aftersales.sla.models import SlaClock
+from aftersales.warranty.models import Application, WarrantyCard
+from aftersales.workdays.calendar import official_calendar
+
+pytestmark = pytest.mark.django_db
+
+
+def _step(client, number, action, **body):
+    return client.post(f"/api/v1/warranty/applications/{number}/{action}/", body, format="json")
+
+
+def test_a_tv_returned_within_seven_days_is_refunded_and_the_case_closes(
+    api_as, agent, reviewer, logistics, tv_case
+):
+    """R5: a fault within 7 days of sale gives return, exchange or repair; WAR-11 flow."""
+    desk = api_as(agent)
+    response = desk.post(
+        "/api/v1/warranty/applications/",
+        {
+            "case": tv_case.number,
+            "requested": "return",
+            "price": "2999.00",
+            "payments": [
+                {"method": "wechat", "amount": "2000.00"},
+                {"method": "coupon", "amount": "999.00"},
+            ],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    app = response.json()
+    offered = {o["remedy"]: o for o in app["answer"]["options"]}
+    assert set(offered) >= {"return", "exchange", "free_repair"}
+    assert offered["return"]["basis"].startswith("R5")
+    assert app["facts"]["category"] == "彩色电视机"
+    number = app["number"]
+
+    boss = api_as(reviewer)
+    assert _step(boss, number, "approve", remedy="return").status_code == 200
+    r = _step(
+        boss,
+        number,
+        "request_goods",
+        return_address="上海市浦东新区张江路 88 号",
+        return_contact="仓库 赵强",
+        return_phone="021-50001234",
+    )
+    assert r.status_code == 200, r.json()
+    assert r.json()["shipping_payer"] == "business"  # R25: quality problem, we pay
+
+    wh = api_as(logistics)
+    r = _step(wh, number, "receive", intact=True, disposition="quarantine")
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    assert body["status"] == "goods_received"
+    assert body["refund_due_on"] is not None
+    nc = Nonconformance.objects.get(number=body["nonconformance"])
+    assert nc.source_ref == number  # a quality-caused return feeds the quality department
+
+    r = _step(boss, number, "refund")
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    assert body["status"] == "refunded"
+    assert Decimal(body["refund_total"]) == Decimal("2999.00")
+    refunds = {p["method"]: Decimal(p["refund_amount"]) for p in body["payments"]}
+    assert refunds == {"wechat": Decimal("2000.00"), "coupon": Decimal("999.00")}  # R34
+
+    r = _step(boss, number, "close")
+    assert r.json()["status"] == "closed"
+    tv_case.refresh_from_db()
+    assert tv_case.status == Case.Status.CLOSED
+    assert number in tv_case.solution
+
+
+def test_approving_a_remedy_the_rules_do_not_offer_needs_a_reason_and_is_reported(
+    api_as, agent, reviewer, tv_case, make_user
+):
+    from aftersales.accounts.roles import Role
+
+    vp = make_user(Role.SALES_VP, username="vp")
+    app = api_as(agent).post(
+        "/api/v1/warranty/applications/",
+        {"case": tv_case.number, "requested": "return", "price": "2999.00",
+         "facts": {"problem": "misuse"}},
+        format="json",
+    ).json()  # fmt: skip
+    assert [o["remedy"] for o in app["answer"]["options"]] == ["paid_repair"]
+    boss = api_as(reviewer)
+    r = _step(boss, app["number"], "approve", remedy="return")
+    assert r.status_code == 400
+    assert "note" in r.json()["fields"]
+    r = _step(boss, app["number"], "approve", remedy="return", note="老客户，经理特批退货")
+    assert r.status_code == 200
+    assert r.json()["overridden"] is True
+    assert Notification.objects.filter(recipient=vp, title__contains=app["number"]).exists()
+    listed = boss.get("/api/v1/warranty/applications/?overridden=1").json()["results"]
+    assert [a["number"] for a in listed] == [app["number"]]
+
+
+def test_an_exchange_issues_the_new_serial_and_restarts_the_warranty(
+    api_as, agent, reviewer, logistics, tv_case
+):
+    """R10: after an exchange the 三包 period restarts from the exchange date."""
+    app = (
+        api_as(agent)
+        .post(
+            "/api/v1/warranty/applications/",
+            {"case": tv_case.number, "requested": "exchange", "price": "2999.00"},
+            format="json",
+        )
+        .json()
+    )
+    boss, wh = api_as(reviewer), api_as(logistics)
+    _step(boss, app["number"], "approve", remedy="exchange")
+    _step(boss, app["number"], "request_goods", return_address="仓库", return_contact="赵",
+          return_phone="021-1")  # fmt: skip
+    _step(wh, app["number"], "receive", intact=True, disposition="quarantine")
+    r = _step(wh, app["number"], "ship_replacement", replacement_serial="SN-NEW-0001")
+    assert r.status_code == 200, r.json()
+    assert r.json()["replacement_serial"] == "SN-NEW-0001"
+    card = WarrantyCard.objects.get(serial__serial="SN-NEW-0001")
+    assert card.starts_on == timezone.localdate()
+
+
+def test_a_step_the_status_does_not_allow_is_409(api_as, agent, reviewer, tv_case):
+    app = (
+        api_as(agent)
+        .post(
+            "/api/v1/warranty/applications/",
+            {"case": tv_case.number, "requested": "return", "price": "100"},
+            format="json",
+        )
+        .json()
+    )
+    r = _step(api_as(reviewer), app["number"], "refund")
+    assert r.status_code == 409
+    assert r.json()["code"] == "illegal_transition"
+
+
+def test_the_desk_cannot_approve_its_own_application(api_as, agent, tv_case):
+    app = (
+        api_as(agent)
+        .post(
+            "/api/v1/warranty/applications/",
+            {"case": tv_case.number, "requested": "return", "price": "100"},
+            format="json",
+        )
+        .json()
+    )
+    assert _step(api_as(agent), app["number"], "approve", remedy="return").status_code == 403
+
+
+def test_a_late_refund_is_escalated(api_as, agent, reviewer, logistics, tv_case, make_user):
+    """WAR-12: the refund clock runs from receipt of the goods and escalates when late."""
+    from aftersales.accounts.roles import Role
+    from aftersales.sla.services import sla_sweep
+
+    cs = make_user(Role.CUSTOMER_SERVICE, username="cs2")
+    app = (
+        api_as(agent)
+        .post(
+            "/api/v1/warranty/applications/",
+            {"case": tv_case.number, "requested": "return", "price": "2999.00"},
+            format="json",
+        )
+        .json()
+    )
+    boss = api_as(reviewer)
+    _step(boss, app["number"], "approve", remedy="return")
+    _step(boss, app["number"], "request_goods", return_address="仓库", return_contact="赵",
+          return_phone="021-1")  # fmt: skip
+    _step(api_as(logistics), app["number"], "receive", intact=True, disposition="stock")
+    application = Application.objects.get(number=app["number"])
+    received = timezone.localtime(application.goods_received_at).date()
+    # S14 via the SLA preset: 15 days, a last day on a rest day moving to the next working day
+    assert application.refund_due_on == official_calendar().period_end(received, 15)
+    clock = SlaClock.objects.get(owner_id=application.pk, metric="refund")
+    sla_sweep(now=clock.due_at + timedelta(minutes=1))
+    assert Notification.objects.filter(link__contains=app["number"], level="danger").exists()
+    assert Notification.objects.filter(recipient=cs, link__contains=app["number"]).exists()
+    assert boss.get("/api/v1/warranty/applications/?late=1").json()["results"] == []
+    # Time passes: the due day is behind us and nothing was refunded.
+    Application.objects.filter(pk=application.pk).update(
+        refund_due_on=timezone.localdate() - timedelta(days=1)
+    )
+    late = boss.get("/api/v1/warranty/applications/?late=1").json()["results"]
+    assert [a["number"] for a in late] == [app["number"]]

@@ -1,0 +1,352 @@
+"""The application pages: the list, a new application from a case with the engine's answer,
+and the application page with its steps."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from aftersales.core.errors import ApplicationError, InvalidInput
+from aftersales.core.files import stored_file_response
+from aftersales.core.forms import error_text
+from aftersales.core.paging import DeferredJoinPaginator
+from aftersales.service.selectors import case_get_for_user
+
+from .. import selectors
+from ..engine.policy import CONFIRM_EXCEPTIONS, STATUTORY_EXCEPTIONS
+from ..engine.rules import EXCEPTION_TEXT
+from ..models import Application, Evidence, Payment, Remedy
+from ..permissions import can_apply, can_view_warranty
+from ..services import applications as flow
+from ..services.evaluation import evaluate_facts, facts_from_case
+from ..services.policies import policy_choices
+from ..services.refunds import refund_split, refund_total
+
+
+def _problem_labels() -> list[tuple[str, str]]:
+    return [
+        ("quality", _("A quality problem (a fault)")),
+        ("none", _("No fault: a return without a reason")),
+        ("misuse", _("Damaged by misuse or poor care")),
+        ("unauthorized_repair", _("Taken apart or repaired by someone else")),
+        ("force_majeure", _("Force majeure (fire, flood …)")),
+    ]
+
+
+@login_required
+def application_list(request):
+    if not can_view_warranty(request.user):
+        raise Http404
+    f = {k: request.GET.get(k, "").strip() for k in ("q", "status", "overridden", "late")}
+    qs = selectors.application_filter(
+        request.user,
+        status=f["status"] or ("" if f["q"] else "open"),
+        q=f["q"],
+        overridden=f["overridden"] == "1",
+        late=f["late"] == "1",
+    ).order_by("-created_at", "-id")
+    page = DeferredJoinPaginator(
+        qs,
+        25,
+        load=lambda ids: (
+            selectors.application_list_for_user(request.user)
+            .filter(pk__in=ids)
+            .select_related("customer", "product", "case")
+        ),
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "warranty/application_list.html",
+        {
+            "page": page,
+            "f": f,
+            "statuses": Application.Status.choices,
+            "can_apply": can_apply(request.user),
+        },
+    )
+
+
+def _facts_from_post(post, base: dict) -> dict:
+    """The agent's corrections to what the records say (the form on the new page)."""
+    facts = dict(base)
+    for key in ("purchase_date", "received_date", "channel", "problem", "failed_part"):
+        if key in post:
+            value = post.get(key, "").strip()
+            facts[key] = value or None
+    for key in ("has_invoice_or_card", "goods_intact", "consumer_confirmed_at_checkout"):
+        if f"{key}_present" in post:
+            facts[key] = post.get(key) == "1"
+    if "prior_repairs" in post:
+        raw = post.get("prior_repairs", "0").strip() or "0"
+        facts["prior_repairs"] = int(raw) if raw.isdigit() else raw
+    if "no_reason_exception" in post:
+        facts["no_reason_exception"] = post.get("no_reason_exception") or None
+    return {k: v for k, v in facts.items() if v is not None}
+
+
+def _price_for(case) -> Decimal | None:
+    if case.order_id:
+        line = case.order.lines.filter(product=case.product).first()
+        if line:
+            return line.unit_price
+    return case.product.list_price if case.product_id else None
+
+
+@login_required
+def application_new(request):
+    """From a case: the facts the records give, the engine's answer, and the application."""
+    if not can_apply(request.user):
+        raise Http404
+    case = case_get_for_user(request.user, number=request.GET.get("case", "").strip())
+    if case is None:
+        messages.info(request, _("Start from the case: open it and choose “Return / exchange”."))
+        return redirect("service:case-list")
+    if case.product_id is None:
+        messages.error(request, _("Record the product on the case first."))
+        return redirect("service:case-detail", number=case.number)
+    base = facts_from_case(case)
+    post = request.POST if request.method == "POST" else {}
+    facts = _facts_from_post(post, base) if post else base
+    policy_key = (post.get("policy") if post else None) or None
+    answer, errors = None, {}
+    try:
+        answer = evaluate_facts(facts, policy_key)
+    except InvalidInput as exc:
+        errors = exc.fields
+    if request.method == "POST" and post.get("submit") == "apply" and answer is not None:
+        payments = []
+        for method, amount in zip(
+            post.getlist("payment_method"), post.getlist("payment_amount"), strict=False
+        ):
+            if amount.strip():
+                payments.append(flow.PaymentInput(method, amount.strip()))
+        methods = post.getlist("payment_method")
+        if not payments and methods and post.get("price", "").strip():
+            payments = [flow.PaymentInput(methods[0], post.get("price", "").strip())]
+        try:
+            app = flow.application_from_case(
+                actor=request.user,
+                case=case,
+                requested=post.get("requested", ""),
+                reason=post.get("reason", ""),
+                price=post.get("price", ""),
+                payments=payments,
+                policy_key=policy_key,
+                facts={k: v for k, v in facts.items() if k not in base or base[k] != v},
+            )
+            files = request.FILES.getlist("photos")
+            if files:
+                flow.evidence_add(actor=request.user, application=app, files=files)
+        except ApplicationError as exc:
+            errors = exc.fields
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(
+                request, _("Application %(number)s taken in.") % {"number": app.number}
+            )
+            return redirect("warranty:application-detail", number=app.number)
+    offered = [o["remedy"] for o in answer["options"]] if answer else []
+    return render(
+        request,
+        "warranty/application_new.html",
+        {
+            "case": case,
+            "facts": facts,
+            "answer": answer,
+            "errors": errors,
+            "policies": policy_choices(),
+            "policy_key": policy_key or "",
+            "requested": post.get("requested") if post else (offered[0] if offered else "return"),
+            "remedies": Remedy.choices,
+            "problems": _problem_labels(),
+            "exceptions": [
+                (k, EXCEPTION_TEXT[k]) for k in STATUTORY_EXCEPTIONS + CONFIRM_EXCEPTIONS
+            ],
+            "methods": Payment.Method.choices,
+            "price": post.get("price") if post else _price_for(case),
+            "reason": post.get("reason") if post else case.description,
+        },
+    )
+
+
+def _application(request, number: str) -> Application:
+    app = selectors.application_get_for_user(request.user, number)
+    if app is None:
+        raise Http404
+    return app
+
+
+def _refund_preview(app: Application) -> dict | None:
+    if app.remedy != Remedy.RETURN:
+        return None
+    dep = ((app.answer.get("fees") or {}).get("depreciation") or {}).get("amount")
+    depreciation = Decimal(dep) if dep else Decimal("0")
+    total = refund_total(price=app.price, depreciation=depreciation)
+    payments = list(app.payments.all())
+    shares = refund_split([(p.method, p.amount) for p in payments], total)
+    return {
+        "depreciation": depreciation,
+        "total": total,
+        "rows": list(zip(payments, shares, strict=True)),
+    }
+
+
+@login_required
+def application_detail(request, number: str):
+    app = _application(request, number)
+    user = request.user
+    return render(
+        request,
+        "warranty/application_detail.html",
+        {
+            "app": app,
+            "answer": app.answer,
+            "actions": flow.allowed_actions(app, user),
+            "offered": [o["remedy"] for o in app.answer.get("options", [])],
+            "remedies": Remedy.choices,
+            "dispositions": Application.Disposition.choices,
+            "payers": Application.ShippingPayer.choices,
+            "events": app.events.select_related("actor"),
+            "evidence": list(app.evidence.all()),
+            "payments": list(app.payments.all()),
+            "refund": _refund_preview(app),
+            "company_address": _company_return_address(),
+            "facts_rows": _facts_rows(app.facts),
+        },
+    )
+
+
+def _company_return_address() -> dict:
+    from django.conf import settings
+
+    return {
+        "address": getattr(settings, "COMPANY_RETURN_ADDRESS", ""),
+        "contact": getattr(settings, "COMPANY_RETURN_CONTACT", ""),
+        "phone": getattr(settings, "COMPANY_RETURN_PHONE", ""),
+    }
+
+
+FACT_LABELS = {
+    "category": gettext_lazy("Category"),
+    "channel": gettext_lazy("Channel"),
+    "purchase_date": gettext_lazy("Purchase (invoice) date"),
+    "received_date": gettext_lazy("Received on"),
+    "report_date": gettext_lazy("Reported on"),
+    "problem": gettext_lazy("Problem"),
+    "prior_repairs": gettext_lazy("Repairs so far"),
+    "has_invoice_or_card": gettext_lazy("Invoice or 三包 certificate"),
+    "failed_part": gettext_lazy("Failed part"),
+    "exchanged_on": gettext_lazy("Exchanged on"),
+    "repair_intervals": gettext_lazy("Days in repair"),
+    "goods_intact": gettext_lazy("Goods intact"),
+    "no_reason_exception": gettext_lazy("Exception"),
+    "consumer_confirmed_at_checkout": gettext_lazy("Confirmed at checkout"),
+    "price": gettext_lazy("Price"),
+}
+
+
+def _facts_rows(facts: dict) -> list[tuple[str, object]]:
+    rows = []
+    for key, value in facts.items():
+        label = FACT_LABELS.get(key, key)
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif key == "channel":
+            value = _("Online (distance sale)") if value == "online" else _("In store")
+        elif key == "problem":
+            value = dict(_problem_labels()).get(value, value)
+        elif key == "no_reason_exception":
+            value = EXCEPTION_TEXT.get(value, value)
+        rows.append((label, value))
+    return rows
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def application_step(request, number: str, action: str):
+    app = _application(request, number)
+    post = request.POST
+    common = {"actor": request.user, "application": app}
+    version = post.get("version", "")
+    if version.isdigit():
+        common["expected_version"] = int(version)
+    try:
+        if action in ("approve", "reject"):
+            flow.application_review(
+                **common,
+                approve=action == "approve",
+                remedy=post.get("remedy", ""),
+                note=post.get("note", ""),
+            )
+        elif action == "request_goods":
+            flow.application_request_goods(
+                **common,
+                return_address=post.get("return_address", ""),
+                return_contact=post.get("return_contact", ""),
+                return_phone=post.get("return_phone", ""),
+                carrier=post.get("carrier", ""),
+                tracking_no=post.get("tracking_no", ""),
+                shipping_payer=post.get("shipping_payer", ""),
+            )
+        elif action == "receive":
+            flow.application_receive(
+                **common,
+                intact=post.get("intact") == "1",
+                condition=post.get("condition", ""),
+                received_serial=post.get("received_serial", ""),
+                disposition=post.get("disposition", ""),
+                photos=request.FILES.getlist("photos"),
+            )
+        elif action == "refund":
+            flow.application_refund(
+                **common,
+                gift_deduction=post.get("gift_deduction", "") or "0",
+                shipping_deduction=post.get("shipping_deduction", "") or "0",
+            )
+        elif action == "ship_replacement":
+            flow.application_ship_replacement(
+                **common, replacement_serial=post.get("replacement_serial", "")
+            )
+        elif action == "repaired":
+            flow.application_mark_repaired(**common, work_done=post.get("work_done", ""))
+        elif action == "close":
+            flow.application_close(**common, note=post.get("note", ""))
+        elif action == "cancel":
+            flow.application_cancel(**common, note=post.get("note", ""))
+        elif action == "evidence":
+            flow.evidence_add(
+                actor=request.user, application=app, files=request.FILES.getlist("photos")
+            )
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("warranty:application-detail", number=app.number)
+
+
+@login_required
+def evidence_file(request, number: str, pk: int):
+    app = _application(request, number)
+    row = Evidence.objects.filter(application=app, pk=pk).first()
+    if row is None:
+        raise Http404
+    return stored_file_response(
+        request, row.file, content_type=row.content_type, filename=row.original_name
+    )

@@ -18,7 +18,7 @@ class SupplierAdmin(SimpleHistoryAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "parent", "warranty_policy")
+    list_display = ("code", "name", "parent", "warranty_policy", "sanbao_category")
     search_fields = ("code", "name")
 
 

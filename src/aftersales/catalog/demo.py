@@ -38,6 +38,14 @@ CATEGORIES = [
     ("snacks", "休闲食品", "food", None),
 ]
 # sku, name, model, spec, unit, price, shelf life, serial, category, maker, parts
+# The 三包 rules' names for the demo categories (the engine's national catalogue).
+SANBAO_NAMES = {
+    "tv": "彩色电视机",
+    "phone": "移动电话机",
+    "fridge": "家用电冰箱",
+    "washer": "洗衣机",
+}
+
 PRODUCTS = [
     (
         "TV-55A1",
@@ -171,6 +179,7 @@ def seed(ctx: DemoContext) -> None:
                 "name": name,
                 "parent": categories.get(parent),
                 "warranty_policy": policies.get(policy),
+                "sanbao_category": SANBAO_NAMES.get(code, ""),
             },
         )
     today = date.today()

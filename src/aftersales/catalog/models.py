@@ -77,6 +77,15 @@ class Category(BaseModel):
         related_name="categories",
         help_text=_("Empty: the parent category's policy applies."),
     )
+    sanbao_category = models.CharField(
+        _("三包 catalogue category"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The name the 三包 rules use for these goods, e.g. 彩色电视机, 移动电话机, "
+            "微型计算机. Empty: the parent's; none at all: the general consumer-law rules."
+        ),
+    )
 
     class Meta:
         verbose_name = _("category")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import ApplicationError
 from aftersales.core.forms import MultipleFileField, StyledFormMixin, error_text
+from aftersales.core.hooks import call_hook
 from aftersales.core.paging import DeferredJoinPaginator
 from aftersales.quality.permissions import can_view_quality
 
@@ -136,6 +137,8 @@ def case_detail(request, number: str):
             "attachment_accept": attachments.ACCEPT,
             "attachment_hint": attachments.upload_hint(),
             "departments": _departments_with_people(),
+            # Panels other apps add to the case page (the 三包 answer, …).
+            "panels": call_hook("case_detail_panels", case=case, request=request),
             "other_cases": selectors.case_list_for_user(request.user)
             .filter(customer=case.customer)
             .exclude(pk=case.pk)[:10],
@@ -306,6 +309,12 @@ class IntakeForm(StyledFormMixin, forms.Form):
     product_sku = forms.CharField(label=gettext_lazy("Product SKU"), max_length=40, required=False)
     serial_no = forms.CharField(label=gettext_lazy("Serial number"), max_length=60, required=False)
     order_no = forms.CharField(label=gettext_lazy("Order number"), max_length=30, required=False)
+    purchase_date = forms.DateField(
+        label=gettext_lazy("Purchase date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("From the invoice or the receipt: the 三包 periods run from it."),
+    )
     category = forms.ChoiceField(label=gettext_lazy("Complaint category"), required=False)
     priority = forms.ChoiceField(
         label=gettext_lazy("Priority"), choices=Priority.choices, initial=Priority.NORMAL

@@ -8,6 +8,7 @@ class WarrantyConfig(AppConfig):
     verbose_name = _("三包: returns, exchanges and refunds")
 
     def ready(self) -> None:
+        from aftersales.core.hooks import register_hook
         from aftersales.core.navigation import NavItem, register_nav
         from aftersales.core.numbering import register_document_kind
 
@@ -16,6 +17,7 @@ class WarrantyConfig(AppConfig):
         register_document_kind("warranty_application", prefix="RA", name=_("Return application"))
         register_document_kind("warranty_card", prefix="SB", name=_("三包 certificate"))
         register_document_kind("dealer_claim", prefix="DC", name=_("Dealer claim"))
+        register_hook("case_detail_panels", _case_panel)
         register_nav(
             NavItem(
                 "warranty",
@@ -26,3 +28,9 @@ class WarrantyConfig(AppConfig):
                 roles=frozenset(r.value for r in VIEW_ROLES),
             )
         )
+
+
+def _case_panel(*, case, request):
+    from .views.case_panel import case_panel
+
+    return case_panel(case, request)

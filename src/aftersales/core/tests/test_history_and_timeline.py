@@ -18,6 +18,8 @@ from aftersales.sla.models import SlaEscalation, SlaPause
 # event rows of a clock, which itself keeps history and shows them on the owner's timeline;
 # export records, phone reveals, order events and sent messages are themselves the audit
 # trail (SEC-1, SEC-2); acceptance photos are evidence, never edited.
+from aftersales.warranty.models import ApplicationEvent, Evidence, Payment
+
 NO_HISTORY = {
     NumberCounter,
     Notification,
@@ -33,6 +35,9 @@ NO_HISTORY = {
     RecallTask,  # bulk-written; the outcome and who recorded it are on the row
     CaseEvent,  # the case's steps: append-only
     CaseAttachment,  # the case's photos and videos: evidence, append-only, never edited
+    ApplicationEvent,  # a return application's steps: append-only
+    Evidence,  # its photos and videos: append-only
+    Payment,  # written with the application; the refund columns once, at the refund step
 }
 
 

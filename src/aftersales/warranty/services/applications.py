@@ -282,7 +282,7 @@ def application_from_case(
     records give (``facts`` adds to or corrects them)."""
     if case.product_id is None:
         raise InvalidInput(fields={"case": [_("Record the product on the case first.")]})
-    merged = facts_from_case(case, **(facts or {}))
+    merged = facts_from_case(case, policy_key, **(facts or {}))
     if price in (None, "") and case.order_id:
         line = case.order.lines.filter(product=case.product).first()
         price = line.unit_price if line else None

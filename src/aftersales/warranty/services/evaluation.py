@@ -35,13 +35,31 @@ def _local(value) -> date | None:
     return timezone.localtime(value).date() if hasattr(value, "tzinfo") else value
 
 
-def facts_from_case(case, **overrides) -> dict:
+def category_for(category, policy_key: str | None = None) -> str:
+    """The category name the policy knows for a catalogue category: the nearest 三包 name up
+    the tree (彩色电视机 for 电视), else the nearest name the policy lists (the company's own
+    categories, e.g. 日用品 for 厨具), else the category's own name (general rules)."""
+    if category is None:
+        return ""
+    chain = list(reversed(category.path()))
+    for node in chain:
+        if node.sanbao_category:
+            return node.sanbao_category
+    policy = policy_for(policy_key)
+    known = set(policy.categories) | set(policy.base.categories if policy.base else ())
+    for node in chain:
+        if node.name in known:
+            return node.name
+    return category.name
+
+
+def facts_from_case(case, policy_key: str | None = None, **overrides) -> dict:
     """What the records say about a case, as engine facts: the category, how and when it was
     bought and received, the 三包 certificate and its repair record (R2, R7, R10)."""
     order = case.order
     shipment = case.shipment
     facts: dict = {
-        "category": case.product.category.name if case.product and case.product.category else "",
+        "category": category_for(case.product.category if case.product else None, policy_key),
         "channel": "offline",
         "purchase_date": None,
         "received_date": None,

@@ -25,7 +25,7 @@ def logistics(make_user):
 
 @pytest.fixture
 def tv(db):
-    category = CategoryFactory(code="tv", name="彩色电视机")
+    category = CategoryFactory(code="tv", name="电视", sanbao_category="彩色电视机")
     return ProductFactory(
         sku="TV-55X", name="55 寸智能电视", model="55X", category=category,
         list_price=Decimal("2999.00"), serial_tracked=True,

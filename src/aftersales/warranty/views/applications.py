@@ -112,10 +112,10 @@ def application_new(request):
     if case.product_id is None:
         messages.error(request, _("Record the product on the case first."))
         return redirect("service:case-detail", number=case.number)
-    base = facts_from_case(case)
     post = request.POST if request.method == "POST" else {}
-    facts = _facts_from_post(post, base) if post else base
     policy_key = (post.get("policy") if post else None) or None
+    base = facts_from_case(case, policy_key)
+    facts = _facts_from_post(post, base) if post else base
     answer, errors = None, {}
     try:
         answer = evaluate_facts(facts, policy_key)
@@ -247,7 +247,7 @@ FACT_LABELS = {
     "exchanged_on": gettext_lazy("Exchanged on"),
     "repair_intervals": gettext_lazy("Days in repair"),
     "goods_intact": gettext_lazy("Goods intact"),
-    "no_reason_exception": gettext_lazy("Exception"),
+    "no_reason_exception": gettext_lazy("No-reason return exception"),
     "consumer_confirmed_at_checkout": gettext_lazy("Confirmed at checkout"),
     "price": gettext_lazy("Price"),
 }

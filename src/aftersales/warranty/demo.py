@@ -1,0 +1,87 @@
+"""Demo 三包 data: the shipped policies, a certificate for every sold serial (one with a
+repair on record), a phone returned without reason waiting for review, and a refrigerator
+exchanged after two failed repairs (R7, R10)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from aftersales.core.demo import DemoContext
+
+from .models import Application, WarrantyCard
+from .services import applications as flow
+from .services.cards import card_issue, card_repair_add
+from .services.policies import rulebooks_install
+
+
+def seed(ctx: DemoContext) -> None:
+    rulebooks_install()
+    clerk = ctx.objects.get("user:zhangwei")
+    agent = ctx.objects.get("user:sunli")
+    reviewer = ctx.objects.get("user:chenjie")
+    if not (clerk and agent and reviewer) or WarrantyCard.objects.exists():
+        return
+    from aftersales.catalog.models import SerialNumber
+
+    today = timezone.localdate()
+    cards = {}
+    for serial in SerialNumber.objects.filter(owner__isnull=False).select_related(
+        "product", "owner"
+    ):
+        invoice = serial.warranty_start or today - timedelta(days=30)
+        cards[serial.product.sku] = cards.get(serial.product.sku) or card_issue(
+            actor=clerk,
+            product=serial.product,
+            customer=serial.owner,
+            invoice_date=invoice,
+            serial=serial,
+        )
+    fridge = cards.get("FR-450")
+    if fridge is not None:
+        start = max(fridge.starts_on, today - timedelta(days=30))
+        for n, (fault, work) in enumerate(
+            [("冷藏室不制冷", "补充制冷剂"), ("冷藏室仍不制冷", "更换温控器")]
+        ):
+            sent = start + timedelta(days=2 + 10 * n)
+            if sent + timedelta(days=3) < today:
+                card_repair_add(
+                    actor=reviewer,
+                    card=fridge,
+                    sent_on=sent,
+                    returned_on=sent + timedelta(days=3),
+                    fault=fault,
+                    work_done=work,
+                    repairer="售后服务部 陈杰",
+                )
+    if Application.objects.exists():
+        return
+    phone = cards.get("PH-X10")
+    if phone is not None:
+        bought = today - timedelta(days=3)
+        flow.application_create(
+            actor=agent,
+            source=Application.Source.PORTAL,
+            customer=phone.customer,
+            product=phone.product,
+            serial=phone.serial,
+            requested="return",
+            reason="网购的手机不喜欢颜色，未拆封，七天无理由退货。",
+            price=phone.product.list_price,
+            facts={
+                "category": "移动电话机",
+                "channel": "online",
+                "purchase_date": bought.isoformat(),
+                "received_date": (bought + timedelta(days=1)).isoformat(),
+                "report_date": today.isoformat(),
+                "problem": "none",
+                "has_invoice_or_card": True,
+                "goods_intact": True,
+            },
+            payments=[
+                flow.PaymentInput("alipay", phone.product.list_price - 100),
+                flow.PaymentInput("coupon", 100),
+            ],
+        )
+    ctx.log.append(f"warranty: {len(cards)} 三包 certificates, 1 return waiting for review")

@@ -40,6 +40,7 @@ e2e: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/workdays.py
 	$(BIN)/python bench/sla_sweep.py
+	$(BIN)/python bench/warranty.py
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix src e2e bench

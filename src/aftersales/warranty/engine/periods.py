@@ -54,6 +54,8 @@ def days_in_repair(intervals: Iterable[tuple[date, date]], since: date) -> int:
     """Calendar days the goods were with the repairer on or after ``since`` (R2: "扣除因修理
     占用和无零配件待修的时间"). Both ends count; overlapping intervals count once. [OUR
     CONVENTION: the text does not say whether the hand-in and return days count.]"""
+    if not intervals:
+        return 0
     spans = sorted((max(a, since), b) for a, b in intervals if b >= since)
     total, cur_a, cur_b = 0, None, None
     for a, b in spans:

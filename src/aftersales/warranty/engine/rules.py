@@ -122,8 +122,16 @@ def _later(a: date | None, b: date | None) -> bool:
     return a is None or a > b
 
 
+_FMT: dict[date, str] = {}
+
+
 def _fmt(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+    text = _FMT.get(d)
+    if text is None:
+        text = f"{d.year}年{d.month}月{d.day}日"
+        if len(_FMT) < 50_000:
+            _FMT[d] = text
+    return text
 
 
 # -- the entry point -------------------------------------------------------------------------

@@ -69,3 +69,13 @@ def can_decide_claim(user) -> bool:
 def dealer_scope(user):
     """The dealer whose records alone this user sees, or None for company staff."""
     return dealer_of(user) if is_dealer_user(user) else None
+
+
+def can_settle_claim(user) -> bool:
+    """Paying the dealer is the manufacturer's business: the sales vice-president (who owns the
+    dealer accounts) and administrators record it."""
+    return user_has_role(user, Role.SALES_VP, Role.ADMIN) and not is_dealer_user(user)
+
+
+def can_view_claims(user) -> bool:
+    return can_submit_claim(user) or can_decide_claim(user) or can_settle_claim(user)

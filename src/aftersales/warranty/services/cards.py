@@ -182,8 +182,10 @@ def _policy(policy_key: str | None):
 def terms_for_product(product, *, policy_key: str | None = None) -> dict:
     """The policy's terms for the product's category, as a certificate freezes them and the
     public promises page states them (WAR-1, S2), with the policy's key."""
+    from .evaluation import category_for
+
     policy = _policy(policy_key)
-    category = product.category.name if product.category_id else ""
+    category = category_for(product.category if product.category_id else None, policy_key)
     terms = dict(policy.terms_for(category))
     terms["policy_key"] = getattr(policy, "key", None) or policy_key or ""
     return terms

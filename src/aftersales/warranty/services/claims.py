@@ -28,7 +28,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.accounts.permissions import user_has_role
 from aftersales.accounts.roles import Role
 from aftersales.core.errors import (
     ApplicationError,
@@ -48,7 +47,13 @@ from aftersales.quality.services.judgements import judgement_for
 from aftersales.service.models import Case
 
 from ..models import Application, DealerClaim
-from ..permissions import can_decide_claim, can_submit_claim, dealer_scope
+from ..permissions import (
+    can_decide_claim,
+    can_settle_claim,
+    can_submit_claim,
+    can_view_claims,
+    dealer_scope,
+)
 
 S = DealerClaim.Status
 V = ResponsibilityJudgement.Verdict
@@ -65,19 +70,6 @@ CLAIMABLE_CASE_STATUSES = (Case.Status.RESOLVED, Case.Status.CONFIRMED, Case.Sta
 # Verdicts that put the cost on someone other than the manufacturer but inside the 三包 work.
 SPLIT_VERDICTS = (V.TRANSPORT, V.DEALER)
 COST_FIELDS = ("parts_cost", "labour_cost", "other_cost")
-
-
-# --- permissions that only claims need ------------------------------------------------------
-
-
-def can_settle_claim(user) -> bool:
-    """Paying the dealer is the manufacturer's business: the sales vice-president (who owns the
-    dealer accounts) and administrators record it."""
-    return user_has_role(user, Role.SALES_VP, Role.ADMIN) and not is_dealer_user(user)
-
-
-def can_view_claims(user) -> bool:
-    return can_submit_claim(user) or can_decide_claim(user) or can_settle_claim(user)
 
 
 # --- reads ----------------------------------------------------------------------------------

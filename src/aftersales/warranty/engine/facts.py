@@ -211,8 +211,7 @@ def read_facts(raw: dict) -> Facts:
     for key in REQUIRED:
         if raw.get(key) in (None, ""):
             _err(errors, key, "This field is required.", "此项必填。", "required")
-    if not errors:
-        _check_order(f, errors)
+    _check_order(f, errors)  # every problem in one answer, not the first only
     if errors:
         raise EngineError(errors)
     return f

@@ -196,3 +196,131 @@ def test_a_late_refund_is_escalated(api_as, agent, reviewer, logistics, tv_case,
     )
     late = boss.get("/api/v1/warranty/applications/?late=1").json()["results"]
     assert [a["number"] for a in late] == [app["number"]]
+
+
+def _return_to_goods_received(api_as, agent, reviewer, logistics, body, *, intact=True):
+    app = api_as(agent).post("/api/v1/warranty/applications/", body, format="json").json()
+    boss = api_as(reviewer)
+    assert _step(boss, app["number"], "approve", remedy="return").status_code == 200
+    _step(boss, app["number"], "request_goods", return_address="仓库", return_contact="赵",
+          return_phone="021-1")  # fmt: skip
+    received = _step(
+        api_as(logistics),
+        app["number"],
+        "receive",
+        intact=intact,
+        condition="" if intact else "包装已拆，机身有明显划痕",
+        disposition="stock",
+    )
+    assert received.status_code == 200, received.json()
+    return app
+
+
+def test_a_return_after_two_failed_repairs_is_refunded_less_depreciation(
+    api_as, agent, reviewer, logistics, tv_case
+):
+    """R7 + R9: two repairs and still faulty — exchange, or a return less 0.1 %/day (彩色电视机,
+    R14) from the invoice date; the refund goes back by the ways paid, in proportion (R34)."""
+    bought = timezone.localdate() - timedelta(days=200)
+    app = _return_to_goods_received(
+        api_as, agent, reviewer, logistics,
+        {"case": tv_case.number, "requested": "return", "price": "3000.00",
+         "facts": {"purchase_date": bought.isoformat(), "received_date": bought.isoformat(),
+                   "prior_repairs": 2},
+         "payments": [{"method": "bank_card", "amount": "2000.00"},
+                      {"method": "points", "amount": "1000.00"}]},
+    )  # fmt: skip
+    offered = {o["remedy"]: o for o in app["answer"]["options"]}
+    assert offered["return"]["basis"].startswith("R9")
+    depreciation = app["answer"]["fees"]["depreciation"]
+    assert depreciation["days"] == 200 and depreciation["percent"] == "20.00"
+    assert depreciation["amount"] == "600.00"
+    body = _step(api_as(reviewer), app["number"], "refund").json()
+    assert body["refund_total"] == "2400.00"
+    refunds = {p["method"]: p["refund_amount"] for p in body["payments"]}
+    assert refunds == {"bank_card": "1600.00", "points": "800.00"}
+
+
+def test_gifts_not_returned_and_a_lost_free_shipping_threshold_are_deducted(
+    api_as, agent, reviewer, logistics, tv_case
+):
+    """R33: an unreturned gift is deducted at its stated value; R35: shipping when the return
+    drops the order below the free-shipping threshold."""
+    app = _return_to_goods_received(
+        api_as, agent, reviewer, logistics,
+        {"case": tv_case.number, "requested": "return", "price": "2999.00"},
+    )  # fmt: skip
+    body = _step(
+        api_as(reviewer), app["number"], "refund", gift_deduction="59.00", shipping_deduction="20"
+    ).json()
+    assert body["refund_total"] == "2920.00"
+    events = [e["note"] for e in body["events"] if e["action"] == "refund"]
+    assert "59.00" in events[0] and "20.00" in events[0]
+
+
+def test_a_no_reason_return_that_comes_back_used_is_not_refunded(
+    api_as, agent, reviewer, logistics, tv_case
+):
+    """R31: goods used beyond inspection are not intact; no refund without a reason — the
+    reviewer rejects it after receipt."""
+    app = _return_to_goods_received(
+        api_as, agent, reviewer, logistics,
+        {"case": tv_case.number, "requested": "return", "price": "2999.00",
+         "facts": {"problem": "none", "channel": "online"}},
+        intact=False,
+    )  # fmt: skip
+    boss = api_as(reviewer)
+    refused = _step(boss, app["number"], "refund")
+    assert refused.status_code == 400
+    assert "R31" in str(refused.json()["fields"])
+    rejected = _step(boss, app["number"], "reject", note="商品有明显使用痕迹，不符合无理由退货条件")
+    assert rejected.json()["status"] == "rejected"
+
+
+def test_payments_that_do_not_add_up_are_refused_and_nothing_is_written(api_as, agent, tv_case):
+    r = api_as(agent).post(
+        "/api/v1/warranty/applications/",
+        {"case": tv_case.number, "requested": "return", "price": "2999.00",
+         "payments": [{"method": "wechat", "amount": "1000.00"}]},
+        format="json",
+    )  # fmt: skip
+    assert r.status_code == 400
+    assert "payments" in r.json()["fields"]
+    assert not Application.objects.exists()
+
+
+def test_bad_facts_name_the_field(api_as, agent, tv_case):
+    r = api_as(agent).post(
+        "/api/v1/warranty/applications/",
+        {"case": tv_case.number, "requested": "return", "price": "100",
+         "facts": {"received_date": "2020-01-01", "colour": "red"}},
+        format="json",
+    )  # fmt: skip
+    assert r.status_code == 400
+    fields = r.json()["fields"]
+    assert "facts.colour" in fields and "facts.received_date" in fields
+    assert not Application.objects.exists()
+
+
+def test_the_evaluate_api_is_the_engine(api_as, agent):
+    body = {
+        "policy": "national",
+        "category": "彩色电视机",
+        "channel": "offline",
+        "purchase_date": "2026-11-20",
+        "received_date": "2026-11-20",
+        "report_date": "2026-11-25",
+        "problem": "quality",
+        "has_invoice_or_card": True,
+    }
+    r = api_as(agent).post("/api/v1/warranty/evaluate/", body, format="json")
+    assert r.status_code == 200
+    from aftersales.warranty.engine import evaluate
+
+    facts = {k: v for k, v in body.items() if k != "policy"}
+    assert r.json() == evaluate(facts)
+    bad = api_as(agent).post(
+        "/api/v1/warranty/evaluate/", {**body, "report_date": "2026-02-30"}, format="json"
+    )
+    assert bad.status_code == 400
+    assert "report_date" in bad.json()["fields"]

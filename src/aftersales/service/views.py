@@ -256,7 +256,12 @@ def track(request):
         if case is None or not token:
             raise Http404
         answer = request.POST.get("answer", "")
-        if answer in ("confirm", "reject"):
+        if answer == "apply":
+            # Another app's form on this page (the 三包 application); it says how it went.
+            for outcome in call_hook("case_track_apply", case=case, request=request):
+                for ok, text in outcome:
+                    (messages.success if ok else messages.error)(request, text)
+        elif answer in ("confirm", "reject"):
             try:
                 workflow.case_transition(
                     actor=None,
@@ -288,6 +293,9 @@ def track(request):
             # Without the signed link: the number and the status, nothing more.
             "full": bool(token),
             "can_answer": bool(token) and case is not None and case.status == Case.Status.RESOLVED,
+            "panels": call_hook("case_track_panels", case=case, request=request, token=token)
+            if token and case is not None
+            else [],
         },
     )
 

@@ -18,6 +18,8 @@ class WarrantyConfig(AppConfig):
         register_document_kind("warranty_card", prefix="SB", name=_("三包 certificate"))
         register_document_kind("dealer_claim", prefix="DC", name=_("Dealer claim"))
         register_hook("case_detail_panels", _case_panel)
+        register_hook("case_track_panels", _track_panel)
+        register_hook("case_track_apply", _track_apply)
         register_nav(
             NavItem(
                 "warranty",
@@ -34,3 +36,15 @@ def _case_panel(*, case, request):
     from .views.case_panel import case_panel
 
     return case_panel(case, request)
+
+
+def _track_panel(*, case, request, token):
+    from .views.portal import track_panel
+
+    return track_panel(case, request, token)
+
+
+def _track_apply(*, case, request):
+    from .views.portal import track_apply
+
+    return track_apply(case, request)

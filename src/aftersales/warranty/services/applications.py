@@ -200,13 +200,17 @@ def application_create(
     serial=None,
     order=None,
     payments: list[PaymentInput] | None = None,
+    by_customer: bool = False,
 ) -> Application:
-    """Take an application in and ask the engine. Nothing is written when any field is wrong."""
-    if not can_apply(actor):
-        raise PermissionDenied(_("You may not take return or exchange applications."))
-    dealer = dealer_scope(actor)
-    if is_dealer_user(actor) and (dealer is None or customer.dealer_id != dealer.pk):
-        raise PermissionDenied(_("A dealer takes applications for its own customers only."))
+    """Take an application in and ask the engine. Nothing is written when any field is wrong.
+    ``by_customer``: the customer's own, through the signed link of their case (``actor`` is
+    then None; the link was checked by the caller)."""
+    if not by_customer:
+        if not can_apply(actor):
+            raise PermissionDenied(_("You may not take return or exchange applications."))
+        dealer = dealer_scope(actor)
+        if is_dealer_user(actor) and (dealer is None or customer.dealer_id != dealer.pk):
+            raise PermissionDenied(_("A dealer takes applications for its own customers only."))
     errors: dict[str, list[str]] = {}
     if requested not in Remedy.values:
         errors["requested"] = [_("Choose what the customer asks for.")]
@@ -277,6 +281,7 @@ def application_from_case(
     payments: list[PaymentInput] | None = None,
     policy_key: str | None = None,
     facts: dict | None = None,
+    by_customer: bool = False,
 ) -> Application:
     """An application for a case: its customer, product, serial and order, and the facts the
     records give (``facts`` adds to or corrects them)."""
@@ -286,6 +291,8 @@ def application_from_case(
     if price in (None, "") and case.order_id:
         line = case.order.lines.filter(product=case.product).first()
         price = line.unit_price if line else None
+    if price in (None, "") and by_customer:
+        price = case.product.list_price  # the desk corrects it against the receipt
     return application_create(
         actor=actor,
         customer=case.customer,
@@ -295,12 +302,43 @@ def application_from_case(
         price=price if price not in (None, "") else "",
         facts=merged,
         policy_key=policy_key,
-        source=Application.Source.CASE,
+        source=Application.Source.PORTAL if by_customer else Application.Source.CASE,
         case=case,
         serial=case.serial,
         order=case.order,
         payments=payments,
+        by_customer=by_customer,
     )
+
+
+def open_application_for(case):
+    return (
+        Application.objects.filter(case=case)
+        .exclude(status__in=(S.CLOSED, S.CANCELLED, S.REJECTED))
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def application_from_portal(*, case, requested: str, reason: str, files: list) -> Application:
+    """The customer applies through the signed link of their case (the portal): one open
+    application per case; their photos go with it."""
+    if open_application_for(case) is not None:
+        raise Conflict(
+            _("An application for this case is already being handled."), code="already_applied"
+        )
+    errors: dict[str, list[str]] = {}
+    checked = _check_files(files, errors)
+    if not (reason or "").strip():
+        errors["reason"] = [_("Describe the problem or the reason.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    app = application_from_case(
+        actor=None, case=case, requested=requested, reason=reason, by_customer=True
+    )
+    _store_files(app, checked, Evidence.Stage.APPLICATION, None)
+    return app
 
 
 # -- the review ------------------------------------------------------------------------------

@@ -1,0 +1,64 @@
+"""The customer's side (the portal): on the signed page of their case, what the rules give
+them and a form to ask for a return, exchange or repair with photos; then where to send the
+goods and when the refund is due."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from aftersales.core.errors import ApplicationError
+from aftersales.core.forms import error_text
+from aftersales.service.services.attachments import ACCEPT
+
+from ..models import Remedy
+from ..services import applications as flow
+from ..services.evaluation import evaluate_facts, facts_from_case
+
+PORTAL_KINDS = {"return", "exchange", "repair", "complaint"}
+
+
+def track_panel(case, request, token: str) -> str:
+    if case.product_id is None or case.kind not in PORTAL_KINDS:
+        return ""
+    current = flow.open_application_for(case)
+    answer = None
+    if current is None:
+        if not case.is_open:
+            return ""
+        try:
+            answer = evaluate_facts(facts_from_case(case))
+        except ApplicationError:
+            return ""  # not enough facts: the desk asks the customer
+    return render_to_string(
+        "warranty/_track_panel.html",
+        {
+            "case": case,
+            "token": token,
+            "answer": answer,
+            "current": current,
+            "offered": [o["remedy"] for o in answer["options"]] if answer else [],
+            "remedies": Remedy.choices,
+            "accept": ACCEPT,
+        },
+        request=request,
+    )
+
+
+def track_apply(case, request) -> list[tuple[bool, str]]:
+    try:
+        app = flow.application_from_portal(
+            case=case,
+            requested=request.POST.get("requested", ""),
+            reason=request.POST.get("reason", ""),
+            files=request.FILES.getlist("photos"),
+        )
+    except ApplicationError as exc:
+        return [(False, error_text(exc))]
+    return [
+        (
+            True,
+            _("Your application %(number)s is in; we will reply within one working day.")
+            % {"number": app.number},
+        )
+    ]

@@ -55,9 +55,9 @@ def application_filter(
     return qs
 
 
-def application_get_for_user(user, number: str) -> Application | None:
+def application_get_for_user(user, number: str, *, queryset=None) -> Application | None:
     return (
-        application_list_for_user(user)
+        (queryset if queryset is not None else application_list_for_user(user))
         .select_related(
             "customer",
             "product",

@@ -93,7 +93,12 @@ def _application(request, number: str) -> Application:
 
 
 def _detail(request, number: str) -> dict:
-    app = _application(request, number)
+    app = selectors.application_list_for_user(request.user).prefetch_related(
+        "payments", "events__actor"
+    )
+    app = selectors.application_get_for_user(request.user, number, queryset=app)
+    if app is None:
+        raise NotFound()
     return ApplicationDetailSerializer(app).data
 
 
@@ -238,7 +243,7 @@ class ApplicationStepApi(APIView):
         carrier = serializers.CharField(required=False, allow_blank=True, default="")
         tracking_no = serializers.CharField(required=False, allow_blank=True, default="")
         shipping_payer = serializers.CharField(required=False, allow_blank=True, default="")
-        intact = serializers.BooleanField(required=False, default=True)
+        intact = serializers.BooleanField(required=False, allow_null=True, default=None)
         condition = serializers.CharField(required=False, allow_blank=True, default="")
         received_serial = serializers.CharField(required=False, allow_blank=True, default="")
         disposition = serializers.CharField(required=False, allow_blank=True, default="")

@@ -195,6 +195,13 @@ def _law(f: Facts, floor: Policy, cat: CategoryRules, a: Answer, agreement=None)
         a.note(text)
     if f.category in CARS:
         a.note("R24：家用汽车适用单独的三包规定，本引擎未覆盖，以下按消费者权益保护法处理")
+    if f.problem == "misuse" and not f.misuse_evidence and _burden_on_business(f, cat):
+        # R26: the business has to prove misuse; without its evidence it is a quality case.
+        a.note(
+            "R26：耐用商品自收货起 6 个月内发现瑕疵，由经营者承担举证责任；"
+            "未有经营者的使用不当证据，按质量问题处理"
+        )
+        f.problem = "quality"
     if f.problem == "none":
         _no_reason(f, floor, a)
         reason = "未反映质量问题：换货、免费修理以出现性能故障为前提"
@@ -232,18 +239,17 @@ def _exemption(f: Facts, cat: CategoryRules) -> str | None:
     return None
 
 
+def _burden_on_business(f: Facts, cat: CategoryRules) -> bool:
+    """R26: durable goods (cars named first), a defect within 6 months of receipt."""
+    received = f.received_date or f.purchase_date
+    durable = cat.durable or f.category in CARS
+    return bool(durable and received and f.report_date <= _PERIODS.months_end(received, 6))
+
+
 def _burden_of_proof(f: Facts, cat: CategoryRules, a: Answer) -> None:
     """R26: durable goods, defect within 6 months of receipt: the business proves misuse."""
-    received = f.received_date or f.purchase_date
-    durable = cat.durable or f.category in CARS  # art. 23 para 3 names motor vehicles first
-    if durable and received and f.report_date <= _PERIODS.months_end(received, 6):
-        if f.misuse_evidence:
-            a.note("R26：收货 6 个月内的耐用商品，已有经营者举证的使用不当证据")
-        else:
-            a.note(
-                "R26：耐用商品自收货起 6 个月内发现瑕疵，发生争议由经营者承担举证责任；"
-                "认定使用不当须有经营者的证据，否则应按质量问题处理"
-            )
+    if _burden_on_business(f, cat) and f.misuse_evidence:
+        a.note("R26：收货 6 个月内的耐用商品，使用不当已有经营者的证据")
 
 
 def _no_reason(f: Facts, floor: Policy, a: Answer) -> None:
@@ -499,6 +505,10 @@ def _repair_overdue(f: Facts, cat: CategoryRules, end: date, may_exchange: bool,
 def _return_instead_of_exchange(f: Facts, cat: CategoryRules, end: date, a: Answer, why_basis):
     """R9: where an exchange is due, a return instead — free when no same model is available,
     with depreciation on used goods when the consumer prefers a return anyway."""
+    if "return" in a.options:
+        # Still inside the 7 days (R5): a full refund; R9 only matters once those are over.
+        a.note("R9：7 日后符合换货条件的仍可退货，但可收取折旧费")
+        return
     if f.same_model_available is False:
         a.offer(
             "return",
@@ -511,7 +521,7 @@ def _return_instead_of_exchange(f: Facts, cat: CategoryRules, end: date, a: Answ
     a.offer("return", B_R9, "符合换货条件，消费者仍要求退货的，可以退货，但可收取折旧费", end)
     rate = cat.depreciation_per_day
     start = f.exchanged_on or f.purchase_date or f.received_date
-    days = max(0, (f.report_date - start).days - days_in_repair(f.repair_intervals, start))
+    days = max(0, (f.report_date - start).days - days_in_repair(_intervals(f), start))
     depreciation = {"rate_percent_per_day": None, "days": days, "percent": None, "amount": None}
     if rate is None:
         a.note("R9、R14：该品类的日折旧率未能核对原文 [未确认]，折旧费须人工核定")

@@ -104,7 +104,7 @@ def _may(user, action: str, app: Application) -> bool:
     if action == "refund":
         return can_refund(user)
     if action == "close":
-        return can_review(user) or can_refund(user)
+        return can_review(user)
     if action == "cancel":
         return can_review(user) or (can_apply(user) and app.created_by_id == user.pk)
     return False
@@ -221,6 +221,10 @@ def application_create(
     checked_payments = _payments(payments, amount, errors) if amount is not None else []
     if serial is not None and serial.product_id != product.pk:
         errors["serial"] = [_("This serial number belongs to another product.")]
+    elif serial is not None and serial.owner_id not in (None, customer.pk):
+        errors["serial"] = [_("This serial number is already someone else's.")]
+    if order is not None and order.customer_id != customer.pk:
+        errors["order"] = [_("This order belongs to another customer.")]
     answer = None
     try:
         answer = evaluate_facts({**facts, "price": str(amount)} if amount else facts, policy_key)
@@ -367,7 +371,12 @@ def application_review(
     errors: dict[str, list[str]] = {}
     if approve and remedy not in Remedy.values:
         errors["remedy"] = [_("Choose the remedy.")]
-    overridden = (approve and remedy not in offered) or (not approve and bool(offered))
+    # Rejecting after the goods came back (R31: not intact) is the rules at work, not an
+    # override of them.
+    after_receipt = app.status == S.GOODS_RECEIVED
+    overridden = (approve and remedy not in offered) or (
+        not approve and bool(offered) and not after_receipt
+    )
     if overridden and not note:
         field = "note"
         errors[field] = [
@@ -380,7 +389,7 @@ def application_review(
     if errors:
         raise InvalidInput(fields=errors)
     now = timezone.now()
-    app.remedy = remedy if approve else ""
+    app.remedy = remedy if approve else (app.remedy if after_receipt else "")
     app.overridden = overridden
     app.review_note = note[:500]
     app.reviewed_by = actor
@@ -392,6 +401,8 @@ def application_review(
         ["remedy", "overridden", "review_note", "reviewed_by", "reviewed_at"],
         note=note,
     )
+    if not approve:
+        _cancel_refund_clocks(app)
     if overridden:
         notify(
             recipients=role_users(Role.SALES_VP) + role_users(Role.ADMIN),
@@ -459,11 +470,11 @@ def application_request_goods(
     return app
 
 
-def _refund_days(app: Application) -> int:
-    """R34: 7 days for a no-reason return; the company's promise (S14: 15) otherwise; the
-    SLA preset's refund target when neither says."""
+def _refund_days(app: Application) -> int | None:
+    """R34: 7 days for a no-reason return; the company's promise (S14: 15) otherwise; None:
+    neither says, and the SLA policy's refund target applies."""
     days = app.answer.get("fees", {}).get("refund_within_days")
-    return int(days) if days else 15
+    return int(days) if days else None
 
 
 @transaction.atomic
@@ -471,7 +482,7 @@ def application_receive(
     *,
     actor,
     application: Application,
-    intact: bool,
+    intact: bool | None,
     condition: str = "",
     received_serial: str = "",
     disposition: str = "",
@@ -483,6 +494,8 @@ def application_receive(
     starts the refund clock; a quality-caused return or exchange opens a nonconformance."""
     app = _step(application, actor, "receive", expected_version)
     errors: dict[str, list[str]] = {}
+    if intact is None:
+        errors["intact"] = [_("Say whether the goods came back intact.")]
     if disposition not in Application.Disposition.values:
         errors["disposition"] = [_("Choose where the returned goods go.")]
     if not intact and not (condition or "").strip():
@@ -508,8 +521,7 @@ def application_receive(
         "disposition",
     ]
     if app.remedy == Remedy.RETURN:
-        clock = _start_refund_clock(app, now)
-        app.refund_due_on = timezone.localtime(clock.due_at).date() if clock else None
+        app.refund_due_on = _start_refund_clock(app, now)
         fields.append("refund_due_on")
     if app.facts.get("problem") == "quality" and app.remedy in (Remedy.RETURN, Remedy.EXCHANGE):
         app.nonconformance = _nonconformance(app, actor)
@@ -526,20 +538,27 @@ def application_receive(
 
 
 def _start_refund_clock(app: Application, at: datetime):
+    """Start the refund clock (WAR-12) and return the refund's due day: the engine's days
+    (R34) counted as a civil-law period (R38), else the SLA policy's refund target."""
     from aftersales.sla.selectors import sla_policy_for
     from aftersales.sla.services import sla_clock_start
+    from aftersales.workdays.calendar import official_calendar
 
+    days = _refund_days(app)
     policy = sla_policy_for()
-    if policy is None or not policy.targets.filter(metric=Metric.REFUND).exists():
-        return None
-    return sla_clock_start(
-        owner=app,
-        metric=Metric.REFUND,
-        started_at=at,
-        policy=policy,
-        amount=_refund_days(app),
-        unit="calendar_days",
-    )
+    clock = None
+    if policy is not None and policy.targets.filter(metric=Metric.REFUND).exists():
+        clock = sla_clock_start(
+            owner=app,
+            metric=Metric.REFUND,
+            started_at=at,
+            policy=policy,
+            amount=days,
+            unit="calendar_days" if days else None,
+        )
+    if days:
+        return official_calendar().period_end(timezone.localtime(at).date(), days)
+    return timezone.localtime(clock.due_at).date() if clock else None
 
 
 def _nonconformance(app: Application, actor):
@@ -561,6 +580,13 @@ def _nonconformance(app: Application, actor):
     )
 
 
+def _cancel_refund_clocks(app: Application) -> None:
+    """A rejected, cancelled or closed application owes no refund any more."""
+    _refund_clocks(app).filter(status__in=(SlaClock.Status.RUNNING, SlaClock.Status.PAUSED)).update(
+        status=SlaClock.Status.CANCELLED
+    )
+
+
 def _refund_clocks(app: Application):
     from django.contrib.contenttypes.models import ContentType
 
@@ -569,6 +595,24 @@ def _refund_clocks(app: Application):
         owner_id=app.pk,
         metric=Metric.REFUND,
     )
+
+
+def depreciation_at_return(app: Application) -> Decimal:
+    """R9: depreciation runs from the invoice date to the return date (the day the goods came
+    back), less the days in repair; the engine counted to the report date, so the days in
+    between are added here at the same daily rate."""
+    dep = (app.answer.get("fees") or {}).get("depreciation") or {}
+    rate = dep.get("rate_percent_per_day")
+    if not rate or dep.get("days") is None:
+        return Decimal(dep["amount"]) if dep.get("amount") else Decimal("0")
+    days = int(dep["days"])
+    if app.goods_received_at and app.facts.get("report_date"):
+        from datetime import date
+
+        received = timezone.localtime(app.goods_received_at).date()
+        days += max(0, (received - date.fromisoformat(app.facts["report_date"])).days)
+    percent = min(Decimal("100"), Decimal(rate) * days)
+    return (app.price * percent / 100).quantize(Decimal("0.01"))
 
 
 @transaction.atomic
@@ -596,10 +640,7 @@ def application_refund(
         errors["goods"] = [_("Goods that are not intact are not refunded without a reason (R31).")]
     if errors:
         raise InvalidInput(fields=errors)
-    depreciation = Decimal("0")
-    dep = (app.answer.get("fees") or {}).get("depreciation") or {}
-    if dep.get("amount"):
-        depreciation = Decimal(dep["amount"])
+    depreciation = depreciation_at_return(app)
     total = refund_total(
         price=app.price, depreciation=depreciation, gift_deduction=gift, shipping_deduction=shipping
     )
@@ -734,28 +775,32 @@ def application_close(
     """Close the application, and its case when the case is still open (resolved with the
     outcome, then closed)."""
     app = _step(application, actor, "close", expected_version)
+    outcome_status = app.status
     app.closed_at = timezone.now()
     _done(app, actor, "close", ["closed_at"], note=note.strip())
+    _cancel_refund_clocks(app)
     if app.case_id:
-        _close_case(app, actor)
+        _close_case(app, actor, outcome_status)
     return app
 
 
-def _close_case(app: Application, actor) -> None:
+def _close_case(app: Application, actor, outcome_status: str) -> None:
+    """The case is done when its goods have been refunded, exchanged or repaired and no other
+    application on it is still open. A rejection leaves the case open: the customer's problem
+    is not solved, and the desk takes it from there."""
     from aftersales.service.models import Case
     from aftersales.service.services.workflow import case_transition
 
+    if outcome_status == S.REJECTED or open_application_for(app.case) is not None:
+        return
     case = Case.objects.get(pk=app.case_id)
     outcome = {
         S.REFUNDED: _("Returned; refunded %(total)s") % {"total": app.refund_total},
         S.EXCHANGED: _("Exchanged for serial %(serial)s")
         % {"serial": app.replacement_serial.serial if app.replacement_serial_id else "—"},
         S.REPAIRED: _("Repaired"),
-        S.REJECTED: _("Application rejected: %(reason)s") % {"reason": app.review_note},
-    }
-    last = app.events.exclude(action="close").order_by("-at", "-id").first()
-    text = outcome.get(last.to_status if last else "", "") or app.get_status_display()
-    solution = _("%(number)s: %(outcome)s") % {"number": app.number, "outcome": text}
+    }.get(outcome_status, "")
+    solution = _("%(number)s: %(outcome)s") % {"number": app.number, "outcome": outcome}
     if case.status == Case.Status.NEW:
         case = case_transition(actor=actor, case=case, action="accept")
     if case.status in (Case.Status.ACCEPTED, Case.Status.VERIFYING, Case.Status.IN_PROGRESS):
@@ -774,6 +819,7 @@ def application_cancel(
         raise InvalidInput(fields={"note": [_("Give the reason.")]})
     app.closed_at = timezone.now()
     _done(app, actor, "cancel", ["closed_at"], note=note)
+    _cancel_refund_clocks(app)
     return app
 
 
@@ -814,6 +860,9 @@ def evidence_add(*, actor, application: Application, files: list) -> list[Eviden
     """The customer's photos or video of the fault (WAR-2), added by whoever took it in."""
     if not (can_review(actor) or can_handle_goods(actor) or application.created_by_id == actor.pk):
         raise PermissionDenied(_("You may not add evidence to this application."))
+    application = _locked(application, None)
+    if application.status in (S.CLOSED, S.CANCELLED):
+        raise Conflict(_("The application is finished."), code="finished")
     if not files:
         raise InvalidInput(fields={"photos": [_("Choose a file to attach.")]})
     if application.evidence.count() + len(files) > MAX_EVIDENCE:

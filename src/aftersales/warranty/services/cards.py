@@ -233,6 +233,8 @@ def card_issue(
             errors["starts_on"] = [_("The period cannot start in the future.")]
     if serial is not None and serial.product_id != product.pk:
         errors["serial"] = [_("This serial number belongs to another product.")]
+    elif serial is not None and serial.owner_id not in (None, customer.pk) and replaces is None:
+        errors["serial"] = [_("This serial number is already someone else's.")]
     if order is not None and order.customer_id != customer.pk:
         errors["order"] = [_("This order belongs to another customer.")]
     if replaces is not None:

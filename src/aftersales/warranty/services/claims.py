@@ -240,7 +240,11 @@ def claim_submit(
         # Another dealer's case looks like a missing one (SEC-1).
         if own is None or case.dealer_id != own.pk:
             raise NotFound()
-    case = Case.objects.select_for_update().select_related("dealer", "batch").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("dealer", "batch")
+        .get(pk=case.pk)
+    )
     errors: dict[str, list[str]] = {}
     if case.dealer_id is None:
         errors["case"] = [
@@ -320,7 +324,7 @@ def claim_submit(
 
 def _locked(claim: DealerClaim, expected_version: int | None) -> DealerClaim:
     locked = (
-        DealerClaim.objects.select_for_update()
+        DealerClaim.objects.select_for_update(of=("self",))
         .select_related("dealer", "case", "batch", "application", "submitted_by")
         .get(pk=claim.pk)
     )

@@ -65,9 +65,10 @@ def facts_from_case(case, policy_key: str | None = None, **overrides) -> dict:
         "received_date": None,
         "report_date": _local(case.created_at).isoformat(),
         "problem": "quality",
-        "has_invoice_or_card": bool(order or case.purchase_date),
         "prior_repairs": 0,
     }
+    if order or case.purchase_date:
+        facts["has_invoice_or_card"] = True  # else unknown: nobody said the papers are lost
     if order is not None:
         facts["channel"] = "online" if order_channel_online(order) else "offline"
     elif case.channel in ONLINE_CASE_CHANNELS:
@@ -98,6 +99,16 @@ def facts_from_case(case, policy_key: str | None = None, **overrides) -> dict:
         ]
         if intervals:
             facts["repair_intervals"] = intervals
+        open_repair = next((r for r in reversed(repairs) if r.returned_on is None), None)
+        if open_repair is not None:
+            # R2, R8, R20: the unit is still with the repairer.
+            facts["sent_for_repair"] = open_repair.sent_on.isoformat()
+            facts["still_unrepaired_on"] = max(
+                timezone.localdate(), open_repair.sent_on
+            ).isoformat()
+            facts["delay_cause"] = (
+                "producer_no_parts" if open_repair.waiting_for_parts else "repairer"
+            )
     for key, value in overrides.items():
         if value is not None:
             facts[key] = value

@@ -92,7 +92,7 @@ def test_approving_a_remedy_the_rules_do_not_offer_needs_a_reason_and_is_reporte
     app = api_as(agent).post(
         "/api/v1/warranty/applications/",
         {"case": tv_case.number, "requested": "return", "price": "2999.00",
-         "facts": {"problem": "misuse"}},
+         "facts": {"problem": "misuse", "misuse_evidence": True}},
         format="json",
     ).json()  # fmt: skip
     assert [o["remedy"] for o in app["answer"]["options"]] == ["paid_repair"]

@@ -269,8 +269,8 @@ def test_s12_exchange_when_the_repair_failed():
 
 
 def test_s12_misuse_paid_repair_only():
-    """S12 第四条 2 (and R12): damage from improper use: paid repair."""
-    result = run("s12-sanbao", problem="misuse", report_date="2025-06-02")
+    """S12 第四条 2 (and R12): damage from improper use (proved, R26): paid repair."""
+    result = run("s12-sanbao", problem="misuse", misuse_evidence=True, report_date="2025-06-02")
     assert set(offered(result)) == {"paid_repair"}
 
 

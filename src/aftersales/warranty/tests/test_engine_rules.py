@@ -344,7 +344,7 @@ def test_r11_free_repair_covers_parts_and_labour_and_the_business_pays_transport
 @pytest.mark.parametrize(
     ("changes", "item"),
     [
-        ({"problem": "misuse"}, "第 1 项"),
+        ({"problem": "misuse", "misuse_evidence": True}, "第 1 项"),
         ({"problem": "unauthorized_repair"}, "第 2 项"),
         ({"has_invoice_or_card": False}, "第 3 项"),
         ({"card_model_mismatch_or_altered": True}, "第 4 项"),
@@ -670,10 +670,14 @@ def test_r25_goods_outside_the_catalogue_return_within_7_days_of_receipt():
 
 def test_r26_durable_goods_misuse_within_6_months_puts_the_proof_on_the_business():
     """R26: a TV (durable) received 2025-03-03; a misuse claim up to 2025-09-03 (6 months)
-    must be proved by the business: the answer says so. Later, or for clothes, no note."""
+    must be proved by the business: without its evidence the fault is treated as a quality
+    problem (free repair); with it, paid repair. Later, or for clothes, no note."""
     within = run(problem="misuse", report_date="2025-09-03")
     assert notes_with(within, "R26")
-    assert set(offered(within)) == {"paid_repair"}
+    assert "free_repair" in offered(within) and "paid_repair" not in offered(within)
+    proved = run(problem="misuse", misuse_evidence=True, report_date="2025-09-03")
+    assert notes_with(proved, "R26")
+    assert set(offered(proved)) == {"paid_repair"}
     assert not notes_with(run(problem="misuse", report_date="2025-09-04"), "R26")
     assert not notes_with(run(category="服装", problem="misuse"), "R26")
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -132,19 +133,8 @@ def application_new(request):
         if not payments and methods and post.get("price", "").strip():
             payments = [flow.PaymentInput(methods[0], post.get("price", "").strip())]
         try:
-            app = flow.application_from_case(
-                actor=request.user,
-                case=case,
-                requested=post.get("requested", ""),
-                reason=post.get("reason", ""),
-                price=post.get("price", ""),
-                payments=payments,
-                policy_key=policy_key,
-                facts={k: v for k, v in facts.items() if k not in base or base[k] != v},
-            )
-            files = request.FILES.getlist("photos")
-            if files:
-                flow.evidence_add(actor=request.user, application=app, files=files)
+            with transaction.atomic():  # the photos are checked before anything is kept
+                app = _apply_from_page(request, case, post, payments, policy_key, facts, base)
         except ApplicationError as exc:
             errors = exc.fields
             messages.error(request, error_text(exc))
@@ -177,6 +167,23 @@ def application_new(request):
     )
 
 
+def _apply_from_page(request, case, post, payments, policy_key, facts, base):
+    app = flow.application_from_case(
+        actor=request.user,
+        case=case,
+        requested=post.get("requested", ""),
+        reason=post.get("reason", ""),
+        price=post.get("price", ""),
+        payments=payments,
+        policy_key=policy_key,
+        facts={k: v for k, v in facts.items() if k not in base or base[k] != v},
+    )
+    files = request.FILES.getlist("photos")
+    if files:
+        flow.evidence_add(actor=request.user, application=app, files=files)
+    return app
+
+
 def _application(request, number: str) -> Application:
     app = selectors.application_get_for_user(request.user, number)
     if app is None:
@@ -187,8 +194,7 @@ def _application(request, number: str) -> Application:
 def _refund_preview(app: Application) -> dict | None:
     if app.remedy != Remedy.RETURN:
         return None
-    dep = ((app.answer.get("fees") or {}).get("depreciation") or {}).get("amount")
-    depreciation = Decimal(dep) if dep else Decimal("0")
+    depreciation = flow.depreciation_at_return(app)
     total = refund_total(price=app.price, depreciation=depreciation)
     payments = list(app.payments.all())
     shares = refund_split([(p.method, p.amount) for p in payments], total)
@@ -306,7 +312,7 @@ def application_step(request, number: str, action: str):
         elif action == "receive":
             flow.application_receive(
                 **common,
-                intact=post.get("intact") == "1",
+                intact={"1": True, "0": False}.get(post.get("intact", "")),
                 condition=post.get("condition", ""),
                 received_serial=post.get("received_serial", ""),
                 disposition=post.get("disposition", ""),

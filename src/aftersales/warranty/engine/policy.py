@@ -31,6 +31,14 @@ STARTS = ("sale", "receipt", "invoice")
 UNITS = ("days", "working_days", "months")
 PAYERS = ("business", "consumer")
 FEE_KEYS = ("parts", "labour", "travel", "return_shipping_quality")
+POLICY_KEYS = {
+    "key", "name", "source", "layer_on", "categories", "default", "promises", "no_reason",
+    "fees", "refund_days", "refund_penalty", "dealer_split", "exemptions", "notes",
+}  # fmt: skip
+PROMISE_KEYS = {
+    "id", "remedies", "problems", "text", "basis", "channels", "categories", "within",
+    "repair_over_days", "repairs_at_least",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -271,11 +279,21 @@ class _Reader:
             unconfirmed=self._texts(d, "unconfirmed", path),
         )
 
+    def unknown(self, d: dict, known: set[str], path: str) -> None:
+        """A misspelt key would be saved and silently ignored: name it instead."""
+        for key in d:
+            if key not in known:
+                where = f"{path}.{key}" if path else key
+                self.err(where, "Unknown field.", "未知字段。", "unknown")
+
     def promise(self, i: int, d: Any) -> Promise | None:
         path = f"promises[{i}]"
         if not isinstance(d, dict):
             self.err(path, "Must be an object.", "必须是对象。")
             return None
+        self.unknown(d, PROMISE_KEYS, path)
+        if isinstance(d.get("within"), dict):
+            self.unknown(d["within"], {"amount", "unit", "from"}, f"{path}.within")
         window = None
         if d.get("within") is not None:
             w = d["within"]
@@ -309,6 +327,7 @@ class _Reader:
             raise EngineError(
                 [FieldError("policy", "invalid", "Must be an object.", "必须是对象。")]
             )
+        self.unknown(d, POLICY_KEYS, "")
         key = self._text(d, "key", "policy")
         if not key:
             self.err("key", "This field is required.", "此项必填。", "required")
@@ -338,6 +357,9 @@ class _Reader:
             if not isinstance(nr, dict):
                 self.err("no_reason", "Must be an object.", "必须是对象。")
             else:
+                self.unknown(
+                    nr, {"channels", "days", "refund_days", "return_shipping"}, "no_reason"
+                )
                 no_reason = NoReason(
                     channels=self._texts(nr, "channels", "no_reason", ("online", "offline"))
                     or ("online",),

@@ -147,7 +147,11 @@ def rulebook_make_default(*, actor, key: str) -> Rulebook:
     if not can_edit_policies(actor):
         raise PermissionDenied(_("Only administrators change 三包 policies."))
     row = rulebook_get(key)
-    Rulebook.objects.filter(is_default=True).exclude(pk=row.pk).update(is_default=False)
+    for old in Rulebook.objects.select_for_update().filter(is_default=True).exclude(pk=row.pk):
+        old.is_default = False
+        old.version += 1
+        old._history_user = actor
+        old.save()  # saved one by one so each keeps a history row of who changed it
     row.is_default = True
     row.active = True
     row.version += 1

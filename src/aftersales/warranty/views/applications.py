@@ -24,7 +24,7 @@ from aftersales.service.selectors import case_get_for_user
 from .. import selectors
 from ..engine.policy import CONFIRM_EXCEPTIONS, STATUTORY_EXCEPTIONS
 from ..engine.rules import EXCEPTION_TEXT
-from ..models import Application, Evidence, Payment, Remedy
+from ..models import Application, Evidence, Payment, Remedy, WarrantyCard
 from ..permissions import can_apply, can_view_warranty
 from ..services import applications as flow
 from ..services.evaluation import evaluate_facts, facts_from_case
@@ -226,6 +226,11 @@ def application_detail(request, number: str):
             "refund": _refund_preview(app),
             "company_address": _company_return_address(),
             "facts_rows": _facts_rows(app.facts),
+            "new_card": WarrantyCard.objects.filter(
+                serial=app.replacement_serial, void=False
+            ).first()
+            if app.replacement_serial_id
+            else None,
         },
     )
 

@@ -87,7 +87,9 @@ def policy_detail(request, key: str):
                     key=key,
                     data=data,
                     name=request.POST.get("name") or None,
-                    expected_version=int(request.POST.get("version") or 0) or None,
+                    expected_version=int(version)
+                    if (version := request.POST.get("version", "")).isdigit()
+                    else None,
                 )
             except ApplicationError as exc:
                 errors = exc.fields or {"data": [error_text(exc)]}

@@ -31,7 +31,9 @@ def application_filter(
     user, *, status: str = "", q: str = "", overridden: bool = False, late: bool = False
 ) -> QuerySet[Application]:
     qs = application_list_for_user(user)
-    if status == "open":
+    if status == "all":
+        pass
+    elif status == "open":
         qs = qs.exclude(status__in=(Application.Status.CLOSED, Application.Status.CANCELLED))
     elif status:
         qs = qs.filter(status=status)

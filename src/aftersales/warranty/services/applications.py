@@ -291,6 +291,17 @@ def application_from_case(
     records give (``facts`` adds to or corrects them)."""
     if case.product_id is None:
         raise InvalidInput(fields={"case": [_("Record the product on the case first.")]})
+    if not case.is_open:
+        raise Conflict(
+            _("The case is finished; a new problem is a new case."), code="case_finished"
+        )
+    current = open_application_for(case)
+    if current is not None:
+        raise Conflict(
+            _("Application %(number)s for this case is still being handled.")
+            % {"number": current.number},
+            code="already_applied",
+        )
     merged = facts_from_case(case, policy_key, **(facts or {}))
     if price in (None, "") and case.order_id:
         line = case.order.lines.filter(product=case.product).first()
@@ -332,6 +343,8 @@ def application_from_portal(*, case, requested: str, reason: str, files: list) -
         raise Conflict(
             _("An application for this case is already being handled."), code="already_applied"
         )
+    if not case.is_open:
+        raise Conflict(_("The case is finished; a new problem is a new case."), code="finished")
     errors: dict[str, list[str]] = {}
     checked = _check_files(files, errors)
     if not (reason or "").strip():
@@ -641,6 +654,15 @@ def application_refund(
     if errors:
         raise InvalidInput(fields=errors)
     depreciation = depreciation_at_return(app)
+    if gift + shipping > app.price - depreciation:
+        raise InvalidInput(
+            fields={
+                "gift_deduction": [
+                    _("The deductions (%(sum)s) exceed what is left to refund (%(left)s).")
+                    % {"sum": gift + shipping, "left": app.price - depreciation}
+                ]
+            }
+        )
     total = refund_total(
         price=app.price, depreciation=depreciation, gift_deduction=gift, shipping_deduction=shipping
     )

@@ -23,10 +23,28 @@ def evaluate_facts(facts: dict, policy_key: str | None = None) -> dict:
     if not isinstance(facts, dict):
         raise InvalidInput(fields={"facts": [_("Give the facts as a JSON object.")]})
     policy = policy_for(policy_key)
+    future = _future_dates(facts)
     try:
-        return evaluate(facts, policy)
+        answer = evaluate(facts, policy)
     except EngineError as exc:
-        raise InvalidInput(fields=engine_error_fields(exc)) from None
+        fields = engine_error_fields(exc)
+        for key, messages in future.items():
+            fields.setdefault(key, []).extend(messages)
+        raise InvalidInput(fields=fields) from None
+    if future:
+        raise InvalidInput(fields=future)
+    return answer
+
+
+def _future_dates(facts: dict) -> dict[str, list[str]]:
+    """Things that have not happened yet cannot be facts (the engine knows no "today")."""
+    today = timezone.localdate()
+    errors = {}
+    for key in ("purchase_date", "received_date", "report_date", "exchanged_on"):
+        value = facts.get(key)
+        if isinstance(value, str) and value > today.isoformat():
+            errors[key] = [_("This date is in the future.")]
+    return errors
 
 
 def _local(value) -> date | None:

@@ -26,3 +26,11 @@ def payer_label(value: str | None) -> str:
 @register.filter
 def source_label(value: str) -> str:
     return {"law": _("By law"), "company": _("Our promise")}.get(value, value)
+
+
+@register.filter
+def policy_name(key: str) -> str:
+    """A policy's name for people (the key is for integrators)."""
+    from ..services.policies import policy_choices
+
+    return dict(policy_choices()).get(key, key)

@@ -324,3 +324,68 @@ def test_the_evaluate_api_is_the_engine(api_as, agent):
     )
     assert bad.status_code == 400
     assert "report_date" in bad.json()["fields"]
+
+
+def test_one_open_application_per_case(api_as, agent, tv_case):
+    """A second return for the same case while the first is handled would pay twice."""
+    client = api_as(agent)
+    body = {"case": tv_case.number, "requested": "return", "price": "2999.00"}
+    assert client.post("/api/v1/warranty/applications/", body, format="json").status_code == 201
+    again = client.post("/api/v1/warranty/applications/", body, format="json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_applied"
+
+
+def test_deductions_cannot_exceed_the_refund(api_as, agent, reviewer, logistics, tv_case):
+    """R33/R35 deductions come off the refund; they cannot make it negative."""
+    app = _return_to_goods_received(
+        api_as, agent, reviewer, logistics,
+        {"case": tv_case.number, "requested": "return", "price": "2999.00"},
+    )  # fmt: skip
+    r = _step(api_as(reviewer), app["number"], "refund", gift_deduction="5000")
+    assert r.status_code == 400
+    assert "gift_deduction" in r.json()["fields"]
+    assert Application.objects.get(number=app["number"]).status == "goods_received"
+
+
+def test_a_purchase_date_in_the_future_is_refused(api_as, agent, tv_case):
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    r = api_as(agent).post(
+        "/api/v1/warranty/applications/",
+        {"case": tv_case.number, "requested": "return", "price": "100",
+         "facts": {"purchase_date": tomorrow, "received_date": tomorrow}},
+        format="json",
+    )  # fmt: skip
+    assert r.status_code == 400
+    assert "facts.purchase_date" in r.json()["fields"]
+
+
+def test_a_refused_receipt_keeps_what_the_clerk_typed(
+    client, api_as, agent, reviewer, logistics, tv_case
+):
+    """R31: "not intact" without saying what is wrong is refused — and the form comes back
+    with "not intact", the serial and the destination still filled in."""
+    app = (
+        api_as(agent)
+        .post(
+            "/api/v1/warranty/applications/",
+            {"case": tv_case.number, "requested": "return", "price": "2999.00"},
+            format="json",
+        )
+        .json()
+    )
+    boss = api_as(reviewer)
+    _step(boss, app["number"], "approve", remedy="return")
+    _step(boss, app["number"], "request_goods", return_address="仓库", return_contact="赵",
+          return_phone="021-1")  # fmt: skip
+    client.force_login(logistics)
+    response = client.post(
+        f"/warranty/{app['number']}/receive/",
+        {"intact": "0", "condition": "", "received_serial": "SN-OLD-1", "disposition": "scrap"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="0" id="in0" checked' in html
+    assert 'value="SN-OLD-1"' in html
+    assert '<option value="scrap" selected>' in html
+    assert "请说明缺失或损坏的情况" in html

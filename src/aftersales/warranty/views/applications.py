@@ -82,7 +82,12 @@ def _facts_from_post(post, base: dict) -> dict:
         if key in post:
             value = post.get(key, "").strip()
             facts[key] = value or None
-    for key in ("has_invoice_or_card", "goods_intact", "consumer_confirmed_at_checkout"):
+    for key in (
+        "has_invoice_or_card",
+        "goods_intact",
+        "consumer_confirmed_at_checkout",
+        "misuse_evidence",
+    ):
         if f"{key}_present" in post:
             facts[key] = post.get(key) == "1"
     if "prior_repairs" in post:
@@ -207,7 +212,11 @@ def _refund_preview(app: Application) -> dict | None:
 
 @login_required
 def application_detail(request, number: str):
-    app = _application(request, number)
+    return _render_detail(request, _application(request, number))
+
+
+def _render_detail(request, app: Application, posted=None, status: int = 200):
+    """The application page; after a failed step, with what was typed (``posted``) kept."""
     user = request.user
     return render(
         request,
@@ -226,12 +235,14 @@ def application_detail(request, number: str):
             "refund": _refund_preview(app),
             "company_address": _company_return_address(),
             "facts_rows": _facts_rows(app.facts),
+            "posted": posted or {},
             "new_card": WarrantyCard.objects.filter(
                 serial=app.replacement_serial, void=False
             ).first()
             if app.replacement_serial_id
             else None,
         },
+        status=status,
     )
 
 
@@ -347,8 +358,10 @@ def application_step(request, number: str, action: str):
             raise Http404
     except ApplicationError as exc:
         messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Saved."))
+        # Show the page again with what was typed: a clerk must not re-submit blank fields.
+        return _render_detail(request, _application(request, number), posted=post, status=400)
+    label = flow.ACTION_LABELS.get(action)
+    messages.success(request, _("%(step)s: done.") % {"step": label} if label else _("Saved."))
     return redirect("warranty:application-detail", number=app.number)
 
 

@@ -21,6 +21,7 @@ from aftersales.core.models import ExportRecord
 from aftersales.customers.models import Dealer
 from aftersales.customers.permissions import is_dealer_user
 from aftersales.customers.selectors import dealer_list
+from aftersales.quality.permissions import can_manage_quality
 from aftersales.service.selectors import case_get_for_user, case_list_for_user
 
 from ..models import DealerClaim
@@ -194,6 +195,7 @@ def claim_detail(request, number: str):
             "split": services.claim_split(claim, judgement),
             "default_split": services.dealer_split(services.claim_policy_key(claim)),
             "can_decide": submitted and can_decide_claim(user),
+            "can_judge": can_manage_quality(user),
             "can_settle": claim.status == DealerClaim.Status.APPROVED
             and services.can_settle_claim(user),
         },

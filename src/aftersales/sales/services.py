@@ -513,6 +513,8 @@ def shipment_deliver(
             sale_ref=order.number,
             delivery_ref=shipment.number,
         )
+    # Other apps act on the delivery (the 三包 app issues a certificate per serial number).
+    call_hook("shipment_delivered", shipment=shipment, actor=actor)
     order = _locked(order)
     all_delivered = not order.shipments.exclude(
         status__in=[

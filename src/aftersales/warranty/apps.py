@@ -20,6 +20,7 @@ class WarrantyConfig(AppConfig):
         register_hook("case_detail_panels", _case_panel)
         register_hook("case_track_panels", _track_panel)
         register_hook("case_track_apply", _track_apply)
+        register_hook("shipment_delivered", _shipment_delivered)
         register_nav(
             NavItem(
                 "warranty",
@@ -48,3 +49,9 @@ def _track_apply(*, case, request):
     from .views.portal import track_apply
 
     return track_apply(case, request)
+
+
+def _shipment_delivered(*, shipment, actor):
+    from .services.cards import cards_for_delivery
+
+    return cards_for_delivery(shipment=shipment, actor=actor)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Batch, SerialNumber
@@ -12,6 +13,7 @@ from aftersales.catalog.tests.factories import ProductFactory
 from aftersales.core.models import Notification, OutboundMessage
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.sales.models import FollowUp, Order, OrderEvent, SalesPolicy
+from aftersales.warranty.models import WarrantyCard
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +150,10 @@ def test_the_whole_path_with_approval_partial_shipment_and_acceptance(
     assert Order.objects.get(pk=order["id"]).status == "delivered"
     owned = SerialNumber.objects.get(serial="SN1")
     assert owned.owner_id == customer.pk and owned.delivery_ref == first.json()["number"]
+    # WAR-10, R13: the 三包 certificate goes with the goods, one per serial number.
+    card = WarrantyCard.objects.get(serial=owned, void=False)
+    assert (card.customer_id, card.order_id) == (customer.pk, order["id"])
+    assert card.invoice_date == owned.warranty_start == timezone.localdate()
     follow_up = FollowUp.objects.get(order_id=order["id"])
     assert follow_up.assignee == team["sales"] and follow_up.due_on > date.today()
 

@@ -696,7 +696,24 @@ def application_refund(
     if late:
         note += " · " + _("late: due %(due)s (WAR-12)") % {"due": app.refund_due_on}
     _done(app, actor, "refund", ["refund_total", "refunded_at", "outcome_at"], note=note)
+    _unit_back_with_us(app, actor)
     return app
+
+
+def _unit_back_with_us(app: Application, actor) -> None:
+    """A returned unit is the company's again: its 三包 certificate ends and it has no owner,
+    so it can go back to stock and be sold (with a new certificate) later."""
+    from ..models import WarrantyCard
+
+    if not app.serial_id:
+        return
+    for card in WarrantyCard.objects.select_for_update().filter(serial=app.serial, void=False):
+        card.void = True
+        card._history_user = actor
+        card.save(update_fields=["void", "updated_at"])
+    serial = app.serial
+    serial.owner = None
+    serial.save(update_fields=["owner", "updated_at"])
 
 
 @transaction.atomic
@@ -745,6 +762,7 @@ def application_ship_replacement(
     app.outcome_at = now
     _done(app, actor, "ship_replacement", ["replacement_serial", "outcome_at"], note=serial_text)
     _reissue_card(app, actor, serial, today)
+    _unit_back_with_us(app, actor)  # the old certificate is already marked replaced
     return app
 
 

@@ -420,3 +420,27 @@ def card_issue_by_reference(
         policy_key=policy_key or None,
         replaces=replaces,
     )
+
+
+def cards_for_delivery(*, shipment, actor) -> list[WarrantyCard]:
+    """R13, WAR-10: the seller hands over the 三包 certificate with the goods — one per serial
+    number delivered, dated the delivery day (the serial's warranty start). A serial that
+    already has a certificate in force keeps it."""
+    order = shipment.order
+    day = timezone.localdate(shipment.delivered_at)
+    issued = []
+    for line in shipment.lines.select_related("order_line__product").prefetch_related("serials"):
+        for serial in line.serials.all():
+            if WarrantyCard.objects.filter(serial=serial, void=False).exists():
+                continue
+            issued.append(
+                card_issue(
+                    actor=actor,
+                    product=serial.product,
+                    customer=order.customer,
+                    invoice_date=day,
+                    serial=serial,
+                    order=order,
+                )
+            )
+    return issued

@@ -389,3 +389,46 @@ def test_a_refused_receipt_keeps_what_the_clerk_typed(
     assert 'value="SN-OLD-1"' in html
     assert '<option value="scrap" selected>' in html
     assert "请说明缺失或损坏的情况" in html
+
+
+def test_a_returned_unit_is_ours_again_and_its_certificate_ends(
+    api_as, agent, reviewer, logistics, tv
+):
+    """A desk application without a case (customer, SKU, serial, facts): after the refund
+    the unit has no owner and its 三包 certificate is no longer in force."""
+    from aftersales.catalog.models import SerialNumber
+    from aftersales.customers.tests.factories import CustomerFactory
+    from aftersales.warranty.services.cards import card_issue
+
+    customer = CustomerFactory(name="李华")
+    bought = timezone.localdate() - timedelta(days=3)
+    serial = SerialNumber.objects.create(serial="SN-TV-1", product=tv, owner=customer)
+    card = card_issue(
+        actor=reviewer, product=tv, customer=customer, invoice_date=bought, serial=serial
+    )
+    facts = {
+        "category": "彩色电视机", "channel": "offline", "purchase_date": bought.isoformat(),
+        "received_date": bought.isoformat(), "report_date": timezone.localdate().isoformat(),
+        "problem": "quality", "has_invoice_or_card": True,
+    }  # fmt: skip
+    app = api_as(agent).post(
+        "/api/v1/warranty/applications/",
+        {"customer_id": customer.pk, "product_sku": tv.sku, "serial_no": "SN-TV-1",
+         "requested": "return", "reason": "开机黑屏", "price": "2999.00", "facts": facts},
+        format="json",
+    )  # fmt: skip
+    assert app.status_code == 201, app.json()
+    number = app.json()["number"]
+    boss = api_as(reviewer)
+    _step(boss, number, "approve", remedy="return")
+    _step(boss, number, "request_goods", return_address="仓库", return_contact="赵",
+          return_phone="021-1")  # fmt: skip
+    received = _step(
+        api_as(logistics), number, "receive", intact=True, received_serial="SN-TV-2",
+        disposition="stock",
+    ).json()  # fmt: skip
+    assert received["serial_matched"] is False  # the clerk sees the wrong unit came back
+    _step(boss, number, "refund")
+    card.refresh_from_db()
+    serial.refresh_from_db()
+    assert card.void is True and serial.owner_id is None

@@ -85,6 +85,7 @@ def test_a_tv_with_a_fault_in_its_first_week_is_returned_and_refunded(page, shot
     refund = page.get_by_test_id("step-refund")
     assert refund.get_by_test_id("refund-total").inner_text() == "¥3299.00"
     shot("72-application-refund")
+    page.once("dialog", lambda dialog: dialog.accept())  # "record the refund? …"
     refund.locator("button").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("application-status").inner_text() == "已退款"

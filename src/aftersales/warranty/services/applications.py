@@ -93,7 +93,8 @@ def allowed_actions(app: Application, user) -> list[str]:
             continue
         if _may(user, action, app):
             out.append(action)
-    return out
+    # The step forward first; rejecting or cancelling below it.
+    return sorted(out, key=lambda a: a in ("reject", "cancel"))
 
 
 def _may(user, action: str, app: Application) -> bool:

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("aftersales.quality.api_urls")),
     path("", include("aftersales.service.api_urls")),
     path("", include("aftersales.warranty.api_urls")),
+    path("", include("aftersales.repairs.api_urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns = [
     path("quality/", include("aftersales.quality.urls")),
     path("service/", include("aftersales.service.urls")),
     path("warranty/", include("aftersales.warranty.urls")),
+    path("repairs/", include("aftersales.repairs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "aftersales.quality",
     "aftersales.service",
     "aftersales.warranty",
+    "aftersales.repairs",
 ]
 
 MIDDLEWARE = [

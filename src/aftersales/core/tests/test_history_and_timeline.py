@@ -9,15 +9,24 @@ from aftersales.core.models import ExportRecord, Notification, NumberCounter, Ou
 from aftersales.core.timeline import timeline_for
 from aftersales.customers.models import PhoneReveal
 from aftersales.quality.models import Certificate, InspectionResult, RecallTask
-from aftersales.sales.models import AcceptancePhoto, OrderEvent
-from aftersales.service.models import CaseAttachment, CaseEvent
-from aftersales.sla.models import SlaEscalation, SlaPause
 
 # Not business records: counters change on every allocation (the numbers live on documents,
 # which keep history); notifications are messages; pauses and escalations are append-only
 # event rows of a clock, which itself keeps history and shows them on the owner's timeline;
 # export records, phone reveals, order events and sent messages are themselves the audit
 # trail (SEC-1, SEC-2); acceptance photos are evidence, never edited.
+from aftersales.repairs.models import (
+    AppointmentChange,
+    ChargeLine,
+    CounterSaleLine,
+    Stock,
+    StockMove,
+    WorkOrderEvent,
+    WorkOrderPhoto,
+)
+from aftersales.sales.models import AcceptancePhoto, OrderEvent
+from aftersales.service.models import CaseAttachment, CaseEvent
+from aftersales.sla.models import SlaEscalation, SlaPause
 from aftersales.warranty.models import ApplicationEvent, Evidence, Payment
 
 NO_HISTORY = {
@@ -38,6 +47,13 @@ NO_HISTORY = {
     ApplicationEvent,  # a return application's steps: append-only
     Evidence,  # its photos and videos: append-only
     Payment,  # written with the application; the refund columns once, at the refund step
+    WorkOrderEvent,  # a work order's steps: append-only
+    AppointmentChange,  # the appointment's history itself
+    WorkOrderPhoto,  # evidence, append-only
+    Stock,  # a running total; every change is a StockMove
+    StockMove,  # append-only ledger
+    ChargeLine,  # written with the work order's steps, which are on its timeline
+    CounterSaleLine,  # written once with its sale
 }
 
 

@@ -1,0 +1,3 @@
+"""Routes of the care API (filled in with its views)."""
+
+urlpatterns: list = []

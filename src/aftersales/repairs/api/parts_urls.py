@@ -1,0 +1,3 @@
+"""Routes of the parts API (filled in with its views)."""
+
+urlpatterns: list = []

@@ -1,0 +1,42 @@
+"""Who may do what in field service, decided here for pages, API and navigation alike."""
+
+from __future__ import annotations
+
+from aftersales.accounts.permissions import user_has_role
+from aftersales.accounts.roles import Role
+from aftersales.customers.permissions import dealer_of, is_dealer_user
+
+# The after-sales department's dispatchers (and administrators) plan and assign the work.
+DISPATCH_ROLES = (Role.SERVICE, Role.ADMIN)
+# Who turns a case into work: the desk, the after-sales department, dealers for their own.
+CREATE_ROLES = (Role.CUSTOMER_SERVICE, Role.SERVICE, Role.DEALER, Role.ADMIN)
+VIEW_ROLES = (Role.CUSTOMER_SERVICE, Role.SERVICE, Role.LOGISTICS, Role.DEALER, Role.ADMIN)
+# Parts: the warehouse receives and moves stock; the after-sales department too.
+STOCK_ROLES = (Role.LOGISTICS, Role.SERVICE, Role.ADMIN)
+
+
+def can_view_work_orders(user) -> bool:
+    return user_has_role(user, *VIEW_ROLES)
+
+
+def can_create_work_order(user) -> bool:
+    return user_has_role(user, *CREATE_ROLES)
+
+
+def can_dispatch(user) -> bool:
+    return user_has_role(user, *DISPATCH_ROLES) and not is_dealer_user(user)
+
+
+def can_work_on(user, work_order) -> bool:
+    """The technician it is assigned to, and the dispatchers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return work_order.technician_id == user.pk or can_dispatch(user)
+
+
+def can_manage_stock(user) -> bool:
+    return user_has_role(user, *STOCK_ROLES) and not is_dealer_user(user)
+
+
+def dealer_scope(user):
+    return dealer_of(user) if is_dealer_user(user) else None

@@ -1,0 +1,3 @@
+"""Routes of the technician pages (filled in with its views)."""
+
+urlpatterns: list = []

@@ -203,8 +203,8 @@ def _onsite_due(case) -> datetime | None:
     """SVC-7, S12: on site within the on-site time limit (3 working days by the preset): the
     case's own on-site clock when it runs one, else the limit counted from now."""
     from aftersales.sla.models import Metric, SlaClock
-    from aftersales.workdays.calendar import end_of_day
     from aftersales.workdays import current_calendar
+    from aftersales.workdays.calendar import end_of_day
 
     if case is not None:
         from django.contrib.contenttypes.models import ContentType

@@ -9,8 +9,21 @@ class RepairsConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.accounts.roles import Role
+        from aftersales.core.hooks import register_hook
+        from aftersales.core.messaging import register_message_templates
         from aftersales.core.navigation import NavItem, register_nav
         from aftersales.core.numbering import register_document_kind
+        from aftersales.core.timeline import register_timeline_source
+        from aftersales.service.models import Case
+
+        from .messages import CUSTOMER_MESSAGES
+        from .models import WorkOrder
+        from .timeline import case_work_order_events, work_order_events
+
+        register_message_templates(CUSTOMER_MESSAGES)
+        register_timeline_source(WorkOrder, work_order_events)
+        register_timeline_source(Case, case_work_order_events)
+        register_hook("case_detail_panels", _case_panel)
 
         register_document_kind("work_order", prefix="WO", name=_("Work order"))
         register_document_kind("counter_sale", prefix="PS", name=_("Parts sale"))
@@ -33,3 +46,9 @@ class RepairsConfig(AppConfig):
                 ),
             )
         )
+
+
+def _case_panel(*, case, request):
+    from .views.case_panel import case_panel
+
+    return case_panel(case, request)

@@ -1,0 +1,54 @@
+"""Reading work orders, with who may see what applied in one place."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import WorkOrder
+from .permissions import can_dispatch, can_view_work_orders, dealer_scope
+
+
+def work_orders_for_user(user) -> QuerySet[WorkOrder]:
+    if not can_view_work_orders(user) and not hasattr(user, "technician_profile"):
+        return WorkOrder.objects.none()
+    qs = WorkOrder.objects.all()
+    dealer = dealer_scope(user)
+    if dealer is not None:
+        return qs.filter(customer__dealer=dealer)
+    if not can_view_work_orders(user):
+        return qs.filter(technician=user)
+    return qs
+
+
+def work_order_filter(user, *, status: str = "", kind: str = "", q: str = "") -> QuerySet:
+    qs = work_orders_for_user(user)
+    if status == "open":
+        qs = qs.exclude(status__in=("completed", "returned", "cancelled"))
+    elif status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(number__iexact=q)
+            | Q(case__number__iexact=q)
+            | Q(customer__name__icontains=q)
+            | Q(serial__serial=q)
+            | Q(contact_phone=q)
+        )
+    return qs
+
+
+def work_order_get_for_user(user, number: str) -> WorkOrder | None:
+    return (
+        work_orders_for_user(user)
+        .select_related("customer", "product", "serial", "case", "technician", "created_by")
+        .prefetch_related("skills")
+        .filter(number=number)
+        .first()
+    )
+
+
+def is_dispatcher(user) -> bool:
+    return can_dispatch(user)

@@ -17,6 +17,9 @@ def _title(event: WorkOrderEvent) -> str:
         return str(label)
     return {
         "part": _("Part used"),
+        "part_return": _("Part returned to stock"),
+        "test": _("Tested"),
+        "limit": _("Repair limit passed"),
         "warranty": _("三包 decision set by hand"),
         "charge": _("Charges"),
         "quote": _("Quotation"),

@@ -11,6 +11,10 @@ CUSTOMER_MESSAGES = {
         "Dear %(name)s, the visit for %(number)s has moved to %(day)s between %(start)s and "
         "%(end)s (technician %(technician)s)."
     ),
+    "work_order_quote": _(
+        "Dear %(name)s, the quotation for work order %(number)s comes to ¥%(amount)s "
+        "(%(lines)s). Please tell our technician or call us whether you accept it."
+    ),
     "work_order_received": _(
         "Dear %(name)s, we have received your product for %(number)s at the repair centre; "
         "the repair is due by %(due)s."

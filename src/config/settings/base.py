@@ -161,6 +161,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "sla.sweep", "schedule": env.get_int("SLA_SWEEP_SECONDS", 300)},
     # Hourly; each owner is reminded at most once a day (the action remembers the day).
@@ -168,6 +170,12 @@ CELERY_BEAT_SCHEDULE = {
     "service-mail-intake": {
         "task": "service.fetch_mail",
         "schedule": env.get_int("CASE_IMAP_SECONDS", 120),
+    },
+    # Daily: maintenance visits due within their lead time become work orders (idempotent),
+    # and the dispatchers hear about overdue loaners.
+    "repairs-daily-care": {
+        "task": "repairs.daily_care",
+        "schedule": crontab(hour=env.get_int("REPAIRS_DAILY_HOUR", 6), minute=0),
     },
 }
 

@@ -1,19 +1,67 @@
 """What a work order costs the customer (WAR-9): labour, parts and travel lines, free when the
-三包 decision says so; paid work waits for the customer's accepted quotation."""
+三包 decision says so; paid work waits for the customer's accepted quotation.
+
+* In warranty (the work order's 三包 decision) the repair is free, parts and labour; the 三包
+  answer's fees may still put an item on the customer (S17: parts and travel), and a line may
+  be marked free or paid by hand.
+* Out of warranty (or undecided) the work is paid, priced from the ``ServiceRate`` list.
+* Paid work needs a quotation the customer accepted (``quote_send`` → ``quote_accept``);
+  ``work_order_complete`` refuses while ``quote_needed``. A declined quotation means the paid
+  work is not done: its lines come off the work order.
+* Who carries the cost of free work (S8): the quality department's verdict on the case —
+  the manufacturer's fault in full, transport or dealer handling shared by the policy's
+  ``dealer_split``, the customer's misuse or no defect not at all.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import io
+from decimal import Decimal, InvalidOperation
+from xml.sax.saxutils import escape
 
-from ..models import ChargeLine, WorkOrder
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
+from aftersales.core.messaging import message_customer
+
+from ..models import ChargeLine, ServiceRate, WorkOrder, WorkOrderEvent
+from ..permissions import can_dispatch, can_work_on
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+ONE = Decimal("1.00")
+S = WorkOrder.Status
+CLOSED = frozenset({S.COMPLETED, S.RETURNED, S.CANCELLED})
+# The kinds a person adds here; parts lines come from ``parts.part_consume`` (stock moves).
+ADDABLE_KINDS = (ChargeLine.Kind.LABOUR, ChargeLine.Kind.TRAVEL, ChargeLine.Kind.OTHER)
+RATE_FOR_KIND = {
+    ChargeLine.Kind.LABOUR: ServiceRate.Kind.LABOUR_HOUR,
+    ChargeLine.Kind.TRAVEL: ServiceRate.Kind.TRAVEL,
+}
+# The 三包 answer's fee items (``answer["fees"]``) by line kind.
+FEE_FOR_KIND = {
+    ChargeLine.Kind.LABOUR: "labour",
+    ChargeLine.Kind.PART: "parts",
+    ChargeLine.Kind.TRAVEL: "travel",
+}
+QUOTE_ACTIONS = ("send", "accept", "decline")
+
+
+# -- amounts (contracts used by the work-order flow and the parts module) ------------------
 
 
 def line_amount(line: ChargeLine) -> Decimal:
     """What the customer pays for one line: nothing when it is free."""
     if line.free:
         return Decimal("0.00")
+    return (line.quantity * line.unit_price).quantize(CENT)
+
+
+def line_value(line: ChargeLine) -> Decimal:
+    """What the line is worth, whoever pays it (the cost of free work, S8)."""
     return (line.quantity * line.unit_price).quantize(CENT)
 
 
@@ -40,3 +88,498 @@ def quote_needed(work_order: WorkOrder) -> bool:
     return work_order.quote_accepted_at is None or (
         work_order.quote_total is not None and payable > work_order.quote_total
     )
+
+
+def free_by_default(work_order: WorkOrder, kind: str) -> bool:
+    """Whether a new line of ``kind`` is free: in warranty, unless the 三包 answer puts that
+    fee item on the customer (S17: parts and travel)."""
+    if work_order.in_warranty is not True:
+        return False
+    fees = (work_order.warranty_answer or {}).get("fees") or {}
+    item = FEE_FOR_KIND.get(kind)
+    return not (item and fees.get(item) == "consumer")
+
+
+def rate_for(kind: str) -> Decimal | None:
+    """The price list's amount for a line kind (labour per hour, travel per visit)."""
+    rate_kind = RATE_FOR_KIND.get(kind)
+    if rate_kind is None:
+        return None
+    return ServiceRate.objects.filter(kind=rate_kind).values_list("amount", flat=True).first()
+
+
+# -- permissions ---------------------------------------------------------------------------
+
+
+def can_charge(user, work_order: WorkOrder) -> bool:
+    """Dispatchers and the work order's technician add and remove charges and send quotes."""
+    return can_work_on(user, work_order)
+
+
+def can_accept_quote(user, work_order: WorkOrder, *, by_customer: bool) -> bool:
+    """The technician records the customer's answer given on site; otherwise a dispatcher
+    records it (by phone, in writing)."""
+    if by_customer:
+        return can_work_on(user, work_order)
+    return can_dispatch(user)
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _locked(work_order: WorkOrder) -> WorkOrder:
+    return WorkOrder.objects.select_for_update(of=("self",)).get(pk=work_order.pk)
+
+
+def _save(wo: WorkOrder, actor, fields: list[str]) -> None:
+    wo.version += 1
+    wo._history_user = actor
+    wo.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _event(wo: WorkOrder, actor, action: str, note: str = "") -> None:
+    WorkOrderEvent.objects.create(work_order=wo, action=action, actor=actor, note=note[:500])
+
+
+def _open(wo: WorkOrder) -> None:
+    if wo.status in CLOSED:
+        raise Conflict(
+            _("The work order is “%(status)s”: its charges can no longer change.")
+            % {"status": wo.get_status_display()},
+            code="work_order_closed",
+        )
+
+
+def _decimal(value, field: str, errors: dict, *, message: str) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+        if not number.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, TypeError, ValueError):
+        errors[field] = [message]
+        return None
+    return number
+
+
+def _money(value: Decimal) -> str:
+    return f"{value.quantize(CENT):,.2f}"
+
+
+def _after_change(wo: WorkOrder) -> None:
+    charges_recalculate(wo)
+
+
+# -- lines ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def charge_add(
+    *,
+    actor,
+    work_order: WorkOrder,
+    kind: str,
+    description: str = "",
+    quantity=1,
+    unit_price=None,
+    free: bool | None = None,
+) -> ChargeLine:
+    """Add labour, travel or another charge (WAR-9). The price defaults from the rate list;
+    ``free`` from the 三包 decision (``free_by_default``). A free line keeps its price: it is
+    the cost the business carries (S8)."""
+    if not can_charge(actor, work_order):
+        raise PermissionDenied(_("Only the dispatchers and the work order's technician charge."))
+    wo = _locked(work_order)
+    _open(wo)
+    errors: dict[str, list[str]] = {}
+    if kind == ChargeLine.Kind.PART:
+        errors["kind"] = [_("Parts are charged when they are used from stock.")]
+    elif kind not in ADDABLE_KINDS:
+        errors["kind"] = [_("Choose labour, travel or other.")]
+    qty = _decimal(quantity, "quantity", errors, message=_("Enter a quantity like 1.5."))
+    if qty is not None and (qty <= 0 or qty >= Decimal("1000000")):
+        errors["quantity"] = [_("The quantity must be more than 0.")]
+    if free is None:
+        free = free_by_default(wo, kind)
+    price = None
+    if unit_price not in (None, ""):
+        price = _decimal(unit_price, "unit_price", errors, message=_("Enter a price like 120.00."))
+        if price is not None and price < 0:
+            errors["unit_price"] = [_("A price cannot be negative.")]
+    elif "kind" not in errors:
+        price = rate_for(kind)
+        if price is None and free:
+            price = ZERO
+        elif price is None:
+            errors["unit_price"] = [_("There is no rate for this; give the price.")]
+    description = (description or "").strip()
+    if not description and kind == ChargeLine.Kind.OTHER:
+        errors["description"] = [_("Say what the charge is for.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    if not description:
+        description = str(ChargeLine.Kind(kind).label)
+    line = ChargeLine(
+        work_order=wo,
+        kind=kind,
+        description=description[:120],
+        quantity=qty.quantize(CENT),
+        unit_price=price.quantize(CENT),
+        free=bool(free),
+    )
+    line.amount = line_amount(line)
+    line.save()
+    _after_change(wo)
+    paid = _("free") if line.free else _("paid")
+    _event(wo, actor, "charge_add", f"{line.description} × {line.quantity} ({paid})")
+    work_order.charge_total = wo.charge_total
+    return line
+
+
+@transaction.atomic
+def charge_remove(*, actor, work_order: WorkOrder, line_id: int) -> None:
+    """Take a labour, travel or other line off. Parts lines go back through the parts stock
+    (their stock move stays)."""
+    if not can_charge(actor, work_order):
+        raise PermissionDenied(_("Only the dispatchers and the work order's technician charge."))
+    wo = _locked(work_order)
+    _open(wo)
+    line = wo.charges.filter(pk=line_id).first()
+    if line is None:
+        raise InvalidInput(fields={"line": [_("The work order has no such charge.")]})
+    if line.stock_move_id is not None:
+        raise Conflict(
+            _("A part used from stock is taken off by returning it to stock."),
+            code="part_line",
+        )
+    note = f"{line.description} × {line.quantity}"
+    line.delete()
+    _after_change(wo)
+    _event(wo, actor, "charge_remove", note)
+    work_order.charge_total = wo.charge_total
+
+
+def charge_lines(work_order: WorkOrder) -> list[ChargeLine]:
+    return list(work_order.charges.select_related("part"))
+
+
+# -- the quotation -------------------------------------------------------------------------
+
+
+def _quote_text(lines: list[ChargeLine]) -> str:
+    paid = [ln for ln in lines if not ln.free and line_amount(ln) > 0]
+    return "；".join(
+        f"{ln.description} {ln.quantity.normalize():f}×{_money(ln.unit_price)}" for ln in paid
+    )
+
+
+@transaction.atomic
+def quote_send(*, actor, work_order: WorkOrder) -> WorkOrder:
+    """Quote the paid work to the customer: the amount they pay and its lines, by SMS and
+    e-mail. A new quotation replaces an earlier answer. The work order's status does not
+    change (waiting for the answer is ``work_order_pause(waiting_for="quote")``)."""
+    if not can_charge(actor, work_order):
+        raise PermissionDenied(_("Only the dispatchers and the work order's technician quote."))
+    wo = _locked(work_order)
+    _open(wo)
+    total = charges_recalculate(wo)
+    if total <= 0:
+        raise Conflict(
+            _("Nothing on this work order is paid: there is nothing to quote."),
+            code="nothing_to_quote",
+        )
+    lines = charge_lines(wo)
+    wo.quote_total = total
+    wo.quote_sent_at = timezone.now()
+    wo.quote_accepted_at = None
+    wo.quote_declined_at = None
+    _save(wo, actor, ["quote_total", "quote_sent_at", "quote_accepted_at", "quote_declined_at"])
+    _event(wo, actor, "quote_send", f"¥{_money(total)}")
+    customer = wo.customer
+    phone = wo.contact_phone if wo.contact_phone.startswith("1") else customer.mobile
+    message_customer(
+        phone=phone or "",
+        email=customer.email,
+        template="work_order_quote",
+        context={
+            "name": customer.name,
+            "number": wo.number,
+            "amount": _money(total),
+            "lines": _quote_text(lines),
+        },
+        related=wo.number,
+    )
+    _refresh(work_order, wo)
+    return work_order
+
+
+def _answerable(wo: WorkOrder) -> None:
+    if wo.quote_sent_at is None or wo.quote_total is None:
+        raise Conflict(_("No quotation has been sent yet."), code="quote_not_sent")
+
+
+@transaction.atomic
+def quote_accept(*, actor, work_order: WorkOrder, by_customer: bool = False) -> WorkOrder:
+    """The customer accepts the quotation: on site, recorded by the technician
+    (``by_customer``), or by phone or in writing, recorded by a dispatcher. A quotation is
+    out of date once the paid lines cost more than it said: send a new one."""
+    if not can_accept_quote(actor, work_order, by_customer=by_customer):
+        raise PermissionDenied(
+            _("The technician records the customer's answer on site; otherwise a dispatcher.")
+        )
+    wo = _locked(work_order)
+    _open(wo)
+    _answerable(wo)
+    if wo.quote_accepted_at is not None:
+        raise Conflict(_("The quotation is already accepted."), code="quote_answered")
+    payable = charges_recalculate(wo)
+    if payable > wo.quote_total:
+        raise Conflict(
+            _("The charges have grown since the quotation was sent; send a new quotation."),
+            code="quote_outdated",
+        )
+    wo.quote_accepted_at = timezone.now()
+    wo.quote_declined_at = None
+    _save(wo, actor, ["quote_accepted_at", "quote_declined_at"])
+    how = _("by the customer on site") if by_customer else _("recorded by the office")
+    _event(wo, actor, "quote_accept", f"¥{_money(wo.quote_total)} {how}")
+    _refresh(work_order, wo)
+    return work_order
+
+
+@transaction.atomic
+def quote_decline(
+    *, actor, work_order: WorkOrder, by_customer: bool = False, note: str = ""
+) -> WorkOrder:
+    """The customer declines: the refusal is recorded and the paid work is not done, so its
+    labour, travel and other lines come off (listed in the event). Paid parts already used
+    stay until they are returned to stock."""
+    if not can_accept_quote(actor, work_order, by_customer=by_customer):
+        raise PermissionDenied(
+            _("The technician records the customer's answer on site; otherwise a dispatcher.")
+        )
+    wo = _locked(work_order)
+    _open(wo)
+    _answerable(wo)
+    if wo.quote_declined_at is not None:
+        raise Conflict(_("The quotation is already declined."), code="quote_answered")
+    dropped = [ln for ln in wo.charges.all() if not ln.free and ln.stock_move_id is None]
+    removed = "；".join(f"{ln.description} ¥{_money(line_amount(ln))}" for ln in dropped)
+    ChargeLine.objects.filter(pk__in=[ln.pk for ln in dropped]).delete()
+    charges_recalculate(wo)
+    wo.quote_declined_at = timezone.now()
+    wo.quote_accepted_at = None
+    _save(wo, actor, ["quote_declined_at", "quote_accepted_at"])
+    text = " ".join(t for t in ((note or "").strip(), removed) if t)
+    _event(wo, actor, "quote_decline", text)
+    _refresh(work_order, wo)
+    return work_order
+
+
+def _refresh(target: WorkOrder, source: WorkOrder) -> None:
+    """The caller's copy follows the saved row (its version, quote and totals)."""
+    for name in (
+        "version",
+        "quote_total",
+        "quote_sent_at",
+        "quote_accepted_at",
+        "quote_declined_at",
+        "charge_total",
+        "manufacturer_share",
+        "updated_at",
+    ):
+        setattr(target, name, getattr(source, name))
+
+
+def quote_state(work_order: WorkOrder) -> str:
+    """none · sent · accepted · declined · outdated (the charges grew after acceptance)."""
+    if work_order.quote_declined_at is not None:
+        return "declined"
+    if work_order.quote_accepted_at is not None:
+        return "outdated" if quote_needed(work_order) else "accepted"
+    if work_order.quote_sent_at is not None:
+        return "sent"
+    return "none"
+
+
+# -- who carries the cost (S8) -------------------------------------------------------------
+
+
+def cost_split(work_order: WorkOrder) -> dict:
+    """The manufacturer's and the dealer's part of what the business carries for the work
+    order (its free lines' value), from the quality verdict on the work order's case:
+    manufacturer's fault → 100 %; transport or dealer handling → the policy's dealer split
+    (S8: 50 %); customer's misuse or no defect → 0. Without a verdict ``share`` is None."""
+    from aftersales.quality.services.judgements import judgement_for
+    from aftersales.warranty.services.claims import manufacturer_share_for
+
+    cost = sum((line_value(ln) for ln in work_order.charges.all() if ln.free), ZERO)
+    judgement = judgement_for(work_order.case) if work_order.case_id else None
+    share = None
+    if judgement is not None:
+        policy = (work_order.warranty_answer or {}).get("policy") or None
+        share = manufacturer_share_for(judgement.verdict, policy_key=policy)
+    manufacturer = (cost * share).quantize(CENT) if share is not None else None
+    return {
+        "cost": cost,
+        "judgement": judgement,
+        "verdict": judgement.verdict if judgement else None,
+        "verdict_label": judgement.get_verdict_display() if judgement else "",
+        "share": share,
+        "manufacturer": manufacturer,
+        "dealer": cost - manufacturer if manufacturer is not None else None,
+        "recorded": work_order.manufacturer_share,
+    }
+
+
+@transaction.atomic
+def cost_split_record(*, actor, work_order: WorkOrder) -> WorkOrder:
+    """Store the manufacturer's share the verdict gives (a dispatcher, once quality judged)."""
+    if not can_dispatch(actor):
+        raise PermissionDenied(_("Only the after-sales department records the cost split."))
+    wo = _locked(work_order)
+    split = cost_split(wo)
+    if split["share"] is None:
+        raise Conflict(
+            _("The quality department has not judged the case's responsibility yet."),
+            code="judgement_missing",
+        )
+    wo.manufacturer_share = split["share"]
+    _save(wo, actor, ["manufacturer_share"])
+    _event(wo, actor, "cost_split", f"{split['verdict_label']}: {split['share']}")
+    _refresh(work_order, wo)
+    return work_order
+
+
+# -- the charge sheet (收费单) --------------------------------------------------------------
+
+
+def charge_sheet_pdf(work_order: WorkOrder) -> bytes:
+    """收费单: who and what, the 三包 decision and its basis, every line free or paid, the
+    total, the quotation's acceptance, and a line for the customer's signature."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from aftersales.core.pdf import FONT
+
+    company = getattr(settings, "COMPANY_NAME", "") or str(getattr(settings, "SITE_TITLE", ""))
+    text = ParagraphStyle("cn", fontName=FONT, fontSize=10, leading=14)
+    small = ParagraphStyle("small", fontName=FONT, fontSize=9, leading=12)
+    title = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=24, alignment=1)
+
+    def p(value, style=text) -> Paragraph:
+        return Paragraph(escape("" if value is None else str(value)), style)
+
+    def when(value) -> str:
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+    wo = work_order
+    customer, product = wo.customer, wo.product
+    if wo.in_warranty is True:
+        decision = "三包期内，免费修理"
+    elif wo.in_warranty is False:
+        decision = "不在三包范围，收费修理"
+    else:
+        decision = "未判定"
+    head = [
+        ["工单号", wo.number, "日期", timezone.localtime().strftime("%Y-%m-%d")],
+        ["顾客", customer.name, "电话", wo.contact_phone or customer.mobile or "—"],
+        [
+            "产品",
+            product.name if product else "—",
+            "序列号",
+            wo.serial.serial if wo.serial_id else "—",
+        ],
+        ["地址", wo.address or "—", "服务类型", wo.get_kind_display()],
+        ["三包判定", decision, "依据", wo.warranty_basis or "—"],
+    ]
+    head_table = Table(
+        [[p(c) for c in row] for row in head], colWidths=[22 * mm, 68 * mm, 22 * mm, 68 * mm]
+    )
+    head_table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F1F4F9")),
+                ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#F1F4F9")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    kinds = {"labour": "工时", "part": "配件", "travel": "上门", "other": "其他"}
+    rows = [[p(h, small) for h in ("项目", "类别", "数量", "单价（元）", "收费", "金额（元）")]]
+    lines = charge_lines(wo)
+    for ln in lines:
+        rows.append(
+            [
+                p(ln.description, small),
+                p(kinds.get(ln.kind, ln.kind), small),
+                p(f"{ln.quantity.normalize():f}", small),
+                p(_money(ln.unit_price), small),
+                p("免费" if ln.free else "收费", small),
+                p(_money(line_amount(ln)), small),
+            ]
+        )
+    total = sum((line_amount(ln) for ln in lines), ZERO)
+    free_value = sum((line_value(ln) for ln in lines if ln.free), ZERO)
+    rows.append([p("合计", small), "", "", "", "", p(_money(total), small)])
+    lines_table = Table(
+        rows, colWidths=[62 * mm, 18 * mm, 18 * mm, 28 * mm, 18 * mm, 36 * mm], repeatRows=1
+    )
+    lines_table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF7")),
+                ("SPAN", (0, -1), (4, -1)),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    if wo.quote_accepted_at:
+        quote = (
+            f"报价 ¥{_money(wo.quote_total or ZERO)}，顾客于 {when(wo.quote_accepted_at)} 确认接受"
+        )
+    elif wo.quote_declined_at:
+        quote = f"报价 ¥{_money(wo.quote_total or ZERO)}，顾客于 {when(wo.quote_declined_at)} 拒绝"
+    elif wo.quote_sent_at:
+        quote = (
+            f"报价 ¥{_money(wo.quote_total or ZERO)} 已于 {when(wo.quote_sent_at)} 发出，待顾客确认"
+        )
+    else:
+        quote = "无需报价" if total <= 0 else "尚未报价"
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"收费单 {wo.number}",
+        author=company,
+    )
+    story = [
+        Paragraph(f"{escape(company)}<br/>收 费 单", title),
+        Spacer(0, 4 * mm),
+        head_table,
+        Spacer(0, 4 * mm),
+        lines_table,
+        Spacer(0, 2 * mm),
+        p(f"应收合计：¥{_money(total)}"),
+    ]
+    if free_value > 0:
+        story.append(
+            p(f"三包免费项目价值 ¥{_money(free_value)}，由经营者承担，顾客无需支付。", small)
+        )
+    story += [
+        p(f"报价：{quote}"),
+        Spacer(0, 12 * mm),
+        p("顾客签字：＿＿＿＿＿＿＿＿＿＿　　　日期：＿＿＿＿＿＿＿＿"),
+        Spacer(0, 6 * mm),
+        p("服务人员：＿＿＿＿＿＿＿＿＿＿　　　（盖章）"),
+    ]
+    doc.build(story)
+    return buffer.getvalue()

@@ -260,8 +260,14 @@ def work_order_set_warranty(
     wo.in_warranty, wo.warranty_basis = in_warranty, basis[:300]
     _save(wo, actor, ["in_warranty", "warranty_basis"])
     _event(wo, actor, "warranty", note=basis)
-    from .charges import charges_recalculate
+    from .charges import charges_recalculate, free_by_default
 
+    # The decision changes who pays the lines already written.
+    for line in wo.charges.all():
+        free = free_by_default(wo, line.kind)
+        if free != line.free:
+            line.free = free
+            line.save(update_fields=["free"])
     charges_recalculate(wo)
     return wo
 

@@ -29,16 +29,6 @@ class RepairsConfig(AppConfig):
         register_document_kind("counter_sale", prefix="PS", name=_("Parts sale"))
         register_nav(
             NavItem(
-                "my-day",
-                _("My visits"),
-                "repairs:my-day",
-                icon="phone",
-                order=41,
-                roles=frozenset({Role.SERVICE.value}),
-            )
-        )
-        register_nav(
-            NavItem(
                 "repairs",
                 _("Field service"),
                 "repairs:board",

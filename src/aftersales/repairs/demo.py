@@ -99,8 +99,9 @@ def _work(ctx: DemoContext) -> None:
     )  # fmt: skip
     today = timezone.localdate()
     start = timezone.make_aware(datetime(today.year, today.month, today.day, 14))
-    if start < timezone.now():
-        start = timezone.now() + timedelta(minutes=30)
+    if start < timezone.now():  # too late today: tomorrow morning
+        tomorrow = today + timedelta(days=1)
+        start = timezone.make_aware(datetime(tomorrow.year, tomorrow.month, tomorrow.day, 9))
     work_order_schedule(
         actor=dispatcher, work_order=visit, technician=chenjie, start=start,
         end=start + timedelta(hours=2), reason="演示数据",

@@ -43,7 +43,8 @@ def _events(rows, prefix: str = "") -> list[TimelineEvent]:
 
 
 def work_order_events(work_order: WorkOrder) -> list[TimelineEvent]:
-    return _events(work_order.events.select_related("actor"))
+    # "create" is already the record's own history entry on this timeline.
+    return _events(work_order.events.exclude(action="create").select_related("actor"))
 
 
 def case_work_order_events(case) -> list[TimelineEvent]:

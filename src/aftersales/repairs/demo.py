@@ -23,7 +23,11 @@ from .models import (
     WorkOrder,
 )
 
-TECHNICIANS = {"chenjie": ("浦东新区, 闵行区, 徐汇区", 6), "yangmin": ("静安区, 黄浦区, 长宁区", 5)}
+# username: regions, visits a day, also dispatches
+TECHNICIANS = {
+    "chenjie": ("浦东新区, 闵行区, 徐汇区", 6, False),
+    "yangmin": ("静安区, 黄浦区, 长宁区", 5, True),
+}
 PARTS = [
     # part no, name, price, cost, fits, warehouse, repair centre, per van, re-order point
     ("P-TV-BL55", "55英寸背光灯条", "180.00", "95.00", "TV-55A1", 20, 6, 2, 8),
@@ -40,11 +44,13 @@ def seed(ctx: DemoContext) -> None:
     from aftersales.catalog.models import Product
 
     vans = {}
-    for username, (regions, per_day) in TECHNICIANS.items():
+    for username, (regions, per_day, dispatches) in TECHNICIANS.items():
         person = ctx.objects.get(f"user:{username}")
         if person is None:
             continue
-        TechnicianProfile.objects.create(user=person, regions=regions, visits_per_day=per_day)
+        TechnicianProfile.objects.create(
+            user=person, regions=regions, visits_per_day=per_day, dispatcher=dispatches
+        )
         vans[username] = Location.objects.create(
             code=f"van-{username}", name=f"{person.full_name or username} 的工具车",
             kind=Location.Kind.VAN, technician=person,

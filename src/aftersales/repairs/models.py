@@ -35,6 +35,11 @@ class TechnicianProfile(BaseModel):
         help_text=_("Districts or cities, separated by commas, e.g. 浦东新区, 徐汇区."),
     )
     visits_per_day = models.PositiveSmallIntegerField(_("visits per day"), default=6)
+    dispatcher = models.BooleanField(
+        _("also dispatches"),
+        default=False,
+        help_text=_("A senior technician who plans and assigns everyone's work."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -15,8 +15,21 @@ VIEW_ROLES = (Role.CUSTOMER_SERVICE, Role.SERVICE, Role.LOGISTICS, Role.DEALER, 
 STOCK_ROLES = (Role.LOGISTICS, Role.SERVICE, Role.ADMIN)
 
 
+def is_field_technician(user) -> bool:
+    """Someone who goes out on visits and does not dispatch: they act on their own work only."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_repairs_field_technician", None)
+    if cached is None:
+        profile = getattr(user, "technician_profile", None)
+        cached = profile is not None and profile.active and not profile.dispatcher
+        user._repairs_field_technician = cached  # asked many times per request
+    return cached
+
+
 def can_view_work_orders(user) -> bool:
-    return user_has_role(user, *VIEW_ROLES)
+    """Everyone's work orders (a field technician sees their own, see selectors)."""
+    return user_has_role(user, *VIEW_ROLES) and not is_field_technician(user)
 
 
 def can_create_work_order(user) -> bool:
@@ -24,7 +37,13 @@ def can_create_work_order(user) -> bool:
 
 
 def can_dispatch(user) -> bool:
-    return user_has_role(user, *DISPATCH_ROLES) and not is_dealer_user(user)
+    """The after-sales department's planners: its people who are not field technicians (or
+    technicians marked as dispatching), and administrators."""
+    if is_dealer_user(user):
+        return False
+    if user_has_role(user, Role.ADMIN):
+        return True
+    return user_has_role(user, Role.SERVICE) and not is_field_technician(user)
 
 
 def can_work_on(user, work_order) -> bool:
@@ -35,7 +54,11 @@ def can_work_on(user, work_order) -> bool:
 
 
 def can_manage_stock(user) -> bool:
-    return user_has_role(user, *STOCK_ROLES) and not is_dealer_user(user)
+    """Receiving, moving and counting stock: the warehouse and the dispatchers, not a field
+    technician (who uses parts from their own van on their own work)."""
+    if is_dealer_user(user) or is_field_technician(user):
+        return False
+    return user_has_role(user, *STOCK_ROLES)
 
 
 def dealer_scope(user):

@@ -5,18 +5,18 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from .models import WorkOrder
-from .permissions import can_dispatch, can_view_work_orders, dealer_scope
+from .permissions import can_dispatch, can_view_work_orders, dealer_scope, is_field_technician
 
 
 def work_orders_for_user(user) -> QuerySet[WorkOrder]:
-    if not can_view_work_orders(user) and not hasattr(user, "technician_profile"):
-        return WorkOrder.objects.none()
     qs = WorkOrder.objects.all()
+    if is_field_technician(user):
+        return qs.filter(technician=user)  # their own visits, nobody else's
+    if not can_view_work_orders(user):
+        return WorkOrder.objects.none()
     dealer = dealer_scope(user)
     if dealer is not None:
         return qs.filter(customer__dealer=dealer)
-    if not can_view_work_orders(user):
-        return qs.filter(technician=user)
     return qs
 
 

@@ -17,6 +17,7 @@ from aftersales.service.selectors import case_get_for_user
 
 from .. import selectors
 from ..models import WorkOrder
+from ..permissions import can_dispatch
 from ..services import dispatch, repair_centre
 from ..services import work_orders as flow
 
@@ -146,6 +147,8 @@ class WorkOrderSuggestionsApi(APIView):
         from datetime import date
 
         wo = _wo(request, number)
+        if not can_dispatch(request.user):
+            raise NotFound()
         raw = request.query_params.get("day", "")
         try:
             day = date.fromisoformat(raw) if raw else None

@@ -190,6 +190,15 @@ def charge_add(
         raise PermissionDenied(_("Only the dispatchers and the work order's technician charge."))
     wo = _locked(work_order)
     _open(wo)
+    default_free = free_by_default(wo, kind)
+    overriding = (free is not None and bool(free) != default_free) or (
+        unit_price not in (None, "") and rate_for(kind) is not None
+    )
+    if overriding and not can_dispatch(actor):
+        # WAR-9: the technician charges by the rules; waiving or re-pricing is the office's.
+        raise PermissionDenied(
+            _("Only the after-sales department waives a charge or changes a rate's price.")
+        )
     errors: dict[str, list[str]] = {}
     if kind == ChargeLine.Kind.PART:
         errors["kind"] = [_("Parts are charged when they are used from stock.")]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.roles import Role
-from aftersales.core.errors import InvalidInput, PermissionDenied
+from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
 from aftersales.core.messaging import message_customer
 
 from ..models import AppointmentChange, TechnicianProfile, WorkOrder
@@ -205,7 +205,7 @@ def work_order_confirm(*, actor, work_order: WorkOrder) -> WorkOrder:
         raise PermissionDenied(_("Only the after-sales department dispatches work."))
     wo = _locked(work_order)
     if wo.status != S.SCHEDULED:
-        raise InvalidInput(fields={"status": [_("Only a scheduled visit is confirmed.")]})
+        raise Conflict(_("Only a scheduled visit is confirmed."), code="illegal_transition")
     wo.confirmed_at = timezone.now()
     _save(wo, actor, ["confirmed_at"])
     _event(wo, actor, "confirm")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.errors import ApplicationError, InvalidInput, PermissionDenied
 from aftersales.warranty.engine.periods import add_months
+from aftersales.workdays.calendar import end_of_day
 
 from ..models import MaintenancePlan, WorkOrder, WorkOrderEvent
 from ..permissions import can_create_work_order, can_dispatch, can_view_work_orders, dealer_scope
@@ -186,6 +187,7 @@ def _generate_one(pk: int, today: date) -> WorkOrder | None:
         product=plan.product,
         serial=plan.serial,
         address=plan.address,
+        onsite_due_at=end_of_day(due),  # the plan's day, not the repair time limit
     )
     # No field links the work order to its plan: the event says which plan and which visit.
     WorkOrderEvent.objects.create(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.roles import Role
-from aftersales.core.errors import InvalidInput, PermissionDenied
+from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
 from aftersales.core.messaging import message_customer
 from aftersales.core.notifications import notify
 
@@ -122,6 +122,10 @@ def work_order_test(*, actor, work_order: WorkOrder, result: str) -> WorkOrder:
     if not result:
         raise InvalidInput(fields={"test_result": [_("Record the test result.")]})
     wo = _locked(work_order)
+    if wo.status not in (S.IN_PROGRESS, S.COMPLETED):
+        raise Conflict(
+            _("Test the product once it is being repaired or done."), code="illegal_transition"
+        )
     wo.tested_at, wo.test_result = timezone.now(), result[:300]
     _save(wo, actor, ["tested_at", "test_result"])
     _event(wo, actor, "test", note=result)

@@ -43,6 +43,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "return": (frozenset({S.COMPLETED}), S.RETURNED),
     "cancel": (OPEN, S.CANCELLED),
 }
+# Steps only some kinds of work take: a mail-in repair is received, not visited; only it is
+# sent back.
+ONLY_ON_SITE = frozenset({"schedule", "check_in"})
+ONLY_MAIL_IN = frozenset({"receive", "start", "return"})
 ACTION_LABELS = {
     "create": gettext_lazy("Created"),
     "schedule": gettext_lazy("Scheduled"),
@@ -85,15 +89,24 @@ def _save(wo: WorkOrder, actor, fields: list[str]) -> None:
     wo.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _move(wo: WorkOrder, actor, action: str, fields: list[str], note: str = "") -> WorkOrder:
-    """Check the step against the table, set the status, save and record it."""
-    sources, target = TRANSITIONS[action]
-    if wo.status not in sources:
+def check_step(wo: WorkOrder, action: str) -> None:
+    """Refuse a step the table or the kind of work does not allow (409)."""
+    sources, _target = TRANSITIONS[action]
+    wrong_kind = (action in ONLY_ON_SITE and wo.kind in (K.MAIL_IN, K.REMOTE)) or (
+        action in ONLY_MAIL_IN and wo.kind != K.MAIL_IN
+    )
+    if wo.status not in sources or wrong_kind:
         raise Conflict(
             _("A work order that is “%(status)s” cannot take the step “%(action)s”.")
             % {"status": wo.get_status_display(), "action": ACTION_LABELS[action]},
             code="illegal_transition",
         )
+
+
+def _move(wo: WorkOrder, actor, action: str, fields: list[str], note: str = "") -> WorkOrder:
+    """Check the step against the table, set the status, save and record it."""
+    check_step(wo, action)
+    _sources, target = TRANSITIONS[action]
     before = wo.status
     wo.status = target
     _save(wo, actor, [*fields, "status"])
@@ -150,6 +163,7 @@ def work_order_create(
     in_warranty: bool | None = None,
     warranty_basis: str = "",
     warranty_answer: dict | None = None,
+    onsite_due_at: datetime | None = None,
     system: bool = False,
 ) -> WorkOrder:
     """A work order. ``system``: made by another use case (a maintenance plan) whose actor
@@ -188,7 +202,9 @@ def work_order_create(
         in_warranty=in_warranty,
         warranty_basis=warranty_basis[:300],
         warranty_answer=warranty_answer,
-        onsite_due_at=_onsite_due(case) if kind not in (K.MAIL_IN, K.REMOTE) else None,
+        onsite_due_at=(onsite_due_at or _onsite_due(case))
+        if kind not in (K.MAIL_IN, K.REMOTE)
+        else None,
         created_by=actor,
     )
     wo._history_user = actor
@@ -257,12 +273,18 @@ def work_order_set_warranty(
     if not basis:
         raise InvalidInput(fields={"basis": [_("Say on what basis.")]})
     wo = _locked(work_order)
+    if wo.status not in OPEN:
+        raise Conflict(_("The work is finished: its charges stand as they were."), code="finished")
     wo.in_warranty, wo.warranty_basis = in_warranty, basis[:300]
     _save(wo, actor, ["in_warranty", "warranty_basis"])
     _event(wo, actor, "warranty", note=basis)
     from .charges import charges_recalculate, free_by_default
 
-    # The decision changes who pays the lines already written.
+    # The decision changes who pays the lines already written; an accepted quotation no
+    # longer covers a bigger bill.
+    if in_warranty is False:
+        wo.quote_accepted_at = None
+        _save(wo, actor, ["quote_accepted_at"])
     for line in wo.charges.all():
         free = free_by_default(wo, line.kind)
         if free != line.free:
@@ -283,8 +305,8 @@ def _worker(actor, wo: WorkOrder) -> None:
 @transaction.atomic
 def work_order_check_in(*, actor, work_order: WorkOrder, at: datetime | None = None) -> WorkOrder:
     """The technician arrives (SVC-7): the on-site clock stops."""
-    _worker(actor, work_order)
     wo = _locked(work_order)
+    _worker(actor, wo)  # on the row as it is now, not as the caller last read it
     wo.checked_in_at = at or timezone.now()
     _move(wo, actor, "check_in", ["checked_in_at"])
     _stop_case_clock(wo, "on_site", wo.checked_in_at)
@@ -296,17 +318,18 @@ def work_order_pause(
     *, actor, work_order: WorkOrder, waiting_for: str, note: str = ""
 ) -> WorkOrder:
     """Waiting for parts, or for the customer to accept the quotation."""
-    _worker(actor, work_order)
     action = {"parts": "await_parts", "quote": "await_quote"}.get(waiting_for)
     if action is None:
         raise InvalidInput(fields={"waiting_for": [_("Waiting for parts or for the quotation?")]})
-    return _move(_locked(work_order), actor, action, [], note=note)
+    wo = _locked(work_order)
+    _worker(actor, wo)
+    return _move(wo, actor, action, [], note=note)
 
 
 @transaction.atomic
 def work_order_resume(*, actor, work_order: WorkOrder) -> WorkOrder:
-    _worker(actor, work_order)
     wo = _locked(work_order)
+    _worker(actor, wo)
     if wo.status == S.AWAITING_QUOTE:
         from .charges import quote_needed
 
@@ -350,8 +373,9 @@ def work_order_complete(
 ) -> WorkOrder:
     """The work is done: what was found and done, the result, and — on site — the customer's
     name and drawn signature. Paid work needs the accepted quotation (WAR-9)."""
-    _worker(actor, work_order)
     wo = _locked(work_order, expected_version)
+    _worker(actor, wo)
+    check_step(wo, "complete")  # before any file is written
     errors: dict[str, list[str]] = {}
     if not (diagnosis or "").strip():
         errors["diagnosis"] = [_("Record what was found.")]
@@ -390,7 +414,13 @@ def work_order_complete(
         fields += ["signed_name", "signed_at", "signature"]
     _move(wo, actor, "complete", fields, note=wo.get_result_display())
     charges_recalculate(wo)
-    _stop_case_clock(wo, "resolution", now)
+    solved = result in (WorkOrder.Result.FIXED, WorkOrder.Result.NO_FAULT, WorkOrder.Result.DONE)
+    others_open = (
+        wo.case_id is not None
+        and WorkOrder.objects.filter(case_id=wo.case_id, status__in=OPEN).exclude(pk=wo.pk).exists()
+    )
+    if solved and not others_open:
+        _stop_case_clock(wo, "resolution", now)
     _stop_own_clocks(wo, now)
     return wo
 
@@ -402,7 +432,13 @@ def work_order_cancel(*, actor, work_order: WorkOrder, reason: str) -> WorkOrder
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(fields={"reason": [_("Give the reason.")]})
-    wo = _move(_locked(work_order), actor, "cancel", [], note=reason)
+    wo = _locked(work_order)
+    if wo.charges.filter(kind="part").exists():
+        raise Conflict(
+            _("Parts were used on this work order: return them to stock first."),
+            code="parts_used",
+        )
+    wo = _move(wo, actor, "cancel", [], note=reason)
     _stop_own_clocks(wo, timezone.now(), cancel=True)
     return wo
 
@@ -439,6 +475,8 @@ def work_order_add_photos(*, actor, work_order: WorkOrder, files: list) -> list[
     from aftersales.service.services.attachments import attachment_check
 
     _worker(actor, work_order)
+    if work_order.status in (S.CANCELLED, S.RETURNED):
+        raise Conflict(_("The work order is finished."), code="finished")
     if not files:
         raise InvalidInput(fields={"photos": [_("Choose a file to attach.")]})
     checked, errors = [], []

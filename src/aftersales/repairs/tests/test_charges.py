@@ -116,10 +116,22 @@ def test_s17_answer_puts_travel_on_the_customer_even_in_warranty(rates, client_c
     assert charges.free_by_default(wo, K.PART) is True
 
 
-def test_a_line_may_be_marked_free_or_paid_by_hand(rates, client_customer, tech):
+def test_a_line_may_be_marked_free_or_paid_by_hand(rates, client_customer, tech, office):
+    """WAR-9: the office may waive or charge a line against the 三包 default; the technician
+    charges by the rules only."""
     wo = make_wo(client_customer, tech, in_warranty=True)
+    with pytest.raises(PermissionDenied):
+        charges.charge_add(
+            actor=tech, work_order=wo, kind=K.OTHER, description="清洗滤网", unit_price="30",
+            free=False,
+        )  # fmt: skip
     line = charges.charge_add(
-        actor=tech, work_order=wo, kind=K.OTHER, description="清洗滤网", unit_price="30", free=False
+        actor=office,
+        work_order=wo,
+        kind=K.OTHER,
+        description="清洗滤网",
+        unit_price="30",
+        free=False,
     )
     assert line.amount == Decimal("30.00")
 
@@ -214,10 +226,10 @@ def test_accepting_needs_a_sent_quotation(rates, client_customer, tech):
     assert err.value.code == "quote_not_sent"
 
 
-def test_a_declined_quotation_drops_the_paid_work(rates, client_customer, tech):
+def test_a_declined_quotation_drops_the_paid_work(rates, client_customer, tech, office):
     wo = make_wo(client_customer, tech, in_warranty=False)
     charges.charge_add(actor=tech, work_order=wo, kind=K.LABOUR, quantity="3")
-    charges.charge_add(actor=tech, work_order=wo, kind=K.OTHER, description="检测", free=True)
+    charges.charge_add(actor=office, work_order=wo, kind=K.OTHER, description="检测", free=True)
     charges.quote_send(actor=tech, work_order=wo)
     charges.quote_decline(actor=tech, work_order=wo, by_customer=True, note="太贵")
     wo.refresh_from_db()
@@ -372,10 +384,10 @@ def pdf_text(data: bytes) -> str:
     return done.stdout.decode()
 
 
-def test_charge_sheet_pdf(rates, client_customer, tech):
+def test_charge_sheet_pdf(rates, client_customer, tech, office):
     wo = make_wo(client_customer, tech, in_warranty=False)
     charges.charge_add(actor=tech, work_order=wo, kind=K.LABOUR, quantity="2")
-    charges.charge_add(actor=tech, work_order=wo, kind=K.OTHER, description="检测", free=True)
+    charges.charge_add(actor=office, work_order=wo, kind=K.OTHER, description="检测", free=True)
     charges.quote_send(actor=tech, work_order=wo)
     charges.quote_accept(actor=tech, work_order=wo, by_customer=True)
     text = pdf_text(charges.charge_sheet_pdf(wo))

@@ -144,3 +144,100 @@ def test_the_repair_centre_clock_and_the_remedy_past_the_limit(dispatcher, custo
     assert Notification.objects.filter(recipient=dispatcher, link__contains=wo.number).exists()
     # Proposed once, not every day.
     assert repair_centre.repair_limit_check(today=wo.repair_due_on + timedelta(days=2)) == []
+
+
+def test_a_technician_acts_on_their_own_work_only(make_user, dispatcher, customer):
+    """Two technicians of the after-sales department: neither sees nor completes the other's
+    visit; a technician who also dispatches may."""
+    from aftersales.core.errors import PermissionDenied
+    from aftersales.repairs.permissions import can_dispatch
+    from aftersales.repairs.selectors import work_orders_for_user
+    from aftersales.repairs.services.work_orders import work_order_check_in
+
+    first = technician(make_user, "t1", "陈杰", "浦东新区")
+    second = technician(make_user, "t2", "杨敏", "浦东新区")
+    assert not can_dispatch(first) and can_dispatch(dispatcher)
+    wo = _work(dispatcher, customer)
+    dispatch.work_order_schedule(
+        actor=dispatcher, work_order=wo, technician=first, start=tomorrow_at(9), end=tomorrow_at(11)
+    )
+    assert list(work_orders_for_user(second)) == []
+    assert list(work_orders_for_user(first)) == [wo]
+    with pytest.raises(PermissionDenied):
+        work_order_check_in(actor=second, work_order=wo)
+    second.technician_profile.dispatcher = True
+    second.technician_profile.save()
+    del second._repairs_field_technician
+    work_order_check_in(actor=second, work_order=wo)  # the dispatching technician may
+
+
+def test_a_mail_in_repair_is_not_visited_and_a_visit_is_not_sent_back(
+    make_user, dispatcher, customer
+):
+    from aftersales.core.errors import Conflict
+    from aftersales.repairs.services.work_orders import work_order_check_in
+
+    tech = technician(make_user, "t1", "陈杰", "浦东新区")
+    mail_in = _work(dispatcher, customer, kind="mail_in")
+    with pytest.raises(Conflict):
+        dispatch.work_order_schedule(
+            actor=dispatcher, work_order=mail_in, technician=tech, start=tomorrow_at(9),
+            end=tomorrow_at(10),
+        )  # fmt: skip
+    with pytest.raises(Conflict):  # tested before it is even being repaired
+        repair_centre.work_order_test(actor=dispatcher, work_order=mail_in, result="正常")
+    visit = _work(dispatcher, customer)
+    with pytest.raises(Conflict):
+        work_order_check_in(actor=dispatcher, work_order=visit)  # not scheduled yet
+
+
+def test_the_case_resolution_clock_stops_only_when_the_problem_is_solved(
+    make_user, dispatcher, customer, api_as
+):
+    """A visit that ends "taken to the repair centre" has not solved the customer's problem."""
+    from aftersales.accounts.roles import Role
+    from aftersales.repairs.services.work_orders import (
+        work_order_check_in,
+        work_order_complete,
+        work_order_from_case,
+    )
+    from aftersales.service.models import Case
+    from aftersales.sla.models import SlaClock
+
+    agent = make_user(Role.CUSTOMER_SERVICE)
+    body = {
+        "channel": "phone", "kind": "repair",
+        "customer": {"name": customer.name, "phone": customer.mobile},
+        "description": "空调不制冷",
+    }  # fmt: skip
+    case = Case.objects.get(
+        number=api_as(agent).post("/api/v1/tickets/", body, format="json").json()["number"]
+    )
+    tech = technician(make_user, "t1", "陈杰", "浦东新区")
+    png = (
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+        "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    )
+
+    def visit(result):
+        wo = work_order_from_case(actor=dispatcher, case=case, kind="onsite_repair")
+        dispatch.work_order_schedule(
+            actor=dispatcher, work_order=wo, technician=tech, start=tomorrow_at(9),
+            end=tomorrow_at(10),
+        )  # fmt: skip
+        work_order_check_in(actor=tech, work_order=wo)
+        work_order_complete(
+            actor=tech, work_order=wo, diagnosis="压缩机故障", work_done="拆回维修中心",
+            result=result, signed_name="王小明", signature=png,
+        )  # fmt: skip
+
+    def resolution_open():
+        return SlaClock.objects.filter(
+            owner_id=case.pk, metric="resolution", status__in=("running", "paused")
+        ).exists()
+
+    assert resolution_open()
+    visit("to_repair_centre")
+    assert resolution_open()
+    visit("fixed")
+    assert not resolution_open()

@@ -573,3 +573,25 @@ def test_api_counter_sale_and_permissions(api_as, keeper, desk, make_user, board
         .status_code
         == 403
     )
+
+
+def test_a_part_taken_back_off_the_work_order_returns_to_the_van_and_then_it_may_be_cancelled(
+    client, keeper, dispatcher, tech, board, van
+):
+    """Cancelling work with parts used is refused until the parts are back in stock (the page's
+    remove button on a part line is a return to stock)."""
+    from aftersales.core.errors import Conflict
+    from aftersales.repairs.services.work_orders import work_order_cancel
+
+    services.stock_receive(actor=keeper, part=board, location=van, quantity=3)
+    wo = work_order(dispatcher, tech, in_warranty=True)
+    line = services.part_consume(actor=tech, work_order=wo, part=board, quantity=2)
+    with pytest.raises(Conflict):
+        work_order_cancel(actor=dispatcher, work_order=wo, reason="客户取消")
+    client.force_login(dispatcher)
+    client.post(reverse("repairs:charges-remove", args=[wo.number, line.pk]))
+    assert stock_at(board, van) == 3
+    assert not ChargeLine.objects.filter(work_order=wo).exists()
+    work_order_cancel(actor=dispatcher, work_order=wo, reason="客户取消")
+    wo.refresh_from_db()
+    assert wo.status == S.CANCELLED

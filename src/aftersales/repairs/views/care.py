@@ -70,7 +70,8 @@ def charges_panel(work_order: WorkOrder, user) -> dict:
             {
                 "line": ln,
                 "amount": charge_services.line_amount(ln),
-                "removable": may_charge and ln.stock_move_id is None,
+                # A part goes back to stock (a return move); other lines are just removed.
+                "removable": may_charge,
             }
             for ln in lines
         ],
@@ -142,12 +143,20 @@ def charge_add(request, number: str):
 @require_POST
 def charge_remove(request, number: str, pk: int):
     wo = _charger(request, number)
+    line = wo.charges.filter(pk=pk).first()
     try:
-        charge_services.charge_remove(actor=request.user, work_order=wo, line_id=pk)
+        if line is not None and line.stock_move_id is not None:
+            from ..services.parts import part_return_unused
+
+            part_return_unused(actor=request.user, charge_line=line)
+            done = _("The part went back to stock.")
+        else:
+            charge_services.charge_remove(actor=request.user, work_order=wo, line_id=pk)
+            done = _("Charge removed.")
     except ApplicationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, _("Charge removed."))
+        messages.success(request, done)
     return _back(number)
 
 

@@ -53,6 +53,35 @@ class TechnicianProfile(BaseModel):
         return [r.strip() for r in self.regions.replace("，", ",").split(",") if r.strip()]
 
 
+class TechnicianAbsence(BaseModel):
+    """Days a technician is not available (leave, training): their working calendar on top of
+    the company's working days."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("technician"),
+        on_delete=models.CASCADE,
+        related_name="absences",
+    )
+    first_day = models.DateField(_("from"))
+    last_day = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("technician absence")
+        verbose_name_plural = _("technician absences")
+        ordering = ["-first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="repairs_absence_days_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.first_day}–{self.last_day}"
+
+
 class WorkOrder(VersionedModel):
     """Work for a technician on site or in the repair centre, from a case."""
 

@@ -21,7 +21,7 @@ from aftersales.accounts.roles import Role
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
 from aftersales.core.messaging import message_customer
 
-from ..models import AppointmentChange, TechnicianProfile, WorkOrder
+from ..models import AppointmentChange, TechnicianAbsence, TechnicianProfile, WorkOrder
 from ..permissions import can_dispatch
 from .work_orders import S, _event, _locked, _move, _save
 
@@ -78,6 +78,8 @@ def dispatch_suggestions(work_order: WorkOrder, day: date | None = None) -> list
         .values_list("technician")
         .annotate(n=Count("id"))
     )
+    absent = absent_on(day, people)
+    workday = _is_workday(day)
     out = []
     for person in people:
         profile: TechnicianProfile = person.technician_profile
@@ -111,11 +113,34 @@ def dispatch_suggestions(work_order: WorkOrder, day: date | None = None) -> list
         )
         if not free:
             score -= 1000
+        if person.pk in absent:
+            reasons.append(_("absent: %(why)s") % {"why": absent[person.pk] or _("leave")})
+            score -= 2000
+        elif not workday:
+            reasons.append(_("not a working day"))
+            score -= 500
         out.append(
             Suggestion(person, score, skills_ok, in_region, load, profile.visits_per_day, reasons)
         )
     out.sort(key=lambda s: (-s.score, s.load, s.technician.username))
     return out
+
+
+def absent_on(day: date, people) -> dict[int, str]:
+    """Technicians away on ``day`` (their own working calendar), with the reason."""
+    rows = TechnicianAbsence.objects.filter(
+        user__in=people, first_day__lte=day, last_day__gte=day
+    ).values_list("user_id", "reason")
+    return dict(rows)
+
+
+def _is_workday(day: date) -> bool:
+    from aftersales.workdays import current_calendar
+
+    try:
+        return current_calendar().is_workday(day)
+    except ValueError:
+        return day.weekday() < 5
 
 
 def _when(dt: datetime) -> dict:
@@ -147,6 +172,16 @@ def work_order_schedule(
         errors["technician"] = [_("Choose a technician.")]
     if start is None or end is None or end <= start:
         errors["end"] = [_("The visit must end after it starts.")]
+    elif technician is not None:
+        away = absent_on(timezone.localdate(start), [technician]).get(technician.pk)
+        if away is not None:
+            errors["technician"] = [
+                _("%(who)s is away that day (%(why)s).")
+                % {
+                    "who": technician.get_full_name() or technician.get_username(),
+                    "why": away or _("leave"),
+                }
+            ]
     elif start < timezone.now() - timedelta(minutes=5):
         errors["start"] = [_("The visit cannot be in the past.")]
     reason = (reason or "").strip()
@@ -224,6 +259,7 @@ def dispatch_board(day: date) -> list[dict]:
         .select_related("customer", "product")
         .order_by("window_start")
     )
+    absent = absent_on(day, people)
     by_person: dict[int, list] = {p.pk: [] for p in people}
     for wo in visits:
         by_person[wo.technician_id].append(wo)
@@ -233,6 +269,7 @@ def dispatch_board(day: date) -> list[dict]:
             "profile": p.technician_profile,
             "visits": by_person[p.pk],
             "free": max(0, p.technician_profile.visits_per_day - len(by_person[p.pk])),
+            "absent": absent.get(p.pk),
         }
         for p in people
     ]

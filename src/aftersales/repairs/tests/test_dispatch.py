@@ -241,3 +241,24 @@ def test_the_case_resolution_clock_stops_only_when_the_problem_is_solved(
     assert resolution_open()
     visit("fixed")
     assert not resolution_open()
+
+
+def test_a_technician_on_leave_is_not_suggested_first_nor_booked(make_user, dispatcher, customer):
+    """The technician's own working calendar: a day of leave puts them last and refuses the
+    booking, naming the field."""
+    from aftersales.repairs.models import TechnicianAbsence
+
+    away = technician(make_user, "t1", "陈杰", "浦东新区")
+    here = technician(make_user, "t2", "杨敏", "徐汇区")
+    day = timezone.localdate() + timedelta(days=1)
+    TechnicianAbsence.objects.create(user=away, first_day=day, last_day=day, reason="年假")
+    wo = _work(dispatcher, customer)
+    ranked = dispatch.dispatch_suggestions(wo, day)
+    assert [s.technician for s in ranked] == [here, away]
+    assert any("年假" in r for r in ranked[-1].reasons)
+    with pytest.raises(InvalidInput) as error:
+        dispatch.work_order_schedule(
+            actor=dispatcher, work_order=wo, technician=away, start=tomorrow_at(9),
+            end=tomorrow_at(10),
+        )  # fmt: skip
+    assert "technician" in error.value.fields

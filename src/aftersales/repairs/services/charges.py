@@ -27,8 +27,10 @@ from django.utils.translation import gettext as _
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
 from aftersales.core.messaging import message_customer
 
-from ..models import ChargeLine, ServiceRate, WorkOrder, WorkOrderEvent
+from ..models import ChargeLine, ServiceRate, WorkOrder
 from ..permissions import can_dispatch, can_work_on
+from .work_orders import _event as record_event
+from .work_orders import _locked, _save
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -127,18 +129,8 @@ def can_accept_quote(user, work_order: WorkOrder, *, by_customer: bool) -> bool:
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _locked(work_order: WorkOrder) -> WorkOrder:
-    return WorkOrder.objects.select_for_update(of=("self",)).get(pk=work_order.pk)
-
-
-def _save(wo: WorkOrder, actor, fields: list[str]) -> None:
-    wo.version += 1
-    wo._history_user = actor
-    wo.save(update_fields=[*fields, "version", "updated_at"])
-
-
 def _event(wo: WorkOrder, actor, action: str, note: str = "") -> None:
-    WorkOrderEvent.objects.create(work_order=wo, action=action, actor=actor, note=note[:500])
+    record_event(wo, actor, action, note=note)
 
 
 def _open(wo: WorkOrder) -> None:

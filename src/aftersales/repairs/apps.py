@@ -24,6 +24,8 @@ class RepairsConfig(AppConfig):
         register_timeline_source(WorkOrder, work_order_events)
         register_timeline_source(Case, case_work_order_events)
         register_hook("case_detail_panels", _case_panel)
+        register_hook("case_track_panels", _track_panel)
+        register_hook("case_track_post", _track_post)
 
         register_document_kind("work_order", prefix="WO", name=_("Work order"))
         register_document_kind("counter_sale", prefix="PS", name=_("Parts sale"))
@@ -52,3 +54,15 @@ def _case_panel(*, case, request):
     from .views.case_panel import case_panel
 
     return case_panel(case, request)
+
+
+def _track_panel(*, case, request, token):
+    from .views.portal import track_panel
+
+    return track_panel(case, request, token)
+
+
+def _track_post(*, case, request, answer):
+    from .views.portal import track_post
+
+    return track_post(case, request, answer)

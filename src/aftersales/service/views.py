@@ -256,12 +256,13 @@ def track(request):
         if case is None or not token:
             raise Http404
         answer = request.POST.get("answer", "")
-        if answer == "apply":
-            # Another app's form on this page (the 三包 application); it says how it went.
-            for outcome in call_hook("case_track_apply", case=case, request=request):
+        if answer not in ("confirm", "reject"):
+            # Other apps' forms on this page (a 三包 application, a quotation): each handles
+            # the answers it knows and says how it went.
+            for outcome in call_hook("case_track_post", case=case, request=request, answer=answer):
                 for ok, text in outcome:
                     (messages.success if ok else messages.error)(request, text)
-        elif answer in ("confirm", "reject"):
+        else:
             try:
                 workflow.case_transition(
                     actor=None,

@@ -19,7 +19,7 @@ class WarrantyConfig(AppConfig):
         register_document_kind("dealer_claim", prefix="DC", name=_("Dealer claim"))
         register_hook("case_detail_panels", _case_panel)
         register_hook("case_track_panels", _track_panel)
-        register_hook("case_track_apply", _track_apply)
+        register_hook("case_track_post", _track_apply)
         register_hook("shipment_delivered", _shipment_delivered)
         register_nav(
             NavItem(
@@ -45,7 +45,9 @@ def _track_panel(*, case, request, token):
     return track_panel(case, request, token)
 
 
-def _track_apply(*, case, request):
+def _track_apply(*, case, request, answer):
+    if answer != "apply":
+        return []
     from .views.portal import track_apply
 
     return track_apply(case, request)

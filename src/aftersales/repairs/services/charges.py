@@ -319,11 +319,14 @@ def _answerable(wo: WorkOrder) -> None:
 
 
 @transaction.atomic
-def quote_accept(*, actor, work_order: WorkOrder, by_customer: bool = False) -> WorkOrder:
+def quote_accept(
+    *, actor, work_order: WorkOrder, by_customer: bool = False, by_link: bool = False
+) -> WorkOrder:
     """The customer accepts the quotation: on site, recorded by the technician
-    (``by_customer``), or by phone or in writing, recorded by a dispatcher. A quotation is
-    out of date once the paid lines cost more than it said: send a new one."""
-    if not can_accept_quote(actor, work_order, by_customer=by_customer):
+    (``by_customer``), through the signed link of their case (``by_link``; ``actor`` is then
+    None and the caller checked the link), or by phone or in writing, recorded by a
+    dispatcher. A quotation is out of date once the paid lines cost more than it said."""
+    if not by_link and not can_accept_quote(actor, work_order, by_customer=by_customer):
         raise PermissionDenied(
             _("The technician records the customer's answer on site; otherwise a dispatcher.")
         )
@@ -341,7 +344,13 @@ def quote_accept(*, actor, work_order: WorkOrder, by_customer: bool = False) -> 
     wo.quote_accepted_at = timezone.now()
     wo.quote_declined_at = None
     _save(wo, actor, ["quote_accepted_at", "quote_declined_at"])
-    how = _("by the customer on site") if by_customer else _("recorded by the office")
+    how = (
+        _("by the customer through their link")
+        if by_link
+        else _("by the customer on site")
+        if by_customer
+        else _("recorded by the office")
+    )
     _event(wo, actor, "quote_accept", f"¥{_money(wo.quote_total)} {how}")
     _refresh(work_order, wo)
     return work_order
@@ -349,12 +358,17 @@ def quote_accept(*, actor, work_order: WorkOrder, by_customer: bool = False) -> 
 
 @transaction.atomic
 def quote_decline(
-    *, actor, work_order: WorkOrder, by_customer: bool = False, note: str = ""
+    *,
+    actor,
+    work_order: WorkOrder,
+    by_customer: bool = False,
+    note: str = "",
+    by_link: bool = False,
 ) -> WorkOrder:
     """The customer declines: the refusal is recorded and the paid work is not done, so its
     labour, travel and other lines come off (listed in the event). Paid parts already used
     stay until they are returned to stock."""
-    if not can_accept_quote(actor, work_order, by_customer=by_customer):
+    if not by_link and not can_accept_quote(actor, work_order, by_customer=by_customer):
         raise PermissionDenied(
             _("The technician records the customer's answer on site; otherwise a dispatcher.")
         )

@@ -210,6 +210,14 @@ class WorkOrder(VersionedModel):
         related_name="+",
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    maintenance_plan = models.ForeignKey(
+        "MaintenancePlan",
+        verbose_name=_("maintenance plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+    )
 
     class Meta:
         verbose_name = _("work order")
@@ -594,6 +602,11 @@ class MaintenancePlan(BaseModel):
         _("create the visit this many days ahead"), default=14
     )
     work = models.CharField(_("what is done"), max_length=200)
+    covered = models.BooleanField(
+        _("included in the contract"),
+        default=False,
+        help_text=_("The upkeep is part of what the customer bought: the visits are free."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -64,6 +64,7 @@ def plan_create(
     work: str,
     serial=None,
     lead_days: int = 14,
+    covered: bool = False,
 ) -> MaintenancePlan:
     """A customer's product visited every ``interval_months``, the first visit due on
     ``next_due_on``. The lead time must be shorter than the interval (else one visit would
@@ -112,6 +113,7 @@ def plan_create(
         next_due_on=next_due_on,
         lead_days=lead_days,
         work=work[:200],
+        covered=bool(covered),
     )
     plan._history_user = actor
     plan.save()
@@ -188,8 +190,11 @@ def _generate_one(pk: int, today: date) -> WorkOrder | None:
         serial=plan.serial,
         address=plan.address,
         onsite_due_at=end_of_day(due),  # the plan's day, not the repair time limit
+        in_warranty=True if plan.covered else None,
+        warranty_basis=_("Upkeep included in the contract") if plan.covered else "",
     )
-    # No field links the work order to its plan: the event says which plan and which visit.
+    WorkOrder.objects.filter(pk=wo.pk).update(maintenance_plan=plan)
+    wo.maintenance_plan = plan
     WorkOrderEvent.objects.create(
         work_order=wo, action="maintenance_plan", note=f"#{plan.pk} {due.isoformat()}"
     )

@@ -193,3 +193,15 @@ def test_maintenance_api(office, owner, make_user, api_as):
     outsider = api_as(make_user(Role.QUALITY))
     assert outsider.get("/api/v1/maintenance-plans/").status_code == 404
     assert outsider.post("/api/v1/maintenance-plans/", body, format="json").status_code == 404
+
+
+def test_a_plan_included_in_the_contract_makes_free_visits_linked_to_it(office, owner):
+    """WAR-16: upkeep the customer bought with the product is free; each visit knows its plan,
+    and is due on the plan's day (not the repair time limit)."""
+    p = plan(office, owner, date(2026, 3, 20), covered=True)
+    (wo,) = maintenance.maintenance_generate(today=date(2026, 3, 10))
+    assert wo.in_warranty is True and wo.maintenance_plan == p
+    assert timezone.localtime(wo.onsite_due_at).date() == date(2026, 3, 20)
+    plain = plan(office, owner, date(2026, 3, 21))
+    (other,) = maintenance.maintenance_generate(today=date(2026, 3, 10))
+    assert other.in_warranty is None and other.maintenance_plan == plain

@@ -406,6 +406,9 @@ class PlanForm(StyledFormMixin, forms.Form):
     lead_days = forms.IntegerField(
         label=gettext_lazy("Create the visit this many days ahead"), min_value=0, initial=14
     )
+    covered = forms.BooleanField(
+        label=gettext_lazy("Included in the contract (the visits are free)"), required=False
+    )
 
 
 @login_required
@@ -461,6 +464,7 @@ def maintenance_new(request):
                     next_due_on=v["next_due_on"],
                     lead_days=v["lead_days"],
                     work=v["work"],
+                    covered=v["covered"],
                 )
             except ApplicationError as exc:
                 add_error_to_form(form, exc)

@@ -432,3 +432,30 @@ def test_a_returned_unit_is_ours_again_and_its_certificate_ends(
     card.refresh_from_db()
     serial.refresh_from_db()
     assert card.void is True and serial.owner_id is None
+
+
+def test_a_dealer_sees_the_applications_on_its_cases(api_as, agent, make_user, tv_case):
+    """The dealer's view of its work agrees with the case app's: an application made on a case
+    the dealer handles is the dealer's to see, even for a customer registered elsewhere."""
+    from aftersales.accounts.roles import Role
+    from aftersales.customers.models import DealerMember
+    from aftersales.customers.tests.factories import DealerFactory
+    from aftersales.service.models import Case
+
+    dealer = DealerFactory()
+    person = make_user(Role.DEALER, username="dealer1")
+    DealerMember.objects.create(dealer=dealer, user=person)
+    app = (
+        api_as(agent)
+        .post(
+            "/api/v1/warranty/applications/",
+            {"case": tv_case.number, "requested": "return", "price": "2999.00"},
+            format="json",
+        )
+        .json()
+    )
+    seen = api_as(person).get("/api/v1/warranty/applications/?status=all").json()["results"]
+    assert seen == []
+    Case.objects.filter(pk=tv_case.pk).update(dealer=dealer)
+    seen = api_as(person).get("/api/v1/warranty/applications/?status=all").json()["results"]
+    assert [a["number"] for a in seen] == [app["number"]]

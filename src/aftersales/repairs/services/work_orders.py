@@ -117,7 +117,8 @@ def _move(wo: WorkOrder, actor, action: str, fields: list[str], note: str = "") 
 # -- creating --------------------------------------------------------------------------------
 
 
-def _address_of(customer) -> str:
+def address_of(customer) -> str:
+    """The customer's address in one line (province, city, district, street)."""
     return "".join(
         part
         for part in (customer.province, customer.city, customer.district, customer.street)
@@ -180,7 +181,7 @@ def work_order_create(
     problem = (problem or "").strip()
     if not problem:
         errors["problem"] = [_("Describe the problem or the work.")]
-    address = (address or _address_of(customer)).strip()
+    address = (address or address_of(customer)).strip()
     if kind not in (K.MAIL_IN, K.REMOTE) and not address:
         errors["address"] = [_("Give the address where the work is done.")]
     if serial is not None and product is not None and serial.product_id != product.pk:

@@ -29,6 +29,7 @@ from ..selectors import work_order_get_for_user
 from ..services import charges as charge_services
 from ..services import loaners as loaner_services
 from ..services import maintenance as plan_services
+from ..services.work_orders import address_of
 
 PER_PAGE = 25
 
@@ -452,7 +453,7 @@ def maintenance_new(request):
         if customer is None:
             form.add_error("customer", _("No customer has this number."))
         if not form.errors:
-            address = v["address"].strip() or _address_of(customer)
+            address = v["address"].strip() or address_of(customer)
             try:
                 plan_services.plan_create(
                     actor=user,
@@ -472,14 +473,6 @@ def maintenance_new(request):
                 messages.success(request, _("Maintenance plan created."))
                 return redirect("repairs:maintenance-list")
     return render(request, "repairs/maintenance_form.html", {"form": form})
-
-
-def _address_of(customer) -> str:
-    return "".join(
-        part
-        for part in (customer.province, customer.city, customer.district, customer.street)
-        if part
-    )
 
 
 @login_required

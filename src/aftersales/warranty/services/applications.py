@@ -304,11 +304,8 @@ def application_from_case(
             code="already_applied",
         )
     merged = facts_from_case(case, policy_key, **(facts or {}))
-    if price in (None, "") and case.order_id:
-        line = case.order.lines.filter(product=case.product).first()
-        price = line.unit_price if line else None
-    if price in (None, "") and by_customer:
-        price = case.product.list_price  # the desk corrects it against the receipt
+    if price in (None, "") and (case.order_id or by_customer):
+        price = price_paid_for(case)
     return application_create(
         actor=actor,
         customer=case.customer,
@@ -629,6 +626,35 @@ def depreciation_at_return(app: Application) -> Decimal:
     return (app.price * percent / 100).quantize(Decimal("0.01"))
 
 
+@dataclass(frozen=True)
+class RefundPlan:
+    depreciation: Decimal
+    total: Decimal
+    rows: list  # (Payment, Share)
+
+
+def refund_plan(app: Application, gift=Decimal("0"), shipping=Decimal("0")) -> RefundPlan:
+    """What the refund will be and which way each part goes back (R9, R33–R35): the page's
+    preview and the refund step use this one calculation."""
+    depreciation = depreciation_at_return(app)
+    total = refund_total(
+        price=app.price, depreciation=depreciation, gift_deduction=gift, shipping_deduction=shipping
+    )
+    payments = list(app.payments.all())
+    shares = refund_split([(p.method, p.amount) for p in payments], total)
+    return RefundPlan(depreciation, total, list(zip(payments, shares, strict=True)))
+
+
+def price_paid_for(case) -> Decimal | None:
+    """The price the customer paid for the case's product: the order line's, else the list
+    price (the desk corrects it against the receipt)."""
+    if case.order_id:
+        line = case.order.lines.filter(product=case.product).first()
+        if line:
+            return line.unit_price
+    return case.product.list_price if case.product_id else None
+
+
 @transaction.atomic
 def application_refund(
     *,
@@ -664,13 +690,11 @@ def application_refund(
                 ]
             }
         )
-    total = refund_total(
-        price=app.price, depreciation=depreciation, gift_deduction=gift, shipping_deduction=shipping
-    )
-    payments = list(app.payments.all())
-    shares = refund_split([(p.method, p.amount) for p in payments], total)
+    plan = refund_plan(app, gift, shipping)
+    total = plan.total
+    payments = [payment for payment, _share in plan.rows]
     references = references or {}
-    for payment, share in zip(payments, shares, strict=True):
+    for payment, share in plan.rows:
         payment.refund_amount = share.refund
         if references.get(payment.pk):
             payment.reference = references[payment.pk].strip()[:60]

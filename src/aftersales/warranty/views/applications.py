@@ -4,7 +4,6 @@ and the application page with its steps."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +28,6 @@ from ..permissions import can_apply, can_view_warranty
 from ..services import applications as flow
 from ..services.evaluation import evaluate_facts, facts_from_case
 from ..services.policies import policy_choices
-from ..services.refunds import refund_split, refund_total
 
 
 def _problem_labels() -> list[tuple[str, str]]:
@@ -98,14 +96,6 @@ def _facts_from_post(post, base: dict) -> dict:
     return {k: v for k, v in facts.items() if v is not None}
 
 
-def _price_for(case) -> Decimal | None:
-    if case.order_id:
-        line = case.order.lines.filter(product=case.product).first()
-        if line:
-            return line.unit_price
-    return case.product.list_price if case.product_id else None
-
-
 @login_required
 def application_new(request):
     """From a case: the facts the records give, the engine's answer, and the application."""
@@ -166,7 +156,7 @@ def application_new(request):
                 (k, EXCEPTION_TEXT[k]) for k in STATUTORY_EXCEPTIONS + CONFIRM_EXCEPTIONS
             ],
             "methods": Payment.Method.choices,
-            "price": post.get("price") if post else _price_for(case),
+            "price": post.get("price") if post else flow.price_paid_for(case),
             "reason": post.get("reason") if post else case.description,
         },
     )
@@ -196,18 +186,8 @@ def _application(request, number: str) -> Application:
     return app
 
 
-def _refund_preview(app: Application) -> dict | None:
-    if app.remedy != Remedy.RETURN:
-        return None
-    depreciation = flow.depreciation_at_return(app)
-    total = refund_total(price=app.price, depreciation=depreciation)
-    payments = list(app.payments.all())
-    shares = refund_split([(p.method, p.amount) for p in payments], total)
-    return {
-        "depreciation": depreciation,
-        "total": total,
-        "rows": list(zip(payments, shares, strict=True)),
-    }
+def _refund_preview(app: Application):
+    return flow.refund_plan(app) if app.remedy == Remedy.RETURN else None
 
 
 @login_required

@@ -1,4 +1,13 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures shared by every app's tests.
+
+``AFTERSALES_TEST_TODAY=2027-01-04 make test`` runs the suite as if today were that day (at
+10:00 China time, the clock then ticking on): no test may depend on the real date, and CI runs
+the date-sensitive suites once more on a day in a year without a published holiday schedule.
+"""
+
+import os
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -6,6 +15,37 @@ from rest_framework.test import APIClient
 
 from aftersales.accounts.roles import Role
 from aftersales.accounts.tests.factories import UserFactory
+
+_traveller = None
+
+
+def pytest_configure(config):
+    global _traveller
+    raw = os.environ.get("AFTERSALES_TEST_TODAY", "").strip()
+    if not raw:
+        return
+    import time_machine
+
+    try:
+        today = date.fromisoformat(raw)
+    except ValueError:
+        raise pytest.UsageError(
+            f"AFTERSALES_TEST_TODAY={raw!r} is not a date like 2027-01-04"
+        ) from None
+    moment = datetime.combine(today, time(10, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
+    _traveller = time_machine.travel(moment, tick=True)
+    _traveller.start()
+
+
+def pytest_unconfigure(config):
+    if _traveller is not None:
+        _traveller.stop()
+
+
+def pytest_report_header(config):
+    if _traveller is not None:
+        return f"today is frozen: AFTERSALES_TEST_TODAY={os.environ['AFTERSALES_TEST_TODAY']}"
+    return None
 
 
 @pytest.fixture(autouse=True)

@@ -14,10 +14,16 @@ from django.db import connections
 
 Check = Callable[[], tuple[str, str]]
 _CHECKS: dict[str, Check] = {}
+_SUMMARIES: dict[str, Callable[[], dict]] = {}
 
 
 def register_health_check(name: str, check: Check) -> None:
     _CHECKS[name] = check
+
+
+def register_health_summary(name: str, summary: Callable[[], dict]) -> None:
+    """A top-level section of /healthz (e.g. ``"calendar": {"provisional_from": …}``)."""
+    _SUMMARIES[name] = summary
 
 
 def check_database() -> tuple[str, str]:
@@ -51,7 +57,21 @@ register_health_check("broker", check_broker)
 def run_health_checks() -> tuple[bool, dict[str, dict[str, str]]]:
     results = {}
     for name, check in _CHECKS.items():
-        state, detail = check()
+        try:
+            state, detail = check()
+        except Exception as exc:  # e.g. the database is down: report it, never a 500
+            state, detail = "error", type(exc).__name__
         results[name] = {"status": state, "detail": detail}
     healthy = all(r["status"] != "error" for r in results.values())
     return healthy, results
+
+
+def run_health_summaries() -> dict[str, dict]:
+    """The sections other apps add; one that cannot be read (database down) is left out."""
+    out = {}
+    for name, summary in _SUMMARIES.items():
+        try:
+            out[name] = summary()
+        except Exception:  # a summary must never turn a health answer into a 500
+            continue
+    return out

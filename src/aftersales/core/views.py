@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.accounts.permissions import role_labels, user_roles
 from aftersales.accounts.roles import ROLE_DESCRIPTIONS, Role
 
-from .health import run_health_checks
+from .health import run_health_checks, run_health_summaries
 from .selectors import recent_activity_for_user
 
 
@@ -47,6 +47,7 @@ def _admin_warnings(user) -> list[str]:
 def healthz(request):
     healthy, checks = run_health_checks()
     body = {"status": "ok" if healthy else "error", "checks": checks}
+    body.update(run_health_summaries())
     return JsonResponse(body, status=200 if healthy else 503)
 
 

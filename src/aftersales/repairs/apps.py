@@ -15,12 +15,15 @@ class RepairsConfig(AppConfig):
         from aftersales.core.numbering import register_document_kind
         from aftersales.core.timeline import register_timeline_source
         from aftersales.service.models import Case
+        from aftersales.workdays.services import register_calendar_listener
 
         from .messages import CUSTOMER_MESSAGES
         from .models import WorkOrder
+        from .services.repair_centre import repair_due_recount
         from .timeline import case_work_order_events, work_order_events
 
         register_message_templates(CUSTOMER_MESSAGES)
+        register_calendar_listener(repair_due_recount, key="repair_limits")
         register_timeline_source(WorkOrder, work_order_events)
         register_timeline_source(Case, case_work_order_events)
         register_hook("case_detail_panels", _case_panel)

@@ -50,6 +50,7 @@ class SlaSerializer(serializers.Serializer):
     target = serializers.CharField()
     due = serializers.DateTimeField()
     state = serializers.CharField()
+    provisional = serializers.BooleanField()
 
 
 class EventSerializer(serializers.Serializer):

@@ -15,6 +15,6 @@ class SlaConfig(AppConfig):
         from .services import sla_recompute_provisional
         from .timeline import sla_timeline_events
 
-        register_calendar_listener(sla_recompute_provisional)
+        register_calendar_listener(sla_recompute_provisional, key="sla_clocks")
         # Any record may own clocks, so the source is registered for every model.
         register_timeline_source(models.Model, sla_timeline_events)

@@ -221,7 +221,7 @@ def sla_owner_status_changed(*, owner, status: str, at: datetime | None = None) 
     return changed
 
 
-def sla_recompute_provisional() -> int:
+def sla_recompute_provisional(*, before=None) -> int:
     """Recompute open clocks whose due moment was provisional (after a calendar change).
 
     Runs inside the calendar change's transaction: the due moment is rebuilt from the start

@@ -11,12 +11,15 @@ class WarrantyConfig(AppConfig):
         from aftersales.core.hooks import register_hook
         from aftersales.core.navigation import NavItem, register_nav
         from aftersales.core.numbering import register_document_kind
+        from aftersales.workdays.services import register_calendar_listener
 
         from .permissions import VIEW_ROLES
+        from .services.recompute import application_deadlines_recount
 
         register_document_kind("warranty_application", prefix="RA", name=_("Return application"))
         register_document_kind("warranty_card", prefix="SB", name=_("三包 certificate"))
         register_document_kind("dealer_claim", prefix="DC", name=_("Dealer claim"))
+        register_calendar_listener(application_deadlines_recount, key="return_applications")
         register_hook("case_detail_panels", _case_panel)
         register_hook("case_track_panels", _track_panel)
         register_hook("case_track_post", _track_apply)

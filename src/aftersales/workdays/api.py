@@ -197,3 +197,63 @@ class OverrideDetailApi(APIView):
             raise InvalidInput(fields={"day": [_("Enter a date like 2026-11-28.")]})
         services.override_delete(actor=request.user, day=parsed)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NoticeImportApi(APIView):
+    """Import the State Council's holiday notice for a year (R43); ``?dry_run=1`` previews.
+
+    The text is read by ``parse_notice``: every date it names becomes a rest day or a working
+    day of that year, the year becomes official, and every open time limit counted on the
+    provisional schedule is recounted. A line the reader cannot read is a 400 quoting it."""
+
+    permission_classes = [has_role(Role.ADMIN)]
+
+    class InputSerializer(serializers.Serializer):
+        year = serializers.IntegerField()
+        text = serializers.CharField(trim_whitespace=False)
+
+    class DaySerializer(serializers.Serializer):
+        date = serializers.DateField(source="day")
+        is_workday = serializers.BooleanField()
+        name = serializers.CharField()
+
+    class DifferenceSerializer(serializers.Serializer):
+        date = serializers.DateField()
+        was_workday = serializers.BooleanField()
+        is_workday = serializers.BooleanField()
+
+    class OutputSerializer(serializers.Serializer):
+        year = serializers.IntegerField()
+        dry_run = serializers.BooleanField()
+        title = serializers.CharField()
+        published_on = serializers.DateField(allow_null=True)
+        days = serializers.ListField(child=serializers.DictField())
+        differences = serializers.ListField(child=serializers.DictField())
+        recomputed = serializers.DictField(child=serializers.IntegerField())
+        recomputed_total = serializers.IntegerField()
+
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[OpenApiParameter("dry_run", bool, description="1: preview, write nothing")],
+        responses={200: OutputSerializer, 201: OutputSerializer},
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        dry_run = request.query_params.get("dry_run") in ("1", "true", "yes")
+        action = services.notice_preview if dry_run else services.notice_import
+        result = action(actor=request.user, **data.validated_data)
+        body = {
+            "year": result.year,
+            "dry_run": dry_run,
+            "title": result.title,
+            "published_on": result.published_on.isoformat() if result.published_on else None,
+            "days": self.DaySerializer(result.days, many=True).data,
+            "differences": [
+                {"date": d.isoformat(), "was_workday": was, "is_workday": now}
+                for d, was, now in result.differences
+            ],
+            "recomputed": result.recomputed,
+            "recomputed_total": result.recomputed_total,
+        }
+        return Response(body, status=status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED)

@@ -11,6 +11,7 @@ urlpatterns = [
         name="api-working-days-between",
     ),
     path("calendar/<int:year>/", api.CalendarYearApi.as_view(), name="api-calendar-year"),
+    path("notices/", api.NoticeImportApi.as_view(), name="api-notice-import"),
     path("overrides/", api.OverrideListApi.as_view(), name="api-override-list"),
     path("overrides/<str:day>/", api.OverrideDetailApi.as_view(), name="api-override-detail"),
 ]

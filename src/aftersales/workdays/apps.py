@@ -9,12 +9,14 @@ class WorkdaysConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.accounts.roles import Role
-        from aftersales.core.health import register_health_check
+        from aftersales.core.health import register_health_check, register_health_summary
         from aftersales.core.navigation import NavItem, register_nav
 
-        from .selectors import calendar_health
+        from . import checks  # noqa: F401  (registers the R43 system check)
+        from .selectors import calendar_health, calendar_health_summary
 
         register_health_check("calendar", calendar_health)
+        register_health_summary("calendar", calendar_health_summary)
         register_nav(
             NavItem(
                 "calendar",

@@ -33,3 +33,49 @@ class AnnouncementForm(StyledFormMixin, forms.Form):
             "workday,2027-02-14,,春节调休上班."
         ),
     )
+
+
+class NoticeForm(StyledFormMixin, forms.Form):
+    """The State Council's notice, pasted or uploaded as a .txt file (R43)."""
+
+    text = forms.CharField(
+        label=_("Notice text"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 12,
+                "placeholder": "国务院办公厅关于2027年部分节假日安排的通知\n…\n一、元旦：…",
+                "spellcheck": "false",
+            }
+        ),
+        help_text=_(
+            "Paste the whole notice as published on www.gov.cn; only the numbered "
+            "arrangements are read."
+        ),
+    )
+    file = forms.FileField(
+        label=_("…or upload it as a .txt file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,text/plain"}),
+    )
+
+    MAX_BYTES = 200_000
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > self.MAX_BYTES:
+                self.add_error("file", _("The file is too large for a notice."))
+                return data
+            raw = upload.read()
+            try:
+                data["text"] = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                try:
+                    data["text"] = raw.decode("gb18030")  # saved by Windows Notepad in China
+                except UnicodeDecodeError:
+                    self.add_error("file", _("This is not a readable text file."))
+        if not (data.get("text") or "").strip() and not self.errors:
+            self.add_error("text", _("Paste the notice's text or upload it."))
+        return data

@@ -36,10 +36,19 @@ class CalendarOverride(BaseModel):
 class AnnouncedYear(BaseModel):
     """A year whose official schedule an administrator loaded: no longer provisional."""
 
+    class Source(models.TextChoices):
+        NOTICE = "notice", _("Notice text")
+        CSV = "csv", _("Schedule file (CSV)")
+
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     notice = models.CharField(
         _("notice"), max_length=200, help_text=_("e.g. 国务院办公厅关于2027年部分节假日安排的通知")
     )
+    source = models.CharField(
+        _("loaded from"), max_length=10, choices=Source.choices, default=Source.CSV
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    text = models.TextField(_("text as loaded"), blank=True)
     loaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("loaded by"),

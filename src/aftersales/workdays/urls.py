@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:year>/overrides/", views.override_add, name="override-add"),
     path("<int:year>/overrides/<str:day>/delete/", views.override_delete, name="override-delete"),
     path("<int:year>/announcement/", views.announcement_load, name="announcement-load"),
+    path("<int:year>/notice/", views.notice, name="notice"),
 ]

@@ -13,7 +13,7 @@ from aftersales.core.forms import add_error_to_form
 
 from . import selectors, services
 from .calendar import FIRST_YEAR, LAST_SUPPORTED_YEAR, OFFICIAL_LAST_YEAR
-from .forms import AnnouncementForm, OverrideForm
+from .forms import AnnouncementForm, NoticeForm, OverrideForm
 from .permissions import can_manage_calendar
 
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
@@ -34,10 +34,10 @@ def year_current(request):
     return redirect("workdays:year", year=timezone.localdate().year)
 
 
-def _render_year(request, year: int, *, override_form=None, announcement_form=None):
-    view = selectors.calendar_year(year)
+def _month_grids(months_of_days) -> list[dict]:
+    """Each month as weeks of seven cells (Monday first), blanks before the 1st and after."""
     months = []
-    for days in view.months:
+    for days in months_of_days:
         lead = days[0].day.weekday()
         cells = [None] * lead + days
         cells += [None] * (-len(cells) % 7)
@@ -47,6 +47,12 @@ def _render_year(request, year: int, *, override_form=None, announcement_form=No
                 "weeks": [cells[i : i + 7] for i in range(0, len(cells), 7)],
             }
         )
+    return months
+
+
+def _render_year(request, year: int, *, override_form=None, announcement_form=None):
+    view = selectors.calendar_year(year)
+    months = _month_grids(view.months)
     return render(
         request,
         "workdays/year.html",
@@ -139,3 +145,63 @@ def announcement_load(request, year: int):
             )
             return redirect("workdays:year", year=year)
     return _render_year(request, year, announcement_form=form)
+
+
+@login_required
+def notice(request, year: int):
+    """Import the State Council's notice for ``year``: paste or upload, preview the days that
+    change, import (R43). The year becomes official and open time limits are recounted."""
+    _admin_only(request)
+    _check_year(year)
+    preview = None
+    form = NoticeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        try:
+            if request.POST.get("action") == "import":
+                result = services.notice_import(actor=request.user, year=year, text=text)
+            else:
+                preview = services.notice_preview(actor=request.user, year=year, text=text)
+        except ApplicationError as exc:
+            add_error_to_form(form, exc)
+        else:
+            if preview is None:
+                messages.success(request, _import_message(result))
+                return redirect("workdays:year", year=year)
+            # The preview carries the text on to the import button, whatever its source.
+            form = NoticeForm(initial={"text": text})
+    return render(
+        request,
+        "workdays/notice.html",
+        {
+            "year": year,
+            "form": form,
+            "preview": preview,
+            "months": _month_grids(selectors.notice_preview_months(preview)) if preview else [],
+            "weekdays": WEEKDAYS,
+            "loadable": year > OFFICIAL_LAST_YEAR,
+            "announcement": selectors.calendar_year_announcement(year),
+        },
+    )
+
+
+def _import_message(result) -> str:
+    labels = selectors.recount_labels()
+    parts = [f"{labels.get(k, k)} {n}" for k, n in result.recomputed.items() if n]
+    text = _(
+        "The %(year)s schedule was imported from “%(title)s”: %(days)s days named, "
+        "%(changed)s differ from the provisional calendar."
+    ) % {
+        "year": result.year,
+        "title": result.title,
+        "days": len(result.days),
+        "changed": len(result.differences),
+    }
+    if parts:
+        text += " " + _("%(n)s open time limits were recounted (%(parts)s).") % {
+            "n": result.recomputed_total,
+            "parts": ", ".join(parts),
+        }
+    else:
+        text += " " + _("No open time limit had to move.")
+    return text

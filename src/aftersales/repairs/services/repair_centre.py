@@ -18,7 +18,7 @@ from aftersales.core.notifications import notify
 
 from ..models import WorkOrder
 from ..permissions import can_dispatch, can_work_on
-from .work_orders import K, S, _event, _locked, _move, _save, work_order_add_photos
+from .work_orders import OPEN, K, S, _event, _locked, _move, _save, work_order_add_photos
 
 DEFAULT_LIMIT_WORKING_DAYS = 15  # S3 三、2(3): repaired within 15 working days of receipt
 
@@ -33,6 +33,37 @@ def _limit() -> tuple[int, str]:
     if target is not None and target.unit in ("working_days", "calendar_days"):
         return target.amount, target.unit
     return DEFAULT_LIMIT_WORKING_DAYS, "working_days"
+
+
+def repair_due_recount(*, before=None) -> int:
+    """Calendar listener (R43): a repair centre's limit that ended in a year without a
+    published schedule is counted again on the official one, the same number of days from
+    the receipt. Returns how many work orders moved."""
+    from aftersales.workdays import current_calendar
+
+    calendar = current_calendar()
+    amount, unit = _limit()
+    moved = 0
+    rows = WorkOrder.objects.select_for_update().filter(
+        status__in=OPEN, repair_due_on__isnull=False, received_at__isnull=False
+    )
+    for wo in rows:
+        if before is not None and before.year_status(wo.repair_due_on.year) != "provisional":
+            continue
+        received = timezone.localtime(wo.received_at).date()
+        if unit == "working_days":
+            # The same number of working days as counted at receipt, on the new calendar.
+            days = before.working_days_between(received, wo.repair_due_on) if before else amount
+            due = calendar.add_working_days(received, max(days, 1))
+        else:
+            due = calendar.period_end(received, amount)
+        if due != wo.repair_due_on:
+            wo.repair_due_on = due
+            wo._change_reason = "R43: recounted on the official holiday schedule"
+            wo.version += 1
+            wo.save(update_fields=["repair_due_on", "version", "updated_at"])
+            moved += 1
+    return moved
 
 
 @transaction.atomic

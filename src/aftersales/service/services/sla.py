@@ -111,5 +111,7 @@ def sla_summary(case: Case, clocks=None, *, now: datetime | None = None) -> list
         state = clock.status
         if state == SlaClock.Status.RUNNING and clock.due_at < now:
             state = "overdue"
-        rows.append({"target": name, "due": clock.due_at, "state": state})
+        rows.append(
+            {"target": name, "due": clock.due_at, "state": state, "provisional": clock.provisional}
+        )
     return rows

@@ -3,8 +3,12 @@ and why. Every branch cites the rule it applies (RULES-CN R1–R36)."""
 
 from __future__ import annotations
 
+import weakref
+from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+
+from aftersales.workdays.calendar import WorkCalendar, official_calendar
 
 from .errors import EngineError, FieldError
 from .facts import Facts, read_facts
@@ -61,7 +65,22 @@ EXEMPT_TEXT = {
 }
 CARS = frozenset({"家用汽车", "汽车", "乘用车"})
 SANBAO = frozenset({"sanbao", "phone", "fixed_phone", "pc", "av"})
-_PERIODS = Periods()
+# The periods of the calendar the current ``evaluate`` call counts on (one per calendar, so
+# their caches survive between calls; a new company calendar gets a new one).
+_PERIODS_BY_CALENDAR: weakref.WeakKeyDictionary[WorkCalendar, Periods] = weakref.WeakKeyDictionary()
+_CURRENT: ContextVar[Periods] = ContextVar("periods")
+
+
+def _periods_for(calendar: WorkCalendar | None) -> Periods:
+    calendar = calendar or official_calendar()
+    periods = _PERIODS_BY_CALENDAR.get(calendar)
+    if periods is None:
+        periods = _PERIODS_BY_CALENDAR[calendar] = Periods(calendar)
+    return periods
+
+
+# ``_periods().days_end(...)`` in the rules: on the calendar of this evaluation.
+_periods = _CURRENT.get
 
 
 _FEES = {
@@ -103,6 +122,7 @@ class Answer:
             "basis": basis,
             "source": source,
             "deadline": deadline.isoformat() if deadline else None,
+            "provisional": _provisional(deadline),
             "why": why,
         }
 
@@ -113,6 +133,11 @@ class Answer:
     def note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
+
+
+def _provisional(day: date | None) -> bool:
+    """R43: a last day in a year whose State Council schedule is not published may move."""
+    return day is not None and _periods().cal.year_status(day.year) == "provisional"
 
 
 def _later(a: date | None, b: date | None) -> bool:
@@ -137,9 +162,23 @@ def _fmt(d: date) -> str:
 # -- the entry point -------------------------------------------------------------------------
 
 
-def evaluate(facts: dict, policy: str | Policy = "national") -> dict:
+def evaluate(
+    facts: dict, policy: str | Policy = "national", *, calendar: WorkCalendar | None = None
+) -> dict:
     """Decide what ``facts`` entitle the customer to under ``policy`` (a preset key or a
-    Policy). Raises EngineError naming the field for bad facts or an unknown policy."""
+    Policy). Raises EngineError naming the field for bad facts or an unknown policy.
+
+    Periods are counted on ``calendar`` (the built-in official one by default; the service
+    passes the company's, which holds the schedules administrators imported). Only its
+    statutory days move a last day (art. 203), so company rest days change no answer."""
+    token = _CURRENT.set(_periods_for(calendar))
+    try:
+        return _evaluate(facts, policy)
+    finally:
+        _CURRENT.reset(token)
+
+
+def _evaluate(facts: dict, policy: str | Policy) -> dict:
     if isinstance(policy, str):
         try:
             policy = preset(policy)
@@ -243,7 +282,7 @@ def _burden_on_business(f: Facts, cat: CategoryRules) -> bool:
     """R26: durable goods (cars named first), a defect within 6 months of receipt."""
     received = f.received_date or f.purchase_date
     durable = cat.durable or f.category in CARS
-    return bool(durable and received and f.report_date <= _PERIODS.months_end(received, 6))
+    return bool(durable and received and f.report_date <= _periods().months_end(received, 6))
 
 
 def _burden_of_proof(f: Facts, cat: CategoryRules, a: Answer) -> None:
@@ -282,7 +321,7 @@ def _no_reason(f: Facts, floor: Policy, a: Answer) -> None:
     if f.received_date is None:
         a.offer("return", B_R27, "商品尚未签收，可拒收或在签收后 7 日内无理由退货", None)
     else:
-        last = _PERIODS.days_end(f.received_date, rule.days)
+        last = _periods().days_end(f.received_date, rule.days)
         if f.report_date > last:
             a.refuse(
                 "return",
@@ -358,7 +397,7 @@ def _sanbao(f: Facts, floor: Policy, cat: CategoryRules, a: Answer) -> None:
         a.note(f"R21：无发票和三包凭证，以出厂日期后第 90 日（{_fmt(start)}）为三包期起算日")
     kind, months, part = cat.part_months(f.part)
     extra = days_in_repair(_intervals(f), start)
-    end = _PERIODS.months_end(start, months, extra) if months else None
+    end = _periods().months_end(start, months, extra) if months else None
     a.warranty_end = end
     a.period = {
         "unit": kind,
@@ -391,8 +430,8 @@ def _sanbao(f: Facts, floor: Policy, cat: CategoryRules, a: Answer) -> None:
         ret_basis, exc_basis = B_R17_RET, B_R17_EXC
     elif regime == "pc":
         ret_basis, exc_basis, rep_basis = B_R22_RET, B_R22_EXC, B_R22_REP
-    last7 = _PERIODS.days_end(sale, cat.return_days) if sale and cat.return_days else None
-    last15 = _PERIODS.days_end(sale, cat.exchange_days) if sale and cat.exchange_days else None
+    last7 = _periods().days_end(sale, cat.return_days) if sale and cat.return_days else None
+    last15 = _periods().days_end(sale, cat.exchange_days) if sale and cat.exchange_days else None
     if last7 and report <= last7 and may_return and not f.exchanged_on:
         why = f"售出 7 日内（至 {_fmt(last7)}）出现性能故障，可选择退货、换货或修理"
         a.offer("return", ret_basis, why, last7)
@@ -572,7 +611,7 @@ def _general(f: Facts, cat: CategoryRules, a: Answer, agreement: CategoryRules |
                 )
             ]
         )
-    last = _PERIODS.days_end(received, 7)
+    last = _periods().days_end(received, 7)
     if f.report_date <= last:
         a.offer(
             "return", B_R25, f"无国家三包规定的商品，收货 7 日内（至 {_fmt(last)}）可以退货", last
@@ -590,7 +629,7 @@ def _general(f: Facts, cat: CategoryRules, a: Answer, agreement: CategoryRules |
             f.purchase_date if rules.window_from == "sale" and f.purchase_date else received
         )
         extra = days_in_repair(_intervals(f), start)
-        end = _PERIODS.months_end(start, months, extra)
+        end = _periods().months_end(start, months, extra)
         a.warranty_end = end
         a.period = {
             "unit": kind,
@@ -629,7 +668,7 @@ def _company(f: Facts, policy: Policy, cat: CategoryRules, a: Answer) -> None:
         if start:
             _kind, months, _part = cat.part_months(f.part)
             extra = days_in_repair(_intervals(f), start)
-            end = _PERIODS.months_end(start, months or cat.whole_unit_months, extra)
+            end = _periods().months_end(start, months or cat.whole_unit_months, extra)
             if a.warranty_end is None or end > a.warranty_end:
                 a.warranty_end = end
                 a.period = {
@@ -706,10 +745,10 @@ def _promise_end(f: Facts, p: Promise, warranty_end: date | None):
     if start is None:
         return False
     if w.unit == "days":
-        return _PERIODS.days_end(start, w.amount)
+        return _periods().days_end(start, w.amount)
     if w.unit == "working_days":
-        return _PERIODS.working_days_end(start, w.amount)
-    return _PERIODS.months_end(start, w.amount, days_in_repair(f.repair_intervals, start))
+        return _periods().working_days_end(start, w.amount)
+    return _periods().months_end(start, w.amount, days_in_repair(f.repair_intervals, start))
 
 
 # -- fees and the final shape ----------------------------------------------------------------
@@ -760,11 +799,22 @@ def _finish(f: Facts, policy: Policy, a: Answer) -> dict:
         out_fees["depreciation_basis"] = ""
     opts = [options[r] for r in ORDER if r in options]
     refused = [a.refused[r] for r in ORDER if r in a.refused and r not in options]
+    end_provisional = _provisional(a.warranty_end)
+    years = sorted(
+        {int(o["deadline"][:4]) for o in opts if o["provisional"]}
+        | ({a.warranty_end.year} if end_provisional else set())
+    )
+    if years:
+        a.note(
+            f"R43：{'、'.join(str(y) for y in years)}年的法定节假日安排尚未公布，"
+            "落在该年的截止日期按法定节日暂定，公布后可能顺延"
+        )
     return {
         "policy": policy.key,
         "options": opts,
         "refused": refused,
         "warranty_end": a.warranty_end.isoformat() if a.warranty_end else None,
+        "warranty_end_provisional": end_provisional,
         "period": a.period,
         "fees": out_fees,
         "notes": a.notes,

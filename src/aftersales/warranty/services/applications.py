@@ -553,7 +553,7 @@ def _start_refund_clock(app: Application, at: datetime):
     (R34) counted as a civil-law period (R38), else the SLA policy's refund target."""
     from aftersales.sla.selectors import sla_policy_for
     from aftersales.sla.services import sla_clock_start
-    from aftersales.workdays.calendar import official_calendar
+    from aftersales.workdays import current_calendar
 
     days = _refund_days(app)
     policy = sla_policy_for()
@@ -568,7 +568,7 @@ def _start_refund_clock(app: Application, at: datetime):
             unit="calendar_days" if days else None,
         )
     if days:
-        return official_calendar().period_end(timezone.localtime(at).date(), days)
+        return current_calendar().period_end(timezone.localtime(at).date(), days)
     return timezone.localtime(clock.due_at).date() if clock else None
 
 

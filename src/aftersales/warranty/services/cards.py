@@ -20,6 +20,7 @@ from aftersales.core.errors import Conflict, InvalidInput, NotFound, PermissionD
 from aftersales.core.numbering import document_number_next
 from aftersales.core.selectors import clean_query
 from aftersales.customers.permissions import is_dealer_user
+from aftersales.workdays import current_calendar
 
 from ..engine.periods import Periods, days_in_repair
 from ..models import RepairRecord, WarrantyCard
@@ -136,7 +137,7 @@ def card_periods(card: WarrantyCard, *, repairs=None, today: date | None = None)
         repairs = list(card.repairs.all())
     extra = repair_days(card, repairs, today=today)
     terms = card.terms or {}
-    periods = Periods()
+    periods = Periods(current_calendar())
 
     def end(months) -> date | None:
         if not months:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import InvalidInput
+from aftersales.workdays import current_calendar
 
 from ..engine import EngineError, evaluate
 from ..models import RepairRecord, WarrantyCard
@@ -25,7 +26,7 @@ def evaluate_facts(facts: dict, policy_key: str | None = None) -> dict:
     policy = policy_for(policy_key)
     future = _future_dates(facts)
     try:
-        answer = evaluate(facts, policy)
+        answer = evaluate(facts, policy, calendar=current_calendar())
     except EngineError as exc:
         fields = engine_error_fields(exc)
         for key, messages in future.items():

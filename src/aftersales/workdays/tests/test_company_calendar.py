@@ -1,15 +1,15 @@
 """Overrides, announcements, pages, API and health: the calendar as the company runs it."""
 
-from datetime import date
+import io
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from aftersales import workdays
 from aftersales.accounts.roles import Role
 from aftersales.core.errors import InvalidInput, PermissionDenied
 from aftersales.workdays import services
-from aftersales.workdays.calendar import OFFICIAL_LAST_YEAR, official_calendar
 from aftersales.workdays.models import AnnouncedYear, CalendarOverride
 from aftersales.workdays.selectors import calendar_health, provisional_years_ahead
 
@@ -92,29 +92,54 @@ def test_health_warns_while_the_coming_year_is_provisional(admin_user):
     assert provisional_years_ahead(today=today) == []
 
 
-def test_healthz_reports_the_calendar(client):
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+JUNE = datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)
+DECEMBER = datetime(2026, 12, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+def test_healthz_reports_the_calendar(client, time_machine):
+    """R43: /healthz stays 200 and says where provisional dates begin."""
+    time_machine.move_to(DECEMBER)
+    response = client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 200 and body["status"] == "ok"
+    assert body["calendar"] == {"provisional_from": "2027-01-01"}
+    assert body["checks"]["calendar"]["status"] == "warning"
+    assert "2027" in body["checks"]["calendar"]["detail"]
+    time_machine.move_to(JUNE)
     body = client.get("/healthz").json()
-    assert body["checks"]["calendar"]["status"] in {"ok", "warning"}
-    assert body["status"] == "ok"  # a warning keeps the node in service
-    state, detail = calendar_health()
-    if provisional_years_ahead():
-        assert state == "warning" and "provisional" in detail
+    assert body["calendar"] == {"provisional_from": "2027-01-01"}
+    assert body["checks"]["calendar"]["status"] == "ok"
 
 
-def test_the_official_schedule_covers_today_plus_the_longest_time_limit():
-    """R43 reminder. Fails once today + the longest preset SLA horizon passes the last year of
-    the built-in official schedule. Fix: upgrade chinesecalendar, or add
-    src/aftersales/workdays/schedules/<year>.csv from the State Council notice."""
-    today = timezone.localdate()
-    if today.year > OFFICIAL_LAST_YEAR:
-        pytest.fail(f"{today.year} has no built-in official schedule (see docstring)")
-    # The longest preset limits: 15 working days (repair, S3), 15 days (refund, S14).
-    cal = official_calendar()
-    last = max(cal.add_working_days(today, 15), cal.period_end(today, 15))
-    assert last.year <= OFFICIAL_LAST_YEAR or AnnouncedYear.objects.filter(year=last.year), (
-        f"time limits started today reach {last}, beyond the built-in schedule "
-        f"({OFFICIAL_LAST_YEAR}); ship schedules/{last.year}.csv (see docstring)"
+def test_manage_py_check_names_the_year_without_a_schedule(time_machine):
+    """R43: a reminder people see instead of a failing test. On 2026-12-20, time limits
+    started today reach 2027; on 2026-06-01 they do not."""
+    from django.core.management import call_command
+
+    time_machine.move_to(DECEMBER)
+    out = io.StringIO()
+    call_command("check", stdout=out, stderr=out)
+    assert "workdays.W001" in out.getvalue()
+    assert "reach 2027, which has no published holiday schedule" in out.getvalue()
+    assert "deadlines in 2027 are provisional" in out.getvalue()
+
+    time_machine.move_to(JUNE)
+    out = io.StringIO()
+    call_command("check", stdout=out, stderr=out)
+    assert "workdays.W001" not in out.getvalue()
+
+
+def test_the_check_is_silent_once_the_notice_is_imported(admin_user, time_machine):
+    from aftersales.workdays.checks import provisional_schedule_check
+
+    time_machine.move_to(DECEMBER)
+    assert [m.id for m in provisional_schedule_check()] == ["workdays.W001"]
+    services.announcement_load(
+        actor=admin_user, year=2027, csv_text=ANNOUNCEMENT_2027, notice="通知"
     )
+    assert provisional_schedule_check() == []
+    assert calendar_health()[0] == "ok"
 
 
 # -- API --------------------------------------------------------------------------------------
@@ -239,13 +264,20 @@ def test_uploading_an_announcement_on_the_page(client, admin_user):
     assert 'data-date="2027-02-14" data-kind="makeup_workday"' in html
 
 
-def test_the_admin_home_warns_about_a_provisional_year_ahead(client, admin_user, make_user):
+def test_the_admin_home_and_calendar_page_warn_about_a_provisional_year_ahead(
+    client, admin_user, make_user, time_machine
+):
+    time_machine.move_to(DECEMBER)
     client.force_login(admin_user)
     html = client.get("/").content.decode()
-    expected = bool(provisional_years_ahead())
-    assert ('data-testid="admin-warning"' in html) is expected
+    assert 'data-testid="admin-warning"' in html and "2027" in html
+    assert 'data-testid="calendar-warning"' in client.get("/calendar/2026/").content.decode()
     client.force_login(make_user(Role.SALES))
     assert 'data-testid="admin-warning"' not in client.get("/").content.decode()
+    time_machine.move_to(JUNE)
+    client.force_login(admin_user)
+    assert 'data-testid="admin-warning"' not in client.get("/").content.decode()
+    assert 'data-testid="calendar-warning"' not in client.get("/calendar/2026/").content.decode()
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,12 @@ PORT   ?= 8000
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 MANAGE := $(CURDIR)/$(BIN)/python $(CURDIR)/manage.py
 
-.PHONY: run test format e2e bench messages clean
+.PHONY: run test test-today format e2e bench messages clean
+
+# The suites whose answers depend on the calendar (R43): run with `make test-today TODAY=…`.
+DATE_SUITES := src/aftersales/workdays src/aftersales/sla src/aftersales/service \
+	src/aftersales/warranty src/aftersales/repairs
+TODAY ?= 2027-01-04
 
 # Re-install only when the dependency list changes.
 $(VENV)/.installed: pyproject.toml
@@ -33,6 +38,10 @@ test: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check src e2e bench
 	$(MANAGE) makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/pytest -q
+
+# The same suites as if today were $(TODAY) (no test may depend on the real date).
+test-today: $(VENV)/.installed-dev
+	AFTERSALES_TEST_TODAY=$(TODAY) $(BIN)/pytest -q $(DATE_SUITES)
 
 e2e: $(VENV)/.installed-dev
 	$(BIN)/pytest -q -c e2e/pytest.ini e2e

@@ -21,8 +21,9 @@ def _years_ahead() -> list[int]:
 
     try:
         return provisional_years_ahead()
-    except DatabaseError:
-        # No database yet (a fresh clone before migrate): the built-in schedule alone.
+    except (DatabaseError, RuntimeError):
+        # No database yet (a fresh clone before migrate), or none allowed (a test process
+        # starting a Celery worker): the built-in schedule alone.
         from datetime import timedelta
 
         today = timezone.localdate()

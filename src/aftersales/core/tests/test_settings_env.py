@@ -1,6 +1,7 @@
 """Settings from the environment: DATABASE_URL parsing and start-up errors as one line."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -101,18 +102,19 @@ def test_production_without_secret_key_stops_start_up_with_one_line():
 
 
 def test_production_settings_pass_the_deploy_check():
+    """No security warning. The R43 reminder (workdays.W001) depends on the day the check
+    runs, in a process whose clock the tests do not control, so it is the one allowed."""
     result = run_manage(
         "check",
         "--deploy",
-        "--fail-level",
-        "WARNING",
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="service.example.cn",
         DATABASE_URL="sqlite://:memory:",
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues" in result.stdout
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert set(re.findall(r"\(([a-z_]+\.[A-Z]\d{3})\)", output)) <= {"workdays.W001"}, output
 
 
 def test_production_static_files_collect_with_the_manifest_storage(tmp_path):

@@ -20,6 +20,11 @@ class WarrantyOptionSerializer(serializers.Serializer):
     basis = serializers.CharField(help_text="The rule it rests on, e.g. R5 …第九条")
     source = serializers.ChoiceField(choices=["law", "company"])
     deadline = serializers.DateField(allow_null=True, help_text="The last day; null: no limit")
+    provisional = serializers.BooleanField(
+        default=False,
+        help_text="R43: the last day falls in a year whose State Council holiday schedule is "
+        "not published yet; it may still move",
+    )
     why = serializers.CharField(help_text="The reason in plain Chinese")
 
 
@@ -34,6 +39,7 @@ class WarrantyAnswerSerializer(serializers.Serializer):
     options = WarrantyOptionSerializer(many=True)
     refused = WarrantyRefusalSerializer(many=True)
     warranty_end = serializers.DateField(allow_null=True)
+    warranty_end_provisional = serializers.BooleanField(default=False)
     period = serializers.JSONField(allow_null=True)
     fees = serializers.JSONField()
     notes = serializers.ListField(child=serializers.CharField())

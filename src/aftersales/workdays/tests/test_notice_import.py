@@ -112,7 +112,9 @@ def test_only_administrators_import(make_user):
         (2027, "x" * 20_001, "text", "20000"),
     ],
 )
-def test_bad_notices_are_refused_by_field_and_nothing_is_written(admin_user, year, text, field, says):
+def test_bad_notices_are_refused_by_field_and_nothing_is_written(
+    admin_user, year, text, field, says
+):
     with pytest.raises(InvalidInput) as caught:
         services.notice_import(actor=admin_user, year=year, text=text)
     assert list(caught.value.fields) == [field]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from aftersales.core.demo import DemoContext
 
@@ -182,7 +184,7 @@ def seed(ctx: DemoContext) -> None:
                 "sanbao_category": SANBAO_NAMES.get(code, ""),
             },
         )
-    today = date.today()
+    today = timezone.localdate()
     for sku, name, model, spec, unit, price, shelf, serial, cat, maker, parts in PRODUCTS:
         product, created = Product.objects.get_or_create(
             sku=sku,
@@ -231,6 +233,6 @@ def seed_serials(ctx: DemoContext, owners: list) -> None:
             product=product,
             batch=batch,
             owner=owner,
-            warranty_start=date.today() - timedelta(days=10 + 30 * index),
+            warranty_start=timezone.localdate() - timedelta(days=10 + 30 * index),
             sale_ref=f"SO-{index + 1:04d}",
         )

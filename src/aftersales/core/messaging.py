@@ -18,6 +18,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +28,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .models import MessageTemplate, OutboundMessage
+from .times import local_text
 
 logger = logging.getLogger(__name__)
 
@@ -184,9 +186,15 @@ def message_templates_changed() -> None:
     transaction.on_commit(bump)
 
 
+def _as_read(context: dict) -> dict:
+    """Moments as the customer reads them: ``%s`` of a database datetime would print UTC."""
+    return {k: local_text(v) if isinstance(v, datetime) else v for k, v in context.items()}
+
+
 def render(template: str, context: dict) -> str:
     """The template in Chinese: customers get Chinese whatever the staff member's language.
     An administrator's active wording of the message replaces the built-in one."""
+    context = _as_read(context)
     override = _active_overrides().get(template)
     if override is not None:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.utils import timezone
 from reportlab.lib import colors
@@ -14,9 +15,19 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from .times import local_text
+
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 MAX_PRINT_ROWS = 5000  # beyond this, export to Excel instead
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return local_text(value)  # str() of a database datetime would print UTC
+    return str(value)
 
 
 def table_pdf(
@@ -29,7 +40,7 @@ def table_pdf(
     for index, row in enumerate(rows):
         if index >= MAX_PRINT_ROWS:
             break
-        data.append([Paragraph("" if v is None else str(v), cell) for v in row])
+        data.append([Paragraph(_text(v), cell) for v in row])
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -51,7 +62,7 @@ def table_pdf(
             ]
         )
     )
-    printed = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    printed = local_text(timezone.now())
     story = [
         Paragraph(f"{company} {title}".strip(), head),
         Spacer(0, 3 * mm),

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A6, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -15,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from aftersales.core.pdf import FONT
+from aftersales.core.times import local_text
 
 from .models import Certificate, Inspection
 
@@ -38,7 +38,7 @@ def _styles():
 
 
 def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return local_text(value)
 
 
 def inspection_report_pdf(inspection: Inspection, *, company: str) -> bytes:
@@ -156,7 +156,7 @@ def certificate_pdf(certificate: Certificate, *, company: str) -> bytes:
         ["批号", batch.batch_no],
         ["生产日期", batch.production_date.isoformat()],
         ["检验员", f"{inspector.get_full_name() or inspector.username}（{inspection.number}）"],
-        ["检验日期", timezone.localtime(certificate.issued_at).strftime("%Y-%m-%d")],
+        ["检验日期", local_text(certificate.issued_at, "%Y-%m-%d")],
     ]
     if batch.expiry_date:
         rows.insert(4, ["保质期至", batch.expiry_date.isoformat()])

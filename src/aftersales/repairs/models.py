@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.models import BaseModel, VersionedModel
+from aftersales.core.times import local_text
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -252,7 +253,7 @@ class WorkOrderEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.action} {local_text(self.at)}"
 
 
 class AppointmentChange(models.Model):
@@ -278,7 +279,7 @@ class AppointmentChange(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.work_order_id}: {self.new_start:%Y-%m-%d %H:%M}"
+        return f"{self.work_order_id}: {local_text(self.new_start)}"
 
 
 class WorkOrderPhoto(models.Model):

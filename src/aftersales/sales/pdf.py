@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 
-from django.utils import timezone
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -15,6 +14,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from aftersales.core.times import local_text
 
 from .models import Shipment
 
@@ -53,7 +54,7 @@ def delivery_note_pdf(shipment: Shipment, *, tracking_url: str, company: str) ->
         title=f"送货单 {shipment.number}",
         author=company,
     )
-    shipped = timezone.localtime(shipment.shipped_at).strftime("%Y-%m-%d")
+    shipped = local_text(shipment.shipped_at, "%Y-%m-%d")
     header = Table(
         [
             [Paragraph(f"{company}<br/>送 货 单", title), _qr(tracking_url)],

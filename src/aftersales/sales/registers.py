@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.selectors import clean_query
+from aftersales.core.times import local_day, local_text
 
 from .models import Order, Shipment, ShipmentLine
 from .selectors import order_list_for_user
@@ -34,7 +35,8 @@ def order_rows(orders: QuerySet[Order]):
     for o in orders.iterator(chunk_size=2000):
         yield [
             o.number,
-            (o.signed_on or o.created_at.date()).isoformat(),
+            # The day in China: created_at comes back from the database in UTC.
+            (o.signed_on or local_day(o.created_at)).isoformat(),
             o.customer.name,
             o.dealer.name if o.dealer_id else "",
             str(o.get_status_display()),
@@ -121,8 +123,6 @@ LEDGER_HEADERS = [
 
 def ledger_rows(lines: QuerySet[ShipmentLine]):
     """Plain tuples, not model instances: an export of 100,000 rows stays fast and small."""
-    from django.utils import timezone
-
     columns = (
         "shipment__shipped_at",
         "shipment__order__number",
@@ -137,7 +137,7 @@ def ledger_rows(lines: QuerySet[ShipmentLine]):
         "running_total",
     )
     for row in lines.values_list(*columns).iterator(chunk_size=5000):
-        yield [timezone.localtime(row[0]).strftime("%Y-%m-%d"), *row[1:]]
+        yield [local_text(row[0], "%Y-%m-%d"), *row[1:]]
 
 
 def delivery_notes_for_user(user, *, q: str = "", status: str = "") -> QuerySet[Shipment]:
@@ -168,18 +168,13 @@ DELIVERY_HEADERS = [
 
 
 def delivery_rows(shipments: QuerySet[Shipment]):
-    from django.utils import timezone
-
-    def when(value):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
     for s in shipments.iterator(chunk_size=2000):
         yield [
             s.number,
             s.order.number,
             s.order.customer.name,
-            when(s.shipped_at),
-            when(s.delivered_at),
+            local_text(s.shipped_at),
+            local_text(s.delivered_at),
             s.deliverer,
             s.carrier,
             str(s.get_status_display()),

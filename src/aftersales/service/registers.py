@@ -14,6 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.times import local_text
+
 from .models import Case, Kind
 from .selectors import case_list_for_user
 
@@ -76,7 +78,7 @@ COMPLAINT_HEADERS = [
 
 
 def _day(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""
+    return local_text(value, "%Y-%m-%d")
 
 
 def _handler(case: Case) -> str:

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.models import BaseModel, VersionedModel
+from aftersales.core.times import local_text
 
 
 class Metric(models.TextChoices):
@@ -179,7 +180,7 @@ class SlaClock(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_metric_display()} {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_metric_display()} {local_text(self.due_at)}"
 
     @property
     def is_open(self) -> bool:
@@ -201,7 +202,7 @@ class SlaPause(models.Model):
         verbose_name_plural = _("pauses")
 
     def __str__(self) -> str:
-        return f"{self.started_at:%Y-%m-%d %H:%M} – {self.ended_at or ''}"
+        return f"{local_text(self.started_at)} – {local_text(self.ended_at)}"
 
 
 class SlaEscalation(models.Model):
@@ -222,4 +223,4 @@ class SlaEscalation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"L{self.level} {self.at:%Y-%m-%d %H:%M}"
+        return f"L{self.level} {local_text(self.at)}"

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
 from aftersales.core.messaging import message_customer
+from aftersales.core.times import local_text
 
 from ..models import ChargeLine, ServiceRate, WorkOrder
 from ..permissions import can_dispatch, can_work_on
@@ -488,7 +489,7 @@ def charge_sheet_pdf(work_order: WorkOrder) -> bytes:
         return Paragraph(escape("" if value is None else str(value)), style)
 
     def when(value) -> str:
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+        return local_text(value, empty="—")
 
     wo = work_order
     customer, product = wo.customer, wo.product
@@ -499,7 +500,7 @@ def charge_sheet_pdf(work_order: WorkOrder) -> bytes:
     else:
         decision = "未判定"
     head = [
-        ["工单号", wo.number, "日期", timezone.localtime().strftime("%Y-%m-%d")],
+        ["工单号", wo.number, "日期", local_text(timezone.now(), "%Y-%m-%d")],
         ["顾客", customer.name, "电话", wo.contact_phone or customer.mobile or "—"],
         [
             "产品",

@@ -40,9 +40,8 @@ class Suggestion:
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    from aftersales.workdays.calendar import SHANGHAI
-
-    start = datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI)
+    # The company's day (settings.TIME_ZONE), whatever the server's clock says.
+    start = datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
     return start, start + timedelta(days=1)
 
 

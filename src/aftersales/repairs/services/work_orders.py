@@ -506,10 +506,8 @@ def work_order_add_photos(*, actor, work_order: WorkOrder, files: list) -> list[
 def technician_day(user, day=None):
     """The technician's visits of ``day`` (today), in appointment order, plus anything of
     theirs still open from before."""
-    from aftersales.workdays.calendar import SHANGHAI
-
     day = day or timezone.localdate()
-    start = datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI)
+    start = datetime.combine(day, datetime.min.time(), tzinfo=timezone.get_current_timezone())
     end = start + timedelta(days=1)
     return (
         WorkOrder.objects.filter(technician=user)

@@ -156,3 +156,24 @@ def _redact(url: str) -> str:
     except ValueError:
         pass
     return url
+
+
+def local_secret_key(path: Path) -> str:
+    """The secret key of a development install: random, made on first start and kept in
+    ``var/`` (never in the repository), so nobody can sign another install's customer links
+    with a key published in the source."""
+    import secrets
+
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    if len(key) >= 50:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Created readable by the owner only; a concurrent first start keeps whichever wins.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key

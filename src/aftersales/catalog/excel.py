@@ -9,7 +9,6 @@ from aftersales.core.errors import InvalidInput, PermissionDenied
 from aftersales.core.excel import (
     Column,
     Importer,
-    choice,
     day,
     export_response,
     integer,
@@ -99,12 +98,6 @@ PRODUCT_IMPORTER = Importer(
 
 # -- batches ----------------------------------------------------------------------------------
 
-STATUSES = {
-    "待检": Batch.QualityStatus.PENDING,
-    "合格": Batch.QualityStatus.PASSED,
-    "不合格": Batch.QualityStatus.FAILED,
-    "紧急放行": Batch.QualityStatus.RELEASED_BY_EXCEPTION,
-}
 
 BATCH_COLUMNS = [
     Column("sku", _("SKU"), required=True, example="TV-55A1", width=14),
@@ -112,7 +105,6 @@ BATCH_COLUMNS = [
     Column("production_date", _("Production date"), day, required=True, example="2026-11-01"),
     Column("packer_no", _("Packer number"), example="P07", width=10),
     Column("packing_list_ref", _("Packing list"), example="PL-1101-03", width=14),
-    Column("quality_status", _("Quality status"), choice(STATUSES), example="待检", width=10),
 ]
 
 
@@ -121,8 +113,6 @@ def _build_batch(actor, values: dict) -> Batch:
     data["product"] = _lookup(
         Product, "sku", data.pop("sku", "").upper(), "sku", _("No product has this SKU.")
     )
-    if not data.get("quality_status"):
-        data.pop("quality_status", None)
     return batch_build(actor=actor, data=data)
 
 

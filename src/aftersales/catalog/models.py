@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.models import BaseModel, VersionedModel
@@ -198,7 +199,11 @@ class Batch(BaseModel):
         verbose_name_plural = _("batches")
         ordering = ["-production_date", "batch_no"]
         constraints = [
-            models.UniqueConstraint(fields=["product", "batch_no"], name="catalog_batch_unique")
+            models.UniqueConstraint(fields=["product", "batch_no"], name="catalog_batch_unique"),
+            # tv2026… and TV2026… are one batch (numbers are stored NFKC-normalised).
+            models.UniqueConstraint(
+                Lower("batch_no"), "product", name="catalog_batch_unique_nocase"
+            ),
         ]
         indexes = [models.Index(fields=["batch_no"], name="catalog_batch_no_idx")]
 

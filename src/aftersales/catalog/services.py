@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import InvalidInput, PermissionDenied, StaleVersion
@@ -93,26 +95,52 @@ def category_create(
     return category
 
 
+def normalized_code(value: str) -> str:
+    """A batch or serial number as typed on any keyboard: full-width letters and digits
+    (ＴＶ２０２６) are the same characters as half-width ones (NFKC), spaces around dropped."""
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
 def batch_build(*, actor, data: dict) -> Batch:
+    """A new batch, checked. It always waits for inspection (QC-2): only an inspection or the
+    emergency release (quality app) changes ``quality_status``, never the person creating it."""
+    status = data.get("quality_status")
+    if status not in (None, "", Batch.QualityStatus.PENDING):
+        raise InvalidInput(
+            fields={
+                "quality_status": [
+                    _(
+                        "A new batch always waits for inspection; only an inspection or an "
+                        "emergency release by the vice-president changes its status."
+                    )
+                ]
+            }
+        )
     batch = Batch(
         **{
             k: v
             for k, v in data.items()
-            if k
-            in {
-                "product",
-                "batch_no",
-                "production_date",
-                "packer_no",
-                "packing_list_ref",
-                "quality_status",
-            }
+            if k in {"product", "batch_no", "production_date", "packer_no", "packing_list_ref"}
         }
     )
-    batch.batch_no = (batch.batch_no or "").strip()
+    batch.quality_status = Batch.QualityStatus.PENDING
+    batch.batch_no = normalized_code(batch.batch_no)
+    if batch.product_id and batch.batch_no:
+        same = (
+            Batch.objects.filter(product_id=batch.product_id, batch_no__iexact=batch.batch_no)
+            .values_list("batch_no", flat=True)
+            .first()
+        )
+        if same is not None:
+            raise InvalidInput(
+                fields={
+                    "batch_no": [_("This product already has batch %(batch)s.") % {"batch": same}]
+                }
+            )
     if batch.product_id and batch.production_date:
         batch.expiry_date = expiry_date(batch.production_date, batch.product.shelf_life_days)
-        if batch.production_date > date.today() + timedelta(days=1):
+        # Today in the company's time zone, not the server's.
+        if batch.production_date > timezone.localdate() + timedelta(days=1):
             raise InvalidInput(
                 fields={"production_date": [_("The production date is in the future.")]}
             )
@@ -138,7 +166,7 @@ def serial_build(*, actor, data: dict) -> SerialNumber:
             in {"serial", "product", "batch", "owner", "sale_ref", "delivery_ref", "warranty_start"}
         }
     )
-    serial.serial = (serial.serial or "").strip().upper()
+    serial.serial = normalized_code(serial.serial).upper()
     errors = {}
     if serial.product_id and not serial.product.serial_tracked:
         errors["product"] = [_("This product is not tracked by serial number.")]

@@ -12,7 +12,9 @@ however many rows there are.
 
 from __future__ import annotations
 
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,9 +29,18 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .errors import ApplicationError
+from .times import local
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_ROWS = 100_000
+MAX_IMPORT_COLUMNS = 100
+# An .xlsx is a zip archive. A 310 KB file can inflate to 300 MB of XML and keep a worker busy
+# for many minutes, so the archive is checked before it is opened: a real import of 100,000
+# rows is a few tens of MB of XML, compressed about 10:1.
+MAX_IMPORT_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_INFLATED_BYTES = 200 * 1024 * 1024
+MAX_IMPORT_RATIO = 200
+MAX_IMPORT_MEMBERS = 500
 
 
 class CellError(Exception):
@@ -207,9 +218,46 @@ def template_response(importer: Importer) -> HttpResponse:
     return response
 
 
+def archive_problem(file) -> str | None:
+    """Why this upload must not be opened as a workbook (too big, a zip bomb), or None."""
+    import zipfile
+
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+    file.seek(0)
+    if size > MAX_IMPORT_UPLOAD_BYTES:
+        return _("The file is larger than %(mb)s MB; split it into several imports.") % {
+            "mb": MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)
+        }
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return _("This is not an Excel .xlsx file.")
+    finally:
+        file.seek(0)
+    if len(members) > MAX_IMPORT_MEMBERS:
+        return _("This workbook has too many parts to be an import sheet.")
+    inflated = sum(m.file_size for m in members)
+    if inflated > MAX_IMPORT_INFLATED_BYTES or any(
+        m.file_size > MAX_IMPORT_RATIO * max(m.compress_size, 1) for m in members
+    ):
+        return _(
+            "This workbook unpacks to far more data than an import sheet holds (%(mb)s MB); "
+            "it was not opened."
+        ) % {"mb": inflated // (1024 * 1024)}
+    return None
+
+
 def read_rows(importer: Importer, file) -> ImportResult:
     """Parse every row; collect every problem (nothing is written)."""
     result = ImportResult()
+    problem = archive_problem(file)
+    if problem is not None:
+        result.problems.append(Problem(1, _("file"), problem))
+        return result
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
@@ -229,6 +277,11 @@ def _read_sheet(importer: Importer, workbook, result: ImportResult) -> ImportRes
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None) or ()
+    if len(header) > MAX_IMPORT_COLUMNS:
+        result.problems.append(
+            Problem(1, _("file"), _("Too many columns: at most %(n)s.") % {"n": MAX_IMPORT_COLUMNS})
+        )
+        return result
     by_header = {str(c.header): c for c in importer.columns} | {c.key: c for c in importer.columns}
     positions: list[Column | None] = [by_header.get(text(h)) for h in header]
     missing = [c for c in importer.columns if c.required and c not in positions]
@@ -273,8 +326,11 @@ def validate(importer: Importer, actor, result: ImportResult) -> list[Any]:
     for row in result.rows:
         for key in importer.unique_keys:
             keys = key if isinstance(key, tuple) else (key,)
-            # Compared as the services store them: trimmed and upper-cased (SKUs, serials).
-            value = tuple(str(row.values.get(k) or "").strip().upper() for k in keys)
+            # Compared as the services store them: NFKC, trimmed, upper-cased (SKUs, serials).
+            value = tuple(
+                unicodedata.normalize("NFKC", str(row.values.get(k) or "")).strip().upper()
+                for k in keys
+            )
             if all(value):
                 first = seen.setdefault((keys, value), row.line)
                 if first != row.line:
@@ -338,7 +394,8 @@ def export_response(
     Returns the response and the number of data rows (for the export record).
     """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
+    # Excel refuses these in a sheet's name (合同/订单登记表); the file name keeps the title.
+    sheet = workbook.create_sheet(title=re.sub(r"[\\/?*\[\]:]", "-", str(sheet_title))[:31])
     sheet.append([str(h) for h in headers])
     count = 0
     for row in rows:
@@ -356,7 +413,8 @@ def _cell(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+        # Excel has no time zones: write the company's wall-clock time, not UTC.
+        return local(value).replace(tzinfo=None)
     return value
 
 

@@ -395,6 +395,18 @@ def shipment_create(
             fields={"documents": [_("Unknown document: %(d)s.") % {"d": ", ".join(unknown)}]}
         )
     errors: dict[str, list[str]] = {}
+    # A serial ships at most once: its row is locked (in one order, so two shipments cannot
+    # deadlock) before it is checked, and read afresh, so a shipment committing meanwhile is
+    # seen. Twenty concurrent shipments of one serial make one.
+    serial_ids = sorted({s.pk for line in lines for s in line.serials})
+    fresh = {s.pk: s for s in SerialNumber.objects.select_for_update().filter(pk__in=serial_ids)}
+    lines = [
+        ShipInput(
+            line.order_line, line.batch, line.quantity, tuple(fresh[s.pk] for s in line.serials)
+        )
+        for line in lines
+    ]
+    seen_serials: set[int] = set()
     asked: dict[int, int] = {}  # a line listed twice counts once against what is open
     for line in lines:
         asked[line.order_line.pk] = asked.get(line.order_line.pk, 0) + line.quantity
@@ -417,11 +429,13 @@ def shipment_create(
                 serial.product_id != order_line.product_id
                 or serial.owner_id is not None
                 or already_shipped
+                or serial.pk in seen_serials  # the same unit twice in one shipment
             ):
                 errors[f"lines[{index}].serials"] = [
                     _("Serial %(serial)s is not an unsold unit of this product.")
                     % {"serial": serial}
                 ]
+            seen_serials.add(serial.pk)
     if errors:
         raise InvalidInput(fields=errors)
     # QC-2 after the input checks: a 409 names the batch and why. The batches are read afresh

@@ -214,6 +214,16 @@ class Application(VersionedModel):
         verbose_name = _("return / exchange application")
         verbose_name_plural = _("return / exchange applications")
         ordering = ["-created_at"]
+        constraints = [
+            # One open application per case, held by the database: twenty concurrent
+            # applications on one case make one (the others are a 409).
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(case__isnull=False)
+                & ~models.Q(status__in=["closed", "cancelled", "rejected"]),
+                name="warranty_one_open_application_per_case",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -128,3 +128,45 @@ def test_skus_differing_only_in_case_repeat_and_odd_numbers_are_refused(make_use
 def test_a_damaged_file_is_a_clear_problem(cs):
     result = run_import(get_importer("customers"), cs, io.BytesIO(b"PK\x03\x04broken"), apply=False)
     assert [p.message for p in result.problems] == ["这不是 Excel .xlsx 文件。"]
+
+
+def zip_bomb(inflated_mb: int = 8) -> io.BytesIO:
+    """A valid workbook with one extra part that inflates ~1000:1 (the probe's was 310 KB
+    → 300 MB; a smaller one trips the same check without costing the test suite)."""
+    import zipfile
+
+    data = workbook([["王一", "个人", "13800000001", "上海市", "上海市", "普通"]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(data) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("xl/padding.xml", b" " * (inflated_mb * 1024 * 1024))
+    out.seek(0)
+    return out
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened(cs):
+    """Security finding 3: the archive is measured first; the message says why."""
+    result = run_import(get_importer("customers"), cs, zip_bomb(), apply=False)
+    assert [p.message for p in result.problems] == [
+        "此工作簿解压后的数据量（8 MB）远超导入表格应有的大小，未予打开。"
+    ]
+    assert not result.rows
+
+
+def test_a_sheet_with_thousands_of_columns_is_refused(cs):
+    result = run_import(
+        get_importer("customers"), cs, workbook([["x"] * 300], HEADERS + ["c"] * 294), apply=False
+    )
+    assert [p.message for p in result.problems] == ["列数过多：最多 100 列。"]
+    assert not result.rows
+
+
+def test_a_bomb_on_the_import_page_is_a_clear_message(client, cs):
+    client.force_login(cs)
+    upload = zip_bomb()
+    upload.name = "customers.xlsx"
+    response = client.post("/import/customers/", {"file": upload})
+    assert response.status_code == 200
+    assert "远超导入表格应有的大小" in response.content.decode()
+    assert not Customer.objects.exists()

@@ -131,3 +131,28 @@ def test_production_static_files_collect_with_the_manifest_storage(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "staticfiles.json").exists()
     assert list(tmp_path.glob("vendor/bootstrap/bootstrap.min.*.css"))
+
+
+def test_a_development_install_makes_its_own_secret_key(tmp_path):
+    """Security finding 5: `make run` must not sign customer links with the key printed in
+    the source. The key is made on first start, kept in var/, readable by the owner only."""
+    from config.env import local_secret_key
+
+    path = tmp_path / "var" / "secret_key"
+    first = local_secret_key(path)
+    assert len(first) >= 50
+    assert local_secret_key(path) == first  # kept across restarts
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert local_secret_key(tmp_path / "other" / "secret_key") != first
+
+
+def test_the_local_settings_do_not_use_the_published_key():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+    )
+    assert result.returncode == 0, result.stderr
+    key = result.stdout.strip().splitlines()[-1]
+    assert len(key) >= 50 and "insecure" not in key

@@ -106,7 +106,14 @@ def _money(value, field: str, errors: dict) -> Decimal | None:
     return amount
 
 
-def _whole(value, field: str, errors: dict, minimum: int = 0) -> int | None:
+# A move of more than this many parts is a typing error, and far beyond it a number no
+# database column holds (the probe's 10**20 was a 500).
+MAX_QUANTITY = 1_000_000
+
+
+def _whole(
+    value, field: str, errors: dict, minimum: int = 0, maximum: int = MAX_QUANTITY
+) -> int | None:
     """A whole number from a form, JSON or code; ``None`` (and the field's error) if not."""
     number = None
     if isinstance(value, int) and not isinstance(value, bool):
@@ -118,6 +125,9 @@ def _whole(value, field: str, errors: dict, minimum: int = 0) -> int | None:
         return None
     if number < minimum:
         errors[field] = [_("Enter a number of at least %(minimum)d.") % {"minimum": minimum}]
+        return None
+    if number > maximum:
+        errors[field] = [_("Enter a number of at most %(maximum)d.") % {"maximum": maximum}]
         return None
     return number
 
@@ -174,7 +184,7 @@ def part_save(
         errors["unit"] = [_("At most 10 characters.")]
     price_v = _money(price, "price", errors)
     cost_v = _money(cost if cost not in (None, "") else 0, "cost", errors)
-    months = _whole(warranty_months, "warranty_months", errors)
+    months = _whole(warranty_months, "warranty_months", errors, maximum=120)
     if months is not None and months > 120:
         errors["warranty_months"] = [_("At most 120 months.")]
     point = _whole(reorder_point, "reorder_point", errors)

@@ -18,6 +18,7 @@ from aftersales.accounts.permissions import user_roles
 from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Product, SerialNumber
 from aftersales.core.errors import InvalidInput, PermissionDenied
+from aftersales.core.locks import name_lock
 from aftersales.core.messaging import message_customer
 from aftersales.core.notifications import notify
 from aftersales.core.numbering import document_number_next
@@ -251,8 +252,9 @@ def case_intake(
     try:
         with transaction.atomic():
             if customer.pk is None:
-                # Looked up again under the transaction: two first calls from one number at
-                # the same moment make one customer, not two.
+                # Looked up again under the transaction and a lock on the number: two first
+                # calls from one number at the same moment make one customer, not two.
+                name_lock(f"customer-phone:{normalise_phone(data.customer_phone)}")
                 customer = _customer(data, actor)
                 if customer.pk is None:
                     customer.save()

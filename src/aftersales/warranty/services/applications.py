@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -254,7 +254,15 @@ def application_create(
         created_by=actor,
     )
     app._history_user = actor
-    app.save()
+    try:
+        with transaction.atomic():
+            app.save()
+    except IntegrityError:
+        # The partial unique constraint: another application for this case was made at the
+        # same moment (the check above read before it committed).
+        raise Conflict(
+            _("An application for this case is already being handled."), code="already_applied"
+        ) from None
     Payment.objects.bulk_create(
         [
             Payment(application=app, method=p.method, amount=p.amount, reference=p.reference)

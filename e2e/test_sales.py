@@ -24,6 +24,7 @@ def log_out(page):
 
 
 def test_order_approved_shipped_and_delivery_note(page, shot, demo_company):
+    from aftersales.core.testing import soon
     from aftersales.customers.models import Customer
 
     customer = Customer.objects.get(name="王小明")
@@ -33,7 +34,7 @@ def test_order_approved_shipped_and_delivery_note(page, shot, demo_company):
     page.get_by_test_id("new-order").click()
     form = page.get_by_test_id("order-form")
     form.locator("input[name=customer]").fill(str(customer.pk))
-    form.locator("input[name=delivery_date]").fill("2026-12-10")
+    form.locator("input[name=delivery_date]").fill(soon().isoformat())
     form.locator("input[name=delivery_place]").fill("上海市徐汇区漕溪北路88号1201室")
     form.locator("select[name=lines-0-product]").select_option(label="TV-55A1 · 55英寸4K智能电视")
     form.locator("input[name=lines-0-quantity]").fill("4")

@@ -1,6 +1,9 @@
 """Who holds which role, decided in one place for pages, API, navigation and exports.
 
-A superuser holds every role. Everyone else holds the roles whose groups they belong to.
+Everyone holds the roles whose groups they belong to; a superuser also holds the
+administrator's role, and no other. Superuser status opens Django's admin site; it does not make
+its holder a vice-president: approvals keep their separation of duties (QC-3, SAL-2) for
+everybody.
 """
 
 from __future__ import annotations
@@ -21,11 +24,10 @@ def user_roles(user) -> frozenset[str]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    names = [g.name for g in user.groups.all()]  # uses a prefetch when the list has one
+    roles = frozenset(n for n in names if n in ALL_ROLES)
     if user.is_superuser:
-        roles = ALL_ROLES
-    else:
-        names = [g.name for g in user.groups.all()]  # uses a prefetch when the list has one
-        roles = frozenset(n for n in names if n in ALL_ROLES)
+        roles |= {Role.ADMIN.value}
     setattr(user, _CACHE_ATTR, roles)
     return roles
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,17 @@ class SalesPolicy(VersionedModel):
         help_text=_(
             "Orders whose warranty or return terms differ from the standard need "
             "approval whatever their amount."
+        ),
+    )
+    max_discount_percent = models.DecimalField(
+        _("largest discount without approval (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_(
+            "A line priced further below the catalogue price than this needs the "
+            "vice-president's approval, whatever the order's total (a price of 0.00 always does)."
         ),
     )
     follow_up_working_days = models.PositiveSmallIntegerField(

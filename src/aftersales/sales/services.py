@@ -7,7 +7,7 @@ it, and records every change as an ``OrderEvent`` (who, when, from, to, why).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -153,6 +153,7 @@ def order_create(*, actor, customer, lines: list[LineInput], **fields) -> Order:
         if own is None or customer.dealer_id != own.pk:
             raise InvalidInput(fields={"customer": [_("A dealer sells to its own customers.")]})
         fields["dealer"], fields["channel"] = own, Order.Channel.DEALER
+    _check_delivery_date(fields.get("delivery_date"))
     order = Order(customer=customer, salesperson=actor, **fields)
     order.number = document_number_next(kind="order")
     full_clean_or_invalid(order, exclude=["total", "version"])
@@ -203,6 +204,8 @@ def order_update(
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(fields={k: [_("This field cannot be changed.")] for k in unknown})
+    if "delivery_date" in fields and fields["delivery_date"] != order.delivery_date:
+        _check_delivery_date(fields["delivery_date"])
     for key, value in fields.items():
         setattr(order, key, value)
     full_clean_or_invalid(order, exclude=["total", "version", "number"])
@@ -231,14 +234,44 @@ def _special_terms(order: Order) -> bool:
     return bool(order.warranty_months is not None or order.return_terms.strip())
 
 
+def _below_allowed_discount(order: Order, policy: SalesPolicy) -> bool:
+    """A line priced further below the catalogue than the policy's discount allows (SAL-2):
+    ten TVs at 0.00 are not a small order to approve at once."""
+    floor = (Decimal("100") - policy.max_discount_percent) / Decimal("100")
+    for line in order.lines.select_related("product"):
+        list_price = line.product.list_price or Decimal("0")
+        if list_price > 0 and line.unit_price < (list_price * floor).quantize(Decimal("0.01")):
+            return True
+    return False
+
+
+# A delivery date is promised to the customer: not one already past, nor one so far ahead it
+# is a typing error (2062 for 2026).
+DELIVERY_HORIZON_DAYS = 731
+
+
+def _check_delivery_date(value) -> None:
+    if value is None:
+        return
+    today = timezone.localdate()
+    if value < today:
+        raise InvalidInput(fields={"delivery_date": [_("The delivery date is in the past.")]})
+    if value > today + timedelta(days=DELIVERY_HORIZON_DAYS):
+        raise InvalidInput(
+            fields={"delivery_date": [_("The delivery date is more than two years ahead.")]}
+        )
+
+
 @transaction.atomic
 def order_submit(*, actor, order: Order, expected_version: int | None = None) -> Order:
     """Submit for approval (SAL-2). Small orders on standard terms are approved at once."""
     _require(actor, *SELLER_ROLES, order=order)
     order = _locked(order, expected_version)
     policy = active_policy()
-    order.needs_approval = order.total >= policy.approval_amount or (
-        policy.approve_special_terms and _special_terms(order)
+    order.needs_approval = (
+        order.total >= policy.approval_amount
+        or (policy.approve_special_terms and _special_terms(order))
+        or _below_allowed_discount(order, policy)
     )
     order.submitted_at, order.submitted_by = timezone.now(), actor
     order.save(update_fields=["needs_approval", "submitted_at", "submitted_by"])

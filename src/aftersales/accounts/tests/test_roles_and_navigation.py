@@ -21,9 +21,13 @@ def test_a_person_may_hold_several_roles(make_user):
     assert not user_has_role(person, Role.ADMIN)
 
 
-def test_a_superuser_holds_every_role(make_user):
+def test_a_superuser_is_an_administrator_not_every_role(make_user):
+    """Security finding 12: superuser status opens the admin site; it does not make its
+    holder a vice-president who approves orders and emergency releases."""
     boss = make_user(is_superuser=True)
-    assert user_roles(boss) == set(Role.values)
+    assert user_roles(boss) == {Role.ADMIN.value}
+    vp = make_user(Role.SALES_VP, is_superuser=True, username="boss-vp")
+    assert user_roles(vp) == {Role.ADMIN.value, Role.SALES_VP.value}
 
 
 def test_an_inactive_person_holds_no_role(make_user):

@@ -10,6 +10,7 @@ import factory
 
 from aftersales.catalog.models import Batch
 from aftersales.catalog.tests.factories import ProductFactory
+from aftersales.core.testing import soon
 from aftersales.quality.models import InspectionItem, InspectionKind, InspectionPlan
 from aftersales.quality.services.inspections import ItemInput
 from aftersales.sales import services as sales
@@ -99,7 +100,7 @@ def ship(*, batch, customer, quantity=1, seller, warehouse, serials=()) -> Shipm
         lines=[
             sales.LineInput(product=batch.product, quantity=quantity, unit_price=Decimal("99.00"))
         ],
-        delivery_date=date(2026, 12, 10),
+        delivery_date=soon(),
         delivery_place="上海市徐汇区漕溪北路88号",
         contact_phone="13812345678",
     )

@@ -2,7 +2,7 @@
 uninspected goods (QC-3): sales or logistics ask, the vice-president alone decides, and a
 released batch that fails after all is chased down delivery by delivery."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from django.utils import translation
 from aftersales.catalog.models import Batch, EmergencyRelease
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
 from aftersales.core.models import Notification
+from aftersales.core.testing import soon
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.quality import selectors
 from aftersales.quality.models import InspectionKind, Nonconformance
@@ -84,7 +85,7 @@ def test_qc2_the_order_api_refuses_the_uninspected_batch_until_it_is_released(
         actor=people["sales"],
         customer=customer,
         lines=[sales.LineInput(product=batch.product, quantity=1, unit_price=Decimal("99.00"))],
-        delivery_date=date(2026, 12, 10),
+        delivery_date=soon(),
         delivery_place="上海市徐汇区漕溪北路88号",
     )
     order = sales.order_submit(actor=people["sales"], order=order)
@@ -230,11 +231,12 @@ def test_qc3_nobody_else_releases_directly(people, batch, who):
     assert not EmergencyRelease.objects.exists()
 
 
-def test_qc3_a_superuser_holds_the_vice_presidents_role(make_user, batch):
+def test_qc3_a_superuser_is_not_the_vice_president(make_user, batch):
+    """Security finding 12: the release needs the vice-president's role itself."""
     boss = make_user(is_superuser=True, username="root")
-    assert batch_release_by_exception(actor=boss, batch=batch, reason="急").quality_status == (
-        Q.RELEASED_BY_EXCEPTION
-    )
+    with pytest.raises(PermissionDenied):
+        batch_release_by_exception(actor=boss, batch=batch, reason="急")
+    assert not EmergencyRelease.objects.exists()
 
 
 def test_qc3_the_direct_release_needs_a_reason_too(people, batch):

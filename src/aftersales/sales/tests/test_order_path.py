@@ -11,6 +11,7 @@ from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Batch, SerialNumber
 from aftersales.catalog.tests.factories import ProductFactory
 from aftersales.core.models import Notification, OutboundMessage
+from aftersales.core.testing import soon
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.sales.models import FollowUp, Order, OrderEvent, SalesPolicy
 from aftersales.warranty.models import WarrantyCard
@@ -53,7 +54,7 @@ def customer():
 def create(client, customer, quantity=2, price="3299.00", **extra):
     body = {
         "customer": customer.pk,
-        "delivery_date": "2026-12-10",
+        "delivery_date": soon().isoformat(),
         "delivery_place": "上海市徐汇区漕溪北路88号",
         "contact_phone": "13812345678",
         "lines": [{"product": "TV-55", "quantity": quantity, "unit_price": price}],
@@ -321,7 +322,7 @@ def test_dealers_see_only_their_orders(api_as, make_user, team, goods):
         "/api/v1/orders/",
         {
             "customer": theirs.pk,
-            "delivery_date": "2026-12-10",
+            "delivery_date": soon().isoformat(),
             "delivery_place": "x",
             "lines": [{"product": "TV-55", "quantity": 1, "unit_price": "1"}],
         },
@@ -424,7 +425,7 @@ def test_review_holes_are_closed(api_as, make_user, team, goods, customer, clien
     from aftersales.customers.tests.factories import DealerFactory, dealer_user
 
     sales, wh = api_as(team["sales"]), api_as(team["warehouse"])
-    order = create(sales, customer, quantity=3, price="1.00")
+    order = create(sales, customer, quantity=3)
     post(sales, f"/api/v1/orders/{order['id']}/submit/")
     line = Order.objects.get(pk=order["id"]).lines.get()
     twice = post(
@@ -452,7 +453,7 @@ def test_review_holes_are_closed(api_as, make_user, team, goods, customer, clien
             ]
         },
     )
-    other = create(sales, customer, quantity=1, price="1.00")
+    other = create(sales, customer, quantity=1)
     post(sales, f"/api/v1/orders/{other['id']}/submit/")
     other_line = Order.objects.get(pk=other["id"]).lines.get()
     again = post(
@@ -493,3 +494,39 @@ def test_review_holes_are_closed(api_as, make_user, team, goods, customer, clien
     client.post(f"/orders/{mine['id']}/scan/", {"signed_scan": evil})
     assert not Order.objects.get(pk=mine["id"]).signed_scan
     assert client.get("/orders/ledger/", {"month": "9999-12"}).status_code == 200
+
+
+def test_a_price_far_below_the_catalogue_needs_approval(api_as, team, goods, customer):
+    """Security finding 13 (SAL-2): ten TVs at 0.00 were approved at once. A line priced
+    further below the catalogue than the policy's discount allows waits for the VP."""
+    SalesPolicy.objects.create(name="标准", max_discount_percent=Decimal("15.00"))
+    sales = api_as(team["sales"])
+    free = create(sales, customer, quantity=10, price="0.00")
+    assert post(sales, f"/api/v1/orders/{free['id']}/submit/").json()["status"] == "submitted"
+    cheap = create(sales, customer, quantity=1, price="2700.00")  # 18% off 3,299
+    assert post(sales, f"/api/v1/orders/{cheap['id']}/submit/").json()["status"] == "submitted"
+    fair = create(sales, customer, quantity=1, price="2900.00")  # 12% off
+    assert post(sales, f"/api/v1/orders/{fair['id']}/submit/").json()["status"] == "approved"
+
+
+@pytest.mark.parametrize(("days", "message"), [(-1, "交货日期已过"), (800, "交货日期超过两年")])
+def test_a_delivery_date_outside_a_sane_window_is_refused(
+    api_as, team, customer, goods, days, message
+):
+    from datetime import timedelta
+
+    day = (timezone.localdate() + timedelta(days=days)).isoformat()
+    response = api_as(team["sales"]).post(
+        "/api/v1/orders/",
+        {
+            "customer": customer.pk,
+            "delivery_date": day,
+            "delivery_place": "上海市徐汇区漕溪北路88号",
+            "contact_phone": "13812345678",
+            "lines": [{"product": "TV-55", "quantity": 1, "unit_price": "3299.00"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert message in response.json()["fields"]["delivery_date"][0]
+    assert not Order.objects.exists()

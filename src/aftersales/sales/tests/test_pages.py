@@ -8,6 +8,7 @@ import pytest
 from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Batch
 from aftersales.catalog.tests.factories import ProductFactory
+from aftersales.core.testing import soon
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.sales.models import Order, SalesPolicy
 
@@ -32,7 +33,7 @@ def test_draft_to_accepted_through_the_pages(client, make_user):
         {
             "customer": customer.pk,
             "channel": "offline",
-            "delivery_date": "2026-12-10",
+            "delivery_date": soon().isoformat(),
             "delivery_place": "上海",
             "delivery_method": "our_delivery",
             "lines-TOTAL_FORMS": "1",
@@ -93,7 +94,7 @@ def test_a_refused_shipment_says_which_batch(client, make_user):
         actor=make_user(Role.SALES),
         customer=customer,
         lines=[services.LineInput(tv, 1, Decimal("10"))],
-        delivery_date=date(2026, 12, 1),
+        delivery_date=soon(),
         delivery_place="上海",
     )
     Order.objects.filter(pk=order.pk).update(status="approved")
@@ -125,7 +126,7 @@ def test_the_follow_up_is_recorded_once(client, make_user):
         actor=sales,
         customer=CustomerFactory(),
         lines=[services.LineInput(ProductFactory(), 1, Decimal("1"))],
-        delivery_date=date(2026, 12, 1),
+        delivery_date=soon(),
         delivery_place="上海",
     )
     follow_up = FollowUp.objects.create(order=order, assignee=sales, due_on=date(2026, 12, 4))
@@ -148,7 +149,7 @@ def _submitted(make_user, amount="20000.00"):
         actor=sales,
         customer=CustomerFactory(),
         lines=[services.LineInput(ProductFactory(), 1, Decimal(amount))],
-        delivery_date=date(2026, 12, 1),
+        delivery_date=soon(),
         delivery_place="上海",
     )
     services.order_submit(actor=sales, order=order)
@@ -246,7 +247,7 @@ def test_a_dealer_records_a_carrier_claim_on_receipt(api_as, make_user):
         actor=make_user(Role.SALES),
         customer=CustomerFactory(dealer=dealer),
         lines=[services.LineInput(tv, 2, Decimal("100"))],
-        delivery_date=date(2026, 12, 1),
+        delivery_date=soon(),
         delivery_place="上海仓",
         delivery_method="carrier",
     )
@@ -290,7 +291,7 @@ def test_editing_a_draft_on_the_page(client, make_user):
         actor=sales,
         customer=CustomerFactory(),
         lines=[services.LineInput(tv, 1, Decimal("100"))],
-        delivery_date=date(2026, 12, 1),
+        delivery_date=soon(),
         delivery_place="上海",
     )
     client.force_login(sales)
@@ -300,7 +301,7 @@ def test_editing_a_draft_on_the_page(client, make_user):
         f"/orders/{order.pk}/edit/",
         {
             "channel": "offline",
-            "delivery_date": "2026-12-05",
+            "delivery_date": soon().isoformat(),
             "delivery_place": "杭州",
             "delivery_method": "carrier",
             "lines-TOTAL_FORMS": "1",

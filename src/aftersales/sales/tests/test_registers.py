@@ -13,6 +13,7 @@ from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Batch
 from aftersales.catalog.tests.factories import ProductFactory
 from aftersales.core.models import ExportRecord
+from aftersales.core.testing import soon
 from aftersales.customers.tests.factories import CustomerFactory, DealerFactory, dealer_user
 from aftersales.sales import services
 from aftersales.sales.models import Order
@@ -43,7 +44,7 @@ def shipped(make_user):
         order = services.order_create(
             actor=sales,
             customer=customer,
-            delivery_date=date(2026, 12, 1),
+            delivery_date=soon(),
             delivery_place="上海",
             lines=[services.LineInput(product, quantity, Decimal(price))],
         )

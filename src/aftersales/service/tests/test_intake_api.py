@@ -8,6 +8,7 @@ import pytest
 from aftersales.catalog.models import SerialNumber
 from aftersales.catalog.tests.factories import ProductFactory
 from aftersales.core.models import OutboundMessage
+from aftersales.core.testing import soon
 from aftersales.customers.models import Customer
 from aftersales.customers.tests.factories import CustomerFactory
 
@@ -199,7 +200,7 @@ def test_a_dealer_cannot_reach_another_dealers_order_through_intake(api_as, agen
         number="SO-T-1",
         customer=theirs,
         salesperson=agent,
-        delivery_date=date(2026, 12, 1),
+        delivery_date=soon(),
         delivery_place="上海",
     )
     person = make_user(Role.DEALER)

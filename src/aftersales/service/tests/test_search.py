@@ -3,6 +3,8 @@ a serial number; on SQLite and on PostgreSQL (its full-text index)."""
 
 import pytest
 
+from aftersales.core.testing import soon
+
 from ..selectors import case_search
 from ..services.intake import IntakeInput, case_intake
 
@@ -90,7 +92,6 @@ def test_a_renamed_customer_is_found_by_the_new_name(agent):
 def test_merging_customers_moves_their_cases_and_orders(agent, make_user):
     """A merged duplicate's cases and orders belong to the customer kept; the kept name finds
     the case."""
-    from datetime import date
     from decimal import Decimal
 
     from aftersales.accounts.roles import Role
@@ -104,7 +105,7 @@ def test_merging_customers_moves_their_cases_and_orders(agent, make_user):
         actor=make_user(Role.SALES),
         customer=case.customer,
         lines=[LineInput(product=ProductFactory(), quantity=1, unit_price=Decimal("999.00"))],
-        delivery_date=date(2026, 12, 10),
+        delivery_date=soon(),
         delivery_place="上海市徐汇区漕溪北路88号",
         contact_phone="13900000031",
     )

@@ -70,6 +70,17 @@ def _fresh_message_templates():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the limits kept there (tracking per address and
+    per number) count this test's tries, not those of the tests before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Code outside a request speaks the default language (a request may have switched it)."""
     from django.conf import settings

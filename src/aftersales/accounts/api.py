@@ -6,12 +6,14 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.core.api import Pagination
+from aftersales.core.clientip import client_ip
 from aftersales.core.errors import InvalidInput
+from aftersales.core.schema import paginated
 
 from . import selectors, services
 from .models import Department, User
@@ -39,10 +41,12 @@ class UserOutputSerializer(serializers.Serializer):
 
 
 class TokenObtainApi(APIView):
-    """Exchange a username and password for an API token (``Authorization: Token <key>``)."""
+    """``POST``: exchange a username and password for an API token (``Authorization: Token
+    <key>``), good until ``expires_at`` (``API_TOKEN_DAYS`` after its issue; asked again after
+    that, a new one is issued). After ``LOGIN_FAILURE_LIMIT`` wrong passwords the account is
+    locked from the caller's address (429, with ``Retry-After``), the right password included.
 
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
+    ``DELETE``: the signed-in caller revokes their own token (204)."""
 
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField()
@@ -50,19 +54,47 @@ class TokenObtainApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
+        expires_at = serializers.DateTimeField()
+
+    def get_authenticators(self):
+        # Issuing needs no sign-in, and a stale token in the headers must not stand in its way.
+        request = getattr(self, "request", None)
+        if request is not None and request.method == "DELETE":
+            return super().get_authenticators()
+        return []
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return [AllowAny()]
 
     @extend_schema(request=InputSerializer, responses={200: OutputSerializer}, auth=[])
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        username, address = data.validated_data["username"], client_ip(request)
+        services.login_refuse_if_locked(username=username, address=address)
         user = authenticate(request, **data.validated_data)
         if user is None:
+            # The failure was counted (user_login_failed); say so at once if it locked.
+            services.login_refuse_if_locked(username=username, address=address)
             raise InvalidInput(
                 _("Wrong username or password."),
                 code="invalid_credentials",
                 fields={"password": [_("Wrong username or password.")]},
             )
-        return Response({"token": services.user_token_get(user=user)})
+        services.login_success_record(username=user.get_username(), address=address)
+        token = services.user_token_get(user=user)
+        return Response({"token": token.key, "expires_at": selectors.token_expires_at(token)})
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description="The signed-in caller revokes their own API token.",
+    )
+    def delete(self, request):
+        services.user_token_revoke(actor=request.user, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):
@@ -101,7 +133,7 @@ class UserListCreateApi(APIView):
             child=serializers.ChoiceField(choices=Role.choices), required=False
         )
 
-    @extend_schema(parameters=[FilterSerializer], responses={200: UserOutputSerializer(many=True)})
+    @extend_schema(parameters=[FilterSerializer], responses={200: paginated(UserOutputSerializer)})
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -125,6 +157,18 @@ class UserDetailApi(APIView):
     def get(self, request, user_id: int):
         user = selectors.user_get_for_user(request.user, user_id=user_id)
         return Response(UserOutputSerializer(user).data)
+
+
+class UserTokenApi(APIView):
+    """An administrator revokes a person's API token (204)."""
+
+    permission_classes = [has_role(Role.ADMIN)]
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, user_id: int):
+        user = selectors.user_get_for_user(request.user, user_id=user_id)
+        services.user_token_revoke(actor=request.user, user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class UserRolesApi(APIView):

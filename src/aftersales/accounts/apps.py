@@ -9,15 +9,19 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.models import update_last_login
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from aftersales.core.navigation import NavItem, register_nav
 
-        from .services import user_record_login
+        from .services import user_record_login, user_record_login_failure
 
         # Signing in is not an edit of the person: record it without a history row.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         user_logged_in.connect(user_record_login, dispatch_uid="aftersales_record_login")
+        # Wrong passwords count towards the sign-in lock (services.login_failure_record).
+        user_login_failed.connect(
+            user_record_login_failure, dispatch_uid="aftersales_record_login_failure"
+        )
 
         from .roles import Role
 

@@ -1,14 +1,47 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.clientip import client_ip
+from aftersales.core.errors import TooManyRequests
 from aftersales.core.forms import StyledFormMixin
 
 from .models import Department
 from .roles import Role
 
 
-class LoginForm(AuthenticationForm):
+class SignInLockMixin:
+    """Before any password is checked, a locked account is refused with the reason; and the
+    wrong password that locks it says so at once. Wrong passwords are counted by
+    ``services.user_record_login_failure`` (Django's ``user_login_failed``)."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        self._refuse_if_locked(username)
+        try:
+            return super().clean()
+        except ValidationError:
+            self._refuse_if_locked(username)
+            raise
+
+    def _refuse_if_locked(self, username) -> None:
+        from . import services
+
+        if not username or self.request is None:
+            return
+        try:
+            services.login_refuse_if_locked(username=username, address=client_ip(self.request))
+        except TooManyRequests as exc:
+            raise ValidationError(exc.message, code="sign_in_locked") from None
+
+
+class AdminLoginForm(SignInLockMixin, AdminAuthenticationForm):
+    """The admin site's log-in, with the same lock."""
+
+
+class LoginForm(SignInLockMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("Username"),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),

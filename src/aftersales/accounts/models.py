@@ -60,3 +60,42 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name or self.first_name or self.username
+
+
+class LoginFailure(BaseModel):
+    """Failed sign-ins of one account from one address (``username`` empty: of every account
+    from that address), and the lock they led to. Its history keeps every failure, lock and
+    unlock for the administrators. Written by ``services.login_failure_record``."""
+
+    username = models.CharField(
+        _("username"), max_length=150, blank=True, help_text=_("Empty: any account.")
+    )
+    address = models.CharField(_("IP address"), max_length=45, blank=True)
+    failures = models.PositiveIntegerField(_("failures in the window"), default=0)
+    failures_total = models.PositiveIntegerField(_("failures in all"), default=0)
+    window_started_at = models.DateTimeField(_("window started at"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failure at"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True, db_index=True)
+    lockouts = models.PositiveIntegerField(
+        _("lock-outs in a row"),
+        default=0,
+        help_text=_("Each further lock lasts twice as long; a successful sign-in starts again."),
+    )
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["username", "address"], name="accounts_loginfailure_username_address_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username or '*'} @ {self.address or '?'}"
+
+    def is_locked(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())

@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import ApplicationError, NotFound
-from aftersales.core.forms import add_error_to_form
+from aftersales.core.forms import add_error_to_form, error_text
 
 from . import selectors, services
 from .forms import LoginForm, UserCreateForm, UserEditForm
@@ -23,6 +24,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", code="sign_in_locked"):
+            response.status_code = 429
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     pass
@@ -34,25 +41,41 @@ def _admin_only(request) -> None:
         raise Http404
 
 
-@login_required
-def profile(request):
+def _profile(request, *, new_token=None):
+    token = new_token or selectors.user_token(request.user)
     return render(
         request,
         "accounts/profile.html",
-        {"role_names": role_labels(user_roles(request.user)), "new_token": None},
+        {
+            "role_names": role_labels(user_roles(request.user)),
+            "new_token": new_token.key if new_token else None,
+            "token": token,
+            "token_expires_at": selectors.token_expires_at(token) if token else None,
+            "token_expired": selectors.token_expired(token) if token else False,
+        },
     )
+
+
+@login_required
+def profile(request):
+    return _profile(request)
 
 
 @login_required
 @require_POST
 def token_rotate(request):
-    key = services.user_token_rotate(user=request.user)
+    token = services.user_token_rotate(user=request.user)
     messages.success(request, _("A new API token was issued. Copy it now: it is shown once."))
-    return render(
-        request,
-        "accounts/profile.html",
-        {"role_names": role_labels(user_roles(request.user)), "new_token": key},
-    )
+    return _profile(request, new_token=token)
+
+
+@login_required
+@require_POST
+def token_revoke(request):
+    """The signed-in person revokes their own API token."""
+    if services.user_token_revoke(actor=request.user, user=request.user):
+        messages.success(request, _("Your API token was revoked."))
+    return redirect("accounts:profile")
 
 
 @login_required
@@ -77,11 +100,58 @@ def user_detail(request, user_id: int):
         person = selectors.user_get_for_user(request.user, user_id=user_id)
     except NotFound:
         raise Http404 from None
+    token = selectors.user_token(person)
     return render(
         request,
         "accounts/user_detail.html",
-        {"person": person, "role_names": role_labels(user_roles(person))},
+        {
+            "person": person,
+            "role_names": role_labels(user_roles(person)),
+            "token": token,
+            "token_expires_at": selectors.token_expires_at(token) if token else None,
+            "token_expired": selectors.token_expired(token) if token else False,
+            "failures": selectors.login_failures_for_user(request.user, user=person),
+            "now": timezone.now(),
+        },
     )
+
+
+@login_required
+@require_POST
+def user_token_revoke(request, user_id: int):
+    """An administrator revokes a person's API token."""
+    _admin_only(request)
+    try:
+        person = selectors.user_get_for_user(request.user, user_id=user_id)
+        revoked = services.user_token_revoke(actor=request.user, user=person)
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        if revoked:
+            messages.success(
+                request, _("The API token of %(name)s was revoked.") % {"name": person}
+            )
+    return redirect("accounts:user-detail", user_id=user_id)
+
+
+@login_required
+@require_POST
+def user_unlock(request, user_id: int):
+    """An administrator unlocks a person's sign-in from every address."""
+    _admin_only(request)
+    try:
+        person = selectors.user_get_for_user(request.user, user_id=user_id)
+        for failure in selectors.login_failures_for_user(request.user, user=person):
+            services.login_failure_clear(actor=request.user, failure=failure)
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("%(name)s may sign in again.") % {"name": person})
+    return redirect("accounts:user-detail", user_id=user_id)
 
 
 @login_required

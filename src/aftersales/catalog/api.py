@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.core.api import Pagination
+from aftersales.core.schema import paginated
 
 from . import selectors, services
 from .models import Batch, Category, Product, Supplier
@@ -90,7 +91,7 @@ class ProductListCreateApi(APIView):
         active = serializers.BooleanField(required=False, allow_null=True, default=None)
 
     @extend_schema(
-        parameters=[FilterSerializer], responses={200: ProductOutputSerializer(many=True)}
+        parameters=[FilterSerializer], responses={200: paginated(ProductOutputSerializer)}
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
@@ -158,7 +159,7 @@ class BatchListCreateApi(APIView):
             choices=Batch.QualityStatus.choices, required=False
         )
 
-    @extend_schema(responses={200: BatchOutputSerializer(many=True)})
+    @extend_schema(responses={200: paginated(BatchOutputSerializer)})
     def get(self, request):
         batches = selectors.batch_list_for_user(request.user, q=request.query_params.get("q", ""))
         return _paginated(request, self, batches, BatchOutputSerializer)
@@ -193,7 +194,7 @@ class SerialListCreateApi(APIView):
         sale_ref = serializers.CharField(max_length=40, required=False, allow_blank=True)
         delivery_ref = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
-    @extend_schema(responses={200: SerialOutputSerializer(many=True)})
+    @extend_schema(responses={200: paginated(SerialOutputSerializer)})
     def get(self, request):
         serials = selectors.serial_list_for_user(request.user, q=request.query_params.get("q", ""))
         return _paginated(request, self, serials, SerialOutputSerializer)

@@ -32,7 +32,10 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         fields = {k: [str(m) for m in v] for k, v in exc.fields.items()}
-        return Response(error_body(exc.code, exc.message, fields), status=exc.status_code)
+        response = Response(error_body(exc.code, exc.message, fields), status=exc.status_code)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(int(exc.retry_after))
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_django_validation_detail(exc))
     elif isinstance(exc, Http404):

@@ -51,6 +51,26 @@ class NotFound(ApplicationError):
     default_message = _("The record was not found.")
 
 
+class Unprocessable(ApplicationError):
+    """Well-formed, but contradicting what the server already holds, e.g. an
+    ``Idempotency-Key`` reused with another body (422)."""
+
+    status_code = 422
+    default_code = "unprocessable"
+    default_message = _("The request contradicts an earlier one.")
+
+
+class StorageFailed(ApplicationError):
+    """The server could not keep an uploaded file (a full disk); nothing was kept (507)."""
+
+    status_code = 507
+    default_code = "storage_failed"
+    default_message = _(
+        "The file could not be stored (the server's disk may be full); nothing was kept. "
+        "Please tell the administrator and try again later."
+    )
+
+
 class Conflict(ApplicationError):
     """The record's state forbids the action, e.g. an illegal transition (409)."""
 
@@ -66,3 +86,16 @@ class StaleVersion(Conflict):
     default_message = _(
         "Someone else changed this record after you opened it. Reload it and try again."
     )
+
+
+class TooManyRequests(ApplicationError):
+    """Too many tries (429): a sign-in locked after wrong passwords, a lookup guessed at too
+    often. ``retry_after`` (seconds), when known, goes out as the ``Retry-After`` header."""
+
+    status_code = 429
+    default_code = "too_many_requests"
+    default_message = _("Too many tries. Please wait and try again later.")
+
+    def __init__(self, message=None, *, code=None, fields=None, retry_after: int | None = None):
+        super().__init__(message, code=code, fields=fields)
+        self.retry_after = retry_after

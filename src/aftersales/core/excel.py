@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -191,6 +192,29 @@ def get_importer(name: str) -> Importer | None:
     return _IMPORTERS.get(name)
 
 
+# -- writing text safely ------------------------------------------------------------------------
+
+# Text that starts like this is a formula to Excel and LibreOffice: openpyxl stores a
+# string starting with "=" as a live formula (a customer named =HYPERLINK("http://…?"&A1) sends
+# the sheet's data away when clicked), and the others become one as soon as someone edits the
+# cell. Only text is concerned: a negative number written as a number stays a number.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell):
+    """Make a cell holding formula-like text a text cell that shows exactly that text.
+
+    The cell is stored as a string (never ``<f>``) and marked "quote prefix", the style
+    Excel gives to text typed after an apostrophe: the text shows as typed, without an
+    apostrophe, and stays text when someone edits the cell. The value itself is unchanged (no
+    ``'`` added), so a re-imported sheet, the import template's example row included, gives
+    back the same text."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 # -- template and reading ----------------------------------------------------------------------
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -203,10 +227,10 @@ def template_response(importer: Importer) -> HttpResponse:
     sheet = workbook.active
     sheet.title = str(importer.title)[:31]
     for index, column in enumerate(importer.columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=str(column.header))
+        cell = as_text(sheet.cell(row=1, column=index, value=str(column.header)))
         cell.font = HEADER_FONT
         cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
-        sheet.cell(row=2, column=index, value=column.example)
+        as_text(sheet.cell(row=2, column=index, value=column.example))
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
     notes = workbook.create_sheet(_("Instructions"))
@@ -396,10 +420,10 @@ def export_response(
     workbook = Workbook(write_only=True)
     # Excel refuses these in a sheet's name (合同/订单登记表); the file name keeps the title.
     sheet = workbook.create_sheet(title=re.sub(r"[\\/?*\[\]:]", "-", str(sheet_title))[:31])
-    sheet.append([str(h) for h in headers])
+    sheet.append([_cell(sheet, str(h)) for h in headers])
     count = 0
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        sheet.append([_cell(sheet, v) for v in row])
         count += 1
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (FileResponse closes it)
     workbook.save(handle)
@@ -409,12 +433,14 @@ def export_response(
     return response, count
 
 
-def _cell(value: Any) -> Any:
+def _cell(sheet, value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, datetime):
         # Excel has no time zones: write the company's wall-clock time, not UTC.
         return local(value).replace(tzinfo=None)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return as_text(WriteOnlyCell(sheet, value))
     return value
 
 

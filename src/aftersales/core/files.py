@@ -18,6 +18,25 @@ RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
 
 
+def save_uploads(rows, uploads) -> None:
+    """Write each upload into its row's ``file`` (a generated name), all or none: when one
+    write fails (a full disk), the files already written are removed again and the
+    service answers ``StorageFailed`` instead of a 500."""
+    import uuid
+
+    from .errors import StorageFailed
+
+    written = []
+    try:
+        for row, item in zip(rows, uploads, strict=True):
+            row.file.save(f"{uuid.uuid4().hex}{item.extension}", item.upload, save=False)
+            written.append(row)
+    except OSError:
+        for row in written:
+            row.file.delete(save=False)
+        raise StorageFailed() from None
+
+
 def _chunks(handle, length: int):
     try:
         while length > 0:

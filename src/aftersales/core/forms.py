@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core import validators
 
 from .errors import ApplicationError
 
@@ -28,8 +29,15 @@ class StyledFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        from .input_guard import max_text_length
+
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                # Every text has a length: longer text belongs in an attachment.
+                field.max_length = max_text_length()
+                field.validators.append(validators.MaxLengthValidator(field.max_length))
+                widget.attrs.setdefault("maxlength", str(field.max_length))
             if isinstance(
                 widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput
             ):

@@ -3,7 +3,9 @@
 The basis is the record's django-simple-history trail (created, each changed field with old and
 new value, deleted). Apps add their own events — a state transition with its note, a message
 sent, an SLA escalation — by registering a source for their model; the timeline merges them.
-Pages render it with ``{% timeline obj %}`` (``core/templatetags/timeline.py``).
+Pages render it with ``{% timeline obj %}`` (``core/templatetags/timeline.py``), for the
+person reading: a field whose values not everyone may see (a customer's phone number) is shown
+as its app decides (``register_field_display``).
 """
 
 from __future__ import annotations
@@ -50,14 +52,31 @@ class TimelineEvent:
 
 Source = Callable[[models.Model], Iterable[TimelineEvent]]
 _SOURCES: dict[type[models.Model], list[Source]] = {}
+# ``show(reader, value) -> str`` for a field's old and new values (``reader`` may be None).
+FieldDisplay = Callable[[object, str], str]
+_FIELD_DISPLAYS: dict[tuple[type[models.Model], str], FieldDisplay] = {}
 
 
 def register_timeline_source(model: type[models.Model], source: Source) -> None:
     _SOURCES.setdefault(model, []).append(source)
 
 
-def timeline_for(obj: models.Model, *, limit: int = 200) -> list[TimelineEvent]:
-    events = list(history_events(obj, limit=limit))
+def register_field_display(model: type[models.Model], field: str, show: FieldDisplay) -> None:
+    """Show the changes of ``model.field`` through ``show``: the customers app masks phone
+    numbers for readers whose role does not call customers (SEC-1)."""
+    _FIELD_DISPLAYS[(model, field)] = show
+
+
+def _field_display(obj: models.Model, field: str) -> FieldDisplay | None:
+    for (model, name), show in _FIELD_DISPLAYS.items():
+        if name == field and isinstance(obj, model):
+            return show
+    return None
+
+
+def timeline_for(obj: models.Model, *, limit: int = 200, reader=None) -> list[TimelineEvent]:
+    """The events of ``obj``, newest first, as ``reader`` may see them."""
+    events = list(history_events(obj, limit=limit, reader=reader))
     for model, sources in _SOURCES.items():
         if isinstance(obj, model):
             for source in sources:
@@ -73,7 +92,7 @@ def actor_name(user) -> str:
     return full or user.get_username()
 
 
-def history_events(obj: models.Model, *, limit: int = 200) -> Iterable[TimelineEvent]:
+def history_events(obj: models.Model, *, limit: int = 200, reader=None) -> Iterable[TimelineEvent]:
     history = getattr(obj, "history", None)
     if history is None:
         return []
@@ -93,7 +112,7 @@ def history_events(obj: models.Model, *, limit: int = 200) -> Iterable[TimelineE
                 TimelineEvent(record.history_date, actor, _("Deleted"), "deleted", note=reason)
             )
         elif previous is not None:
-            changes = tuple(_changes(obj, previous, record))
+            changes = tuple(_changes(obj, previous, record, reader))
             if changes or reason:
                 events.append(
                     TimelineEvent(
@@ -104,7 +123,7 @@ def history_events(obj: models.Model, *, limit: int = 200) -> Iterable[TimelineE
     return events
 
 
-def _changes(obj, old_record, new_record) -> Iterable[Change]:
+def _changes(obj, old_record, new_record, reader=None) -> Iterable[Change]:
     delta = new_record.diff_against(old_record, foreign_keys_are_objs=False)
     # A model whose state changes have their own events (e.g. order transitions) lists the
     # fields those events already show, so they are not told twice.
@@ -116,10 +135,14 @@ def _changes(obj, old_record, new_record) -> Iterable[Change]:
             model_field = obj._meta.get_field(change.field)
         except Exception:
             continue
+        old, new = change.old, change.new
+        show = _field_display(obj, change.field)
+        if show is not None:
+            old, new = show(reader, old), show(reader, new)
         yield Change(
             field=str(getattr(model_field, "verbose_name", change.field)),
-            old=_display(model_field, change.old),
-            new=_display(model_field, change.new),
+            old=_display(model_field, old),
+            new=_display(model_field, new),
         )
 
 

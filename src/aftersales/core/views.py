@@ -45,10 +45,29 @@ def _admin_warnings(user) -> list[str]:
 @never_cache
 @require_GET
 def healthz(request):
+    """Always JSON: 200 while the node can serve, 503 when a check fails. Anyone (a load
+    balancer) gets the status and the calendar summary; what each check found is for
+    administrators and for callers with the ``HEALTHZ_TOKEN`` header."""
     healthy, checks = run_health_checks()
-    body = {"status": "ok" if healthy else "error", "checks": checks}
+    body = {"status": "ok" if healthy else "error"}
     body.update(run_health_summaries())
+    if _may_see_health_details(request):
+        body["checks"] = checks
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _may_see_health_details(request) -> bool:
+    from django.conf import settings
+
+    token = getattr(settings, "HEALTHZ_TOKEN", "")
+    if token and request.headers.get("X-Healthz-Token") == token:
+        return True
+    try:
+        from aftersales.accounts.permissions import user_has_role
+
+        return user_has_role(request.user, Role.ADMIN)
+    except Exception:  # the database is down: no session can be read, no details
+        return False
 
 
 @login_required

@@ -9,11 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.core.api import Pagination
+from aftersales.core.schema import paginated
 
 from . import selectors, services
+from .masking import phone_for, sees_full_phones
 from .models import Customer, CustomerFileEntry, Dealer
-from .permissions import can_see_full_phone
-from .validators import mask_phone
 
 
 class DealerSerializer(serializers.Serializer):
@@ -44,23 +44,20 @@ class CustomerOutputSerializer(serializers.Serializer):
     merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)
     version = serializers.IntegerField()
 
-    def _full(self) -> bool:
-        return self.context.get("full_phone", False)
-
-    def _phone(self, value: str) -> str:
-        return value if self._full() else mask_phone(value)
+    def _phone(self, c, value: str) -> str:
+        return phone_for(self.context.get("reader"), value, customer=c)
 
     def get_mobile(self, c) -> str:
-        return self._phone(c.mobile)
+        return self._phone(c, c.mobile)
 
     def get_mobile_alt(self, c) -> str:
-        return self._phone(c.mobile_alt)
+        return self._phone(c, c.mobile_alt)
 
     def get_landline(self, c) -> str:
-        return self._phone(c.landline)
+        return self._phone(c, c.landline)
 
     def get_phones_masked(self, c) -> bool:
-        return not self._full()
+        return not sees_full_phones(self.context.get("reader"), customer=c)
 
 
 class CustomerInputSerializer(serializers.Serializer):
@@ -84,9 +81,7 @@ class CustomerInputSerializer(serializers.Serializer):
 
 
 def _out(request, customer, **extra) -> dict:
-    data = CustomerOutputSerializer(
-        customer, context={"full_phone": can_see_full_phone(request.user)}
-    ).data
+    data = CustomerOutputSerializer(customer, context={"reader": request.user}).data
     data.update(extra)
     return data
 
@@ -103,7 +98,7 @@ class CustomerListCreateApi(APIView):
         dealer = serializers.CharField(required=False)
 
     @extend_schema(
-        parameters=[FilterSerializer], responses={200: CustomerOutputSerializer(many=True)}
+        parameters=[FilterSerializer], responses={200: paginated(CustomerOutputSerializer)}
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
@@ -111,7 +106,7 @@ class CustomerListCreateApi(APIView):
         customers = selectors.customer_list_for_user(request.user, **filters.validated_data)
         paginator = Pagination()
         page = paginator.paginate_queryset(customers, request, view=self)
-        context = {"full_phone": can_see_full_phone(request.user)}
+        context = {"reader": request.user}
         return paginator.get_paginated_response(
             CustomerOutputSerializer(page, many=True, context=context).data
         )

@@ -12,8 +12,11 @@ class CustomersConfig(AppConfig):
         from aftersales.core.navigation import NavItem, register_nav
 
         from .excel import IMPORTER
+        from .masking import mask_in_timeline
+        from .models import Customer
 
         register_importer(IMPORTER)
+        mask_in_timeline(Customer, "mobile", "mobile_alt", "landline")
 
         register_nav(
             NavItem(

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.core.errors import InvalidInput, PermissionDenied
 from aftersales.core.excel import Column, Importer, choice, export_response, iterate, text
 
+from .masking import phone_display
 from .models import Customer, Dealer
-from .permissions import can_edit_customers, can_see_full_phone
-from .validators import mask_phone
+from .permissions import can_edit_customers
 
 KINDS = {"个人": Customer.Kind.INDIVIDUAL, "单位": Customer.Kind.ORGANISATION}
 LEVELS = {"普通": Customer.Level.NORMAL, "VIP": Customer.Level.VIP, "重点": Customer.Level.KEY}
@@ -79,8 +79,7 @@ EXPORT_HEADERS = [*(c.header for c in COLUMNS if c.key != "dealer_code"), _("Dea
 
 def export_customers(user, customers):
     """The rows the user may see, phones masked unless their role needs them (SEC-1)."""
-    full = can_see_full_phone(user)
-    show = (lambda v: v) if full else mask_phone
+    show = phone_display(user)
     kinds = dict(Customer.Kind.choices)
     levels = dict(Customer.Level.choices)
 

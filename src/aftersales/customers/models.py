@@ -108,6 +108,9 @@ class Customer(VersionedModel):
     )
     active = models.BooleanField(_("active"), default=True)
 
+    # Derived from the mobile (and the number in full): never on the timeline.
+    timeline_ignored_fields = ("mobile_reversed",)
+
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")

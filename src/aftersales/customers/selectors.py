@@ -11,8 +11,17 @@ from django.db.models import Q, QuerySet
 from aftersales.core.errors import NotFound
 from aftersales.core.selectors import clean_query
 
+from .masking import sees_full_phones
 from .models import Customer, Dealer
-from .permissions import can_see_full_phone, can_view_customers, dealer_of, is_dealer_user
+from .permissions import can_view_customers, dealer_of, is_dealer_user
+
+
+def dealer_visible(own) -> Q:
+    """The customers a dealer's people may open: those it serves now, and those whose cases or
+    orders it handles (a customer who moved to another dealer stays reachable from the old
+    dealer's own open cases; the link on its case page must not lead to a 404)."""
+    handled = Customer.objects.filter(Q(cases__dealer=own) | Q(orders__dealer=own)).values("pk")
+    return Q(dealer=own) | Q(pk__in=handled)
 
 
 def customer_list_for_user(
@@ -31,18 +40,25 @@ def customer_list_for_user(
         own = dealer_of(user)
         if own is None:
             return Customer.objects.none()
-        customers = customers.filter(dealer=own)
+        customers = customers.filter(dealer_visible(own))
     if not include_merged:
         customers = customers.filter(merged_into__isnull=True)
     q, level, dealer, kind = (clean_query(v) for v in (q, level, dealer, kind))
     if q:
-        customers = customers.filter(_search(q, full_phone=can_see_full_phone(user)))
+        customers = customers.filter(_search(q, full_phone=sees_full_phones(user)))
     if level:
         customers = customers.filter(level=level)
     if dealer:
         customers = customers.filter(dealer__code=dealer)
     if kind:
         customers = customers.filter(kind=kind)
+    if q:
+        # A masked reader who finds a customer by the full number has confirmed it: recorded.
+        from .services import customer_phone_search_record
+
+        customer_phone_search_record(
+            actor=user, query=q, found=customers, phone_fields=["mobile"], customer_field="pk"
+        )
     return customers.order_by("-created_at", "-id")
 
 
@@ -55,7 +71,8 @@ def _search(q: str, *, full_phone: bool) -> Q:
         condition |= Q(mobile__startswith=digits) | Q(mobile_reversed__startswith=digits[::-1])
     elif digits.isdigit():
         # Masked roles see the last four digits already; partial matches on other digits
-        # would let them rebuild a number digit by digit without a recorded reveal.
+        # would let them rebuild a number digit by digit without a recorded reveal. The full
+        # number finds its customer, and the find is recorded (customer_list_for_user).
         if len(digits) == 11:
             condition |= Q(mobile=digits)
         elif len(digits) == 4:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import InvalidInput, NotFound, PermissionDenied, StaleVersion
 from aftersales.core.hooks import call_hook
 from aftersales.core.services import full_clean_or_invalid
 
+from .masking import hidden_digit_runs, sees_full_phones
 from .models import Customer, CustomerFileEntry, Dealer, DealerMember, PhoneReveal
-from .permissions import (
-    can_edit_customers,
-    can_merge_customers,
-    can_see_full_phone,
-    dealer_of,
-    is_dealer_user,
-)
+from .permissions import can_edit_customers, can_merge_customers, dealer_of, is_dealer_user
 from .selectors import customer_duplicates
 from .validators import normalise_phone
 
@@ -155,9 +151,50 @@ def customer_reveal_phone(*, actor, customer: Customer, field: str = "mobile") -
     """The full number for someone who normally sees it masked; the reveal is recorded."""
     if field not in {"mobile", "mobile_alt", "landline"}:
         raise InvalidInput(fields={"field": [_("Choose mobile, mobile_alt or landline.")]})
-    if not can_see_full_phone(actor):
+    if not sees_full_phones(actor, customer=customer):
         PhoneReveal.objects.create(customer=customer, user=actor, field=field)
     return getattr(customer, field)
+
+
+SEARCH_REVEAL = "search"
+
+
+@transaction.atomic
+def customer_phone_search_record(
+    *,
+    actor,
+    query: str,
+    found: QuerySet,
+    phone_fields: Iterable[str],
+    customer_field: str = "customer_id",
+) -> int:
+    """A search is a reveal when a masked reader finds records by digits the mask hides: it
+    confirms the number. Each customer whose number (one of ``phone_fields`` of the ``found``
+    records) has those digits gets one ``PhoneReveal`` (field ``"search"``); returns how many.
+
+    Called by the selectors that search by phone (customers, cases, work orders), so that
+    every page, API answer and export built on them records it."""
+    runs = hidden_digit_runs(query)
+    if not runs or sees_full_phones(actor):
+        return 0
+    matches = Q()
+    for run in runs:
+        for name in phone_fields:
+            matches |= Q(**{f"{name}__contains": run})
+    ids = sorted(
+        {
+            pk
+            for pk in found.filter(matches)
+            .order_by()
+            .values_list(customer_field, flat=True)
+            .distinct()
+            if pk is not None
+        }
+    )
+    PhoneReveal.objects.bulk_create(
+        [PhoneReveal(customer_id=pk, user=actor, field=SEARCH_REVEAL) for pk in ids]
+    )
+    return len(ids)
 
 
 @transaction.atomic

@@ -16,12 +16,13 @@ from aftersales.core.models import ExportRecord
 from . import selectors, services
 from .excel import export_customers
 from .forms import CustomerForm, FileEntryForm, MergeForm
+from .masking import sees_full_phones
 from .models import Customer
 from .permissions import (
     can_edit_customers,
     can_export_customers,
     can_merge_customers,
-    can_see_full_phone,
+    dealer_of,
     is_dealer_user,
 )
 
@@ -48,7 +49,7 @@ def customer_list(request):
         "levels": Customer.Level.choices,
         "kinds": Customer.Kind.choices,
         "dealers": selectors.dealer_list(),
-        "full_phone": can_see_full_phone(request.user),
+        "full_phone": sees_full_phones(request.user),
         "can_edit": can_edit_customers(request.user),
         "can_export": can_export_customers(request.user),
         "is_dealer": is_dealer_user(request.user),
@@ -87,8 +88,14 @@ def customer_detail(request, customer_id: int):
         "customers/customer_detail.html",
         {
             "customer": customer,
-            "full_phone": can_see_full_phone(request.user),
-            "can_edit": can_edit_customers(request.user) and not customer.merged_into_id,
+            "full_phone": sees_full_phones(request.user, customer=customer),
+            # A dealer that only handles an old case of a customer who moved on reads, not edits.
+            "can_edit": can_edit_customers(request.user)
+            and not customer.merged_into_id
+            and (
+                not is_dealer_user(request.user)
+                or customer.dealer_id == getattr(dealer_of(request.user), "pk", None)
+            ),
             "can_merge": can_merge_customers(request.user) and not customer.merged_into_id,
             "duplicates": duplicates,
             "file_form": FileEntryForm(),

@@ -17,6 +17,7 @@ from aftersales.accounts.models import Department, User
 from aftersales.catalog.models import Batch, EmergencyRelease, Product, SerialNumber
 from aftersales.core.api import Pagination
 from aftersales.core.errors import NotFound, PermissionDenied
+from aftersales.core.schema import paginated
 from aftersales.customers.models import Customer
 
 from . import selectors
@@ -137,7 +138,7 @@ class PlanSerializer(serializers.Serializer):
 class PlanListCreateApi(QualityApi):
     @extend_schema(
         parameters=[OpenApiParameter("kind", str), OpenApiParameter("q", str)],
-        responses={200: PlanSerializer(many=True)},
+        responses={200: paginated(PlanSerializer)},
     )
     def get(self, request):
         _viewer(request)
@@ -235,7 +236,7 @@ class InspectionListCreateApi(QualityApi):
             OpenApiParameter("verdict", str),
             OpenApiParameter("kind", str),
         ],
-        responses={200: InspectionBriefSerializer(many=True)},
+        responses={200: paginated(InspectionBriefSerializer)},
     )
     def get(self, request):
         _viewer(request)
@@ -319,7 +320,7 @@ class ReleaseListCreateApi(QualityApi):
 
     @extend_schema(
         parameters=[OpenApiParameter("status", str)],
-        responses={200: ReleaseOutputSerializer(many=True)},
+        responses={200: paginated(ReleaseOutputSerializer)},
     )
     def get(self, request):
         _viewer(request)
@@ -447,7 +448,7 @@ class NonconformanceListCreateApi(QualityApi):
             OpenApiParameter("q", str),
             OpenApiParameter("overdue", bool),
         ],
-        responses={200: NonconformanceOutputSerializer(many=True)},
+        responses={200: paginated(NonconformanceOutputSerializer)},
     )
     def get(self, request):
         _viewer(request)
@@ -691,7 +692,7 @@ class LiaisonListCreateApi(QualityApi):
             OpenApiParameter("status", str, description="a status, or `active`"),
             OpenApiParameter("q", str),
         ],
-        responses={200: LiaisonOutputSerializer(many=True)},
+        responses={200: paginated(LiaisonOutputSerializer)},
     )
     def get(self, request):
         _viewer(request)
@@ -927,7 +928,7 @@ class RecallListCreateApi(QualityApi):
             queryset=User.objects.all(), required=False, allow_null=True, default=None
         )
 
-    @extend_schema(responses={200: RecallOutputSerializer(many=True)})
+    @extend_schema(responses={200: paginated(RecallOutputSerializer)})
     def get(self, request):
         if not can_work_recall(request.user):
             raise PermissionDenied()

@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.excel import export_response
-from aftersales.customers.permissions import can_see_full_phone
-from aftersales.customers.validators import mask_phone
+from aftersales.customers.masking import phone_display
 
 from .selectors import recall_rows
 
@@ -30,7 +29,7 @@ def recall_headers() -> list[str]:
 def recall_export(user, batch_ids: list[int], *, filename: str):
     """Stream the rows straight from the grouped query into a write-only workbook; returns
     the response and the row count."""
-    show = (lambda v: v) if can_see_full_phone(user) else mask_phone
+    show = phone_display(user)
 
     def rows():
         # Fetched whole, not through a server-side cursor: for a cursor PostgreSQL plans for

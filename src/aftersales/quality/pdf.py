@@ -5,15 +5,14 @@ identical to the first print."""
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A6, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from aftersales.core.pdf import FONT
+from aftersales.core.pdf import FONT, markup, para
 from aftersales.core.times import local_text
 
 from .models import Certificate, Inspection
@@ -73,7 +72,7 @@ def inspection_report_pdf(inspection: Inspection, *, company: str) -> bytes:
         ],
     ]
     head_table = Table(
-        [[Paragraph(escape(str(c)), text) for c in row] for row in head],
+        [[para(c, text) for c in row] for row in head],
         colWidths=[22 * mm, 68 * mm, 22 * mm, 68 * mm],
     )
     head_table.setStyle(
@@ -85,7 +84,7 @@ def inspection_report_pdf(inspection: Inspection, *, company: str) -> bytes:
             ]
         )
     )
-    rows = [[Paragraph(h, text) for h in ("检验项目", "关键", "要求", "实测", "结果", "备注")]]
+    rows = [[para(h, text) for h in ("检验项目", "关键", "要求", "实测", "结果", "备注")]]
     for result in inspection.results.select_related("item"):
         item = result.item
         measured = (
@@ -95,12 +94,12 @@ def inspection_report_pdf(inspection: Inspection, *, company: str) -> bytes:
         )
         rows.append(
             [
-                Paragraph(escape(item.name), text),
-                Paragraph("是" if item.critical else "", text),
-                Paragraph(escape(item.limits_text() or item.method or "—"), text),
-                Paragraph(escape(measured), text),
-                Paragraph("合格" if result.passed else "不合格", text),
-                Paragraph(escape(result.note), small),
+                para(item.name, text),
+                para("是" if item.critical else "", text),
+                para(item.limits_text() or item.method or "—", text),
+                para(measured, text),
+                para("合格" if result.passed else "不合格", text),
+                para(result.note, small),
             ]
         )
     items = Table(rows, colWidths=[40 * mm, 12 * mm, 38 * mm, 28 * mm, 18 * mm, 44 * mm])
@@ -114,19 +113,19 @@ def inspection_report_pdf(inspection: Inspection, *, company: str) -> bytes:
     items.setStyle(TableStyle(style))
     verdict = VERDICT_CN[inspection.verdict]
     story = [
-        Paragraph(f"{escape(company)}<br/>检 验 报 告", title),
+        markup("{company}<br/>检 验 报 告", title, company=company),
         Spacer(0, 5 * mm),
         head_table,
         Spacer(0, 5 * mm),
         items,
         Spacer(0, 5 * mm),
-        Paragraph(f"检验结论：<b>{verdict}</b>", text),
+        markup("检验结论：<b>{verdict}</b>", text, verdict=verdict),
     ]
     if inspection.note:
-        story += [Spacer(0, 2 * mm), Paragraph(f"备注：{escape(inspection.note)}", text)]
+        story += [Spacer(0, 2 * mm), para(f"备注：{inspection.note}", text)]
     story += [
         Spacer(0, 10 * mm),
-        Paragraph("检验员签字：＿＿＿＿＿＿　　　审核：＿＿＿＿＿＿　　　日期：＿＿＿＿＿＿", text),
+        para("检验员签字：＿＿＿＿＿＿　　　审核：＿＿＿＿＿＿　　　日期：＿＿＿＿＿＿", text),
     ]
     doc.build(story)
     return buffer.getvalue()
@@ -163,16 +162,16 @@ def certificate_pdf(certificate: Certificate, *, company: str) -> bytes:
     if inspection.plan.standard:
         rows.append(["执行标准", inspection.plan.standard])
     table = Table(
-        [[Paragraph(a, text), Paragraph(escape(b), text)] for a, b in rows],
+        [[para(a, text), para(b, text)] for a, b in rows],
         colWidths=[24 * mm, 100 * mm],
     )
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
     story = [
-        Paragraph(f"{escape(company)}　产 品 合 格 证", title),
+        para(f"{company}　产 品 合 格 证", title),
         Spacer(0, 2 * mm),
         table,
         Spacer(0, 2 * mm),
-        Paragraph(f"经检验合格，准予出厂。　证书编号：{certificate.number}", text),
+        para(f"经检验合格，准予出厂。　证书编号：{certificate.number}", text),
     ]
     doc.build(story)
     return buffer.getvalue()

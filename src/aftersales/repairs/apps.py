@@ -25,6 +25,9 @@ class RepairsConfig(AppConfig):
         register_message_templates(CUSTOMER_MESSAGES)
         register_calendar_listener(repair_due_recount, key="repair_limits")
         register_timeline_source(WorkOrder, work_order_events)
+        from aftersales.customers.masking import mask_in_timeline
+
+        mask_in_timeline(WorkOrder, "contact_phone")
         register_timeline_source(Case, case_work_order_events)
         register_hook("case_detail_panels", _case_panel)
         register_hook("case_track_panels", _track_panel)

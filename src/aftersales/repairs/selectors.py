@@ -16,7 +16,8 @@ def work_orders_for_user(user) -> QuerySet[WorkOrder]:
         return WorkOrder.objects.none()
     dealer = dealer_scope(user)
     if dealer is not None:
-        return qs.filter(customer__dealer=dealer)
+        # As the cases are scoped: by the case's dealer; without a case, the customer's.
+        return qs.filter(Q(case__dealer=dealer) | Q(case__isnull=True, customer__dealer=dealer))
     return qs
 
 
@@ -37,6 +38,10 @@ def work_order_filter(user, *, status: str = "", kind: str = "", q: str = "") ->
             | Q(serial__serial=q)
             | Q(contact_phone=q)
         )
+        # Found by the contact's number: a reveal for a reader who sees phones masked.
+        from aftersales.customers.services import customer_phone_search_record
+
+        customer_phone_search_record(actor=user, query=q, found=qs, phone_fields=["contact_phone"])
     return qs
 
 

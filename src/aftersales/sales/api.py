@@ -7,12 +7,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from aftersales.catalog.models import Batch, Product, SerialNumber
 from aftersales.core.api import Pagination
 from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.schema import paginated
+from aftersales.core.throttling import ScopedRateThrottle
 from aftersales.customers.selectors import customer_get_for_user
 
 from . import selectors, services
@@ -133,7 +134,7 @@ class OrderListCreateApi(APIView):
         lines = LineInputSerializer(many=True)
 
     @extend_schema(
-        parameters=[FilterSerializer], responses={200: OrderSummarySerializer(many=True)}
+        parameters=[FilterSerializer], responses={200: paginated(OrderSummarySerializer)}
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
@@ -404,6 +405,7 @@ class TrackApi(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    # Per address (the trusted client address, core.clientip), and per number in the lookup.
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "track"
 
@@ -423,7 +425,7 @@ class TrackApi(APIView):
         auth=[],
     )
     def get(self, request):
-        order = selectors.order_track(
+        order = services.order_track_lookup(
             number=request.query_params.get("number", ""),
             phone_tail=request.query_params.get("phone", ""),
         )

@@ -19,6 +19,9 @@ class SalesConfig(AppConfig):
         register_document_kind("order", prefix="SO", name=_("Sales order"))
         register_document_kind("delivery_note", prefix="DN", name=_("Delivery note"))
         register_timeline_source(Order, order_events)
+        from aftersales.customers.masking import mask_in_timeline
+
+        mask_in_timeline(Order, "contact_phone")
         from aftersales.customers.services import register_customer_merge_hook
 
         register_customer_merge_hook(_move_orders_on_merge)

@@ -13,9 +13,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
+from aftersales.core.pdf import markup, para
 from aftersales.core.times import local_text
+from aftersales.customers.masking import phone_for
 
 from .models import Shipment
 
@@ -38,7 +40,8 @@ def _qr(url: str, size: float = 28 * mm) -> Drawing:
     return drawing
 
 
-def delivery_note_pdf(shipment: Shipment, *, tracking_url: str, company: str) -> bytes:
+def delivery_note_pdf(shipment: Shipment, *, tracking_url: str, company: str, reader=None) -> bytes:
+    """``reader``: who prints it; the phone is masked unless their role calls customers."""
     order, customer = shipment.order, shipment.order.customer
     style = ParagraphStyle("cn", fontName=FONT, fontSize=10, leading=14)
     title = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=24, alignment=1)
@@ -57,7 +60,7 @@ def delivery_note_pdf(shipment: Shipment, *, tracking_url: str, company: str) ->
     shipped = local_text(shipment.shipped_at, "%Y-%m-%d")
     header = Table(
         [
-            [Paragraph(f"{company}<br/>送 货 单", title), _qr(tracking_url)],
+            [markup("{company}<br/>送 货 单", title, company=company), _qr(tracking_url)],
         ],
         colWidths=[150 * mm, 30 * mm],
     )
@@ -67,13 +70,17 @@ def delivery_note_pdf(shipment: Shipment, *, tracking_url: str, company: str) ->
             "客户",
             customer.name,
             "联系电话",
-            order.contact_phone or customer.mobile or customer.landline,
+            phone_for(
+                reader,
+                order.contact_phone or customer.mobile or customer.landline,
+                customer=customer,
+            ),
         ],
         ["送货地址", order.delivery_place, "发货日期", shipped],
         ["联系人", order.contact_name or customer.name, "质量标准", order.quality_standard or "—"],
     ]
     info_table = Table(
-        [[Paragraph(str(c), style) for c in row] for row in info],
+        [[para(c, style) for c in row] for row in info],
         colWidths=[22 * mm, 68 * mm, 22 * mm, 68 * mm],
     )
     rows = [["序号", "产品名称", "规格型号", "批号", "生产日期", "保质期至", "数量", "单位"]]
@@ -94,7 +101,7 @@ def delivery_note_pdf(shipment: Shipment, *, tracking_url: str, company: str) ->
             ]
         )
     lines_table = Table(
-        [[Paragraph(str(c), style) for c in row] for row in rows],
+        [[para(c, style) for c in row] for row in rows],
         colWidths=[10 * mm, 42 * mm, 32 * mm, 26 * mm, 20 * mm, 20 * mm, 14 * mm, 12 * mm],
         repeatRows=1,
     )
@@ -111,9 +118,9 @@ def delivery_note_pdf(shipment: Shipment, *, tracking_url: str, company: str) ->
     signatures = Table(
         [
             [
-                Paragraph("发货（仓管员）：" + str(shipment.verified_by), style),
-                Paragraph("送货人：" + (shipment.deliverer or ""), style),
-                Paragraph("客户签收：", style),
+                para(f"发货（仓管员）：{shipment.verified_by}", style),
+                para(f"送货人：{shipment.deliverer or ''}", style),
+                para("客户签收：", style),
             ]
         ],
         colWidths=[60 * mm, 60 * mm, 60 * mm],
@@ -126,9 +133,9 @@ def delivery_note_pdf(shipment: Shipment, *, tracking_url: str, company: str) ->
         Spacer(0, 4 * mm),
         lines_table,
         Spacer(0, 4 * mm),
-        Paragraph(f"随货单据：{documents}", style),
+        para(f"随货单据：{documents}", style),
         Spacer(0, 6 * mm),
-        Paragraph(
+        para(
             "验收说明：请当面清点数量、检查外观；如有破损、短少或规格不符，请在签收时注明，"
             "我们将在 24 小时内联系您处理。",
             style,
@@ -136,7 +143,7 @@ def delivery_note_pdf(shipment: Shipment, *, tracking_url: str, company: str) ->
         Spacer(0, 8 * mm),
         signatures,
         Spacer(0, 4 * mm),
-        Paragraph(f"扫描右上角二维码或访问 {tracking_url} 查询订单进度。", small),
+        para(f"扫描右上角二维码或访问 {tracking_url} 查询订单进度。", small),
     ]
     doc.build(story)
     return buffer.getvalue()

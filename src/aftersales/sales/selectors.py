@@ -23,8 +23,10 @@ def order_list_for_user(
         own = dealer_of(user)
         if own is None:
             return Order.objects.none()
-        # Its own sales, and orders of the customers it serves (it carries out their 三包).
-        orders = orders.filter(Q(dealer=own) | Q(customer__dealer=own))
+        # Its own sales, and the company's direct orders of the customers it serves (it
+        # carries out their 三包) — never another dealer's sales, even to a customer who has
+        # since moved to it (the same rule as the cases': a record belongs to its dealer).
+        orders = orders.filter(Q(dealer=own) | Q(dealer__isnull=True, customer__dealer=own))
     q, status = clean_query(q), clean_query(status)
     if q:
         orders = orders.filter(Q(number__istartswith=q) | Q(customer__name__startswith=q))

@@ -25,8 +25,11 @@ from aftersales.core.hooks import call_hook
 from aftersales.core.messaging import message_customer
 from aftersales.core.notifications import notify
 from aftersales.core.numbering import document_number_next
+from aftersales.core.selectors import clean_query
 from aftersales.core.services import full_clean_or_invalid
+from aftersales.core.throttling import guarded_lookup
 
+from . import selectors
 from .models import FollowUp, Order, OrderEvent, OrderLine, SalesPolicy, Shipment, ShipmentLine
 
 S = Order.Status
@@ -314,6 +317,17 @@ def _confirm_to_customer(order: Order) -> None:
             "url": tracking_url(order),
         },
         related=order.number,
+    )
+
+
+def order_track_lookup(*, number: str, phone_tail: str) -> Order | None:
+    """Public tracking (``selectors.order_track``), refused with ``TooManyRequests`` once the
+    number has had ``TRACK_FAILURE_LIMIT`` wrong phone digits in the window, whatever the
+    address they came from; a right answer does not count."""
+    return guarded_lookup(
+        "order-track",
+        clean_query(number).upper(),
+        lambda: selectors.order_track(number=number, phone_tail=phone_tail),
     )
 
 

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from aftersales.accounts.permissions import user_has_role
 from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Batch
-from aftersales.core.errors import ApplicationError, NotFound
+from aftersales.core.errors import ApplicationError, NotFound, TooManyRequests
 from aftersales.core.forms import add_error_to_form, error_text
+from aftersales.core.throttling import address_rate_exceeded
 from aftersales.customers.selectors import customer_get_for_user
 
 from . import selectors, services
@@ -442,6 +443,7 @@ def delivery_note(request, shipment_id: int):
         shipment,
         tracking_url=services.tracking_url(shipment.order),
         company=settings.COMPANY_NAME or str(settings.SITE_TITLE),
+        reader=request.user,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{shipment.number}.pdf"'
@@ -450,19 +452,24 @@ def delivery_note(request, shipment_id: int):
 
 @never_cache
 def track(request):
-    """Public page: the order number and the last four digits of the phone."""
-    from django.core.cache import cache
-
+    """Public page: the order number and the last four digits of the phone. Limited per
+    address (the API's rate) and per number (a few wrong phones), as the API is."""
     order, asked = None, bool(request.GET.get("number"))
     if asked:
-        key = f"track:{request.META.get('REMOTE_ADDR', '')}"
-        attempts = cache.get_or_set(key, 0, 60)
-        if attempts >= 20:
-            return render(request, "sales/track.html", {"limited": True}, status=429)
-        cache.incr(key)
-        order = selectors.order_track(
-            number=request.GET.get("number", ""), phone_tail=request.GET.get("phone", "")
-        )
+        if address_rate_exceeded(request, "track"):
+            limited = _("Too many tries. Please wait a minute.")
+            return render(request, "sales/track.html", {"limited": limited}, status=429)
+        try:
+            order = services.order_track_lookup(
+                number=request.GET.get("number", ""), phone_tail=request.GET.get("phone", "")
+            )
+        except TooManyRequests as exc:
+            return render(
+                request,
+                "sales/track.html",
+                {"limited": exc.message, "number": request.GET.get("number", "")},
+                status=429,
+            )
     return render(
         request,
         "sales/track.html",

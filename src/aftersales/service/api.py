@@ -17,7 +17,9 @@ from aftersales.accounts.models import Department, User
 from aftersales.core.api import Pagination, flatten_fields
 from aftersales.core.errors import InvalidInput, NotFound
 from aftersales.core.files import stored_file_response
+from aftersales.core.schema import paginated
 from aftersales.core.timeline import actor_name
+from aftersales.customers.masking import phone_for
 
 from . import selectors
 from .models import Case, Channel, Kind, Priority
@@ -87,7 +89,15 @@ class CaseSerializer(serializers.Serializer):
     sla = serializers.SerializerMethodField()
 
     def get_customer(self, case) -> dict:
-        return {"id": case.customer_id, "name": case.customer.name, "phone": case.contact_phone}
+        # The contact's number, masked for readers whose role does not call customers (SEC-1);
+        # without a reader in the context it is masked too.
+        request = self.context.get("request")
+        phone = phone_for(
+            request.user if request is not None else None,
+            case.contact_phone,
+            customer=case.customer,
+        )
+        return {"id": case.customer_id, "name": case.customer.name, "phone": phone}
 
     def get_assignee(self, case) -> str | None:
         return actor_name(case.assignee) if case.assignee_id else None
@@ -162,7 +172,7 @@ class TicketCreateApi(APIView):
             OpenApiParameter("assignee", str, description="`me`, `none` or a user id"),
             OpenApiParameter("overdue", bool, description="`1`: a running deadline has passed"),
         ],
-        responses={200: CaseSerializer(many=True)},
+        responses={200: paginated(CaseSerializer)},
     )
     def get(self, request):
         params = request.query_params
@@ -180,7 +190,7 @@ class TicketCreateApi(APIView):
         page = paginator.paginate_queryset(cases, request, view=self)
         clocks = selectors.clocks_by_case(page)
         return paginator.get_paginated_response(
-            CaseSerializer(page, many=True, context={"clocks": clocks}).data
+            CaseSerializer(page, many=True, context={"clocks": clocks, "request": request}).data
         )
 
     @extend_schema(
@@ -219,12 +229,15 @@ class TicketCreateApi(APIView):
         )
         if created:
             # The case in hand has its links and the clocks it started: no need to read back.
-            body = CaseSerializer(case, context={"clocks": {case.pk: case.started_clocks}}).data
+            context = {"clocks": {case.pk: case.started_clocks}, "request": request}
+            body = CaseSerializer(case, context=context).data
             return Response(body, status=status.HTTP_201_CREATED)
         case = selectors.case_get_for_user(request.user, number=case.number)
         if case is None:
             raise NotFound()
-        return Response(CaseSerializer(case).data, status=status.HTTP_200_OK)
+        return Response(
+            CaseSerializer(case, context={"request": request}).data, status=status.HTTP_200_OK
+        )
 
 
 class TicketDetailApi(APIView):
@@ -344,7 +357,10 @@ class TicketActionApi(APIView):
             expected_version=v.get("version"),
         )
         return Response(
-            CaseSerializer(selectors.case_get_for_user(request.user, number=case.number)).data
+            CaseSerializer(
+                selectors.case_get_for_user(request.user, number=case.number),
+                context={"request": request},
+            ).data
         )
 
 
@@ -363,7 +379,7 @@ class TicketSubstatusApi(APIView):
             substatus=data.validated_data["substatus"],
             note=data.validated_data["note"],
         )
-        return Response(CaseSerializer(case).data)
+        return Response(CaseSerializer(case, context={"request": request}).data)
 
 
 class TicketPromiseApi(APIView):
@@ -379,7 +395,7 @@ class TicketPromiseApi(APIView):
             case=_case(request, number),
             timetable=data.validated_data["timetable"],
         )
-        return Response(CaseSerializer(case).data)
+        return Response(CaseSerializer(case, context={"request": request}).data)
 
 
 class OverviewStatusSerializer(serializers.Serializer):
@@ -455,7 +471,8 @@ class TicketBulkAssignApi(APIView):
         )
         cases = selectors.case_list_for_user(request.user).filter(pk__in=[c.pk for c in done])
         clocks = selectors.clocks_by_case(cases)
-        return Response(CaseSerializer(cases, many=True, context={"clocks": clocks}).data)
+        context = {"clocks": clocks, "request": request}
+        return Response(CaseSerializer(cases, many=True, context=context).data)
 
 
 class TicketAssignApi(APIView):
@@ -482,7 +499,10 @@ class TicketAssignApi(APIView):
             expected_version=data.validated_data.get("version"),
         )
         return Response(
-            CaseSerializer(selectors.case_get_for_user(request.user, number=case.number)).data
+            CaseSerializer(
+                selectors.case_get_for_user(request.user, number=case.number),
+                context={"request": request},
+            ).data
         )
 
 

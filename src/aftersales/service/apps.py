@@ -22,6 +22,9 @@ class ServiceConfig(AppConfig):
         register_document_kind("case", prefix="TK", name=_("After-sales case"))
         register_message_templates(CUSTOMER_MESSAGES)
         register_timeline_source(Case, case_events)
+        from aftersales.customers.masking import mask_in_timeline
+
+        mask_in_timeline(Case, "contact_phone")
         register_timeline_source(Case, attachment_events)
         register_hook("acceptance_problem", _acceptance_problem)
         register_hook("sla_clocks_recomputed", _clocks_recomputed)

@@ -208,6 +208,8 @@ class Case(VersionedModel):
     intake_key = models.CharField(
         max_length=120, null=True, blank=True, unique=True, editable=False
     )
+    # What was asked with that key (a hash): the same key with another body is refused.
+    intake_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
     # The soonest due moment of the case's running SLA clocks, kept by services/sla.py so the
     # desk's queue is one indexed ORDER BY instead of a subquery per open case.

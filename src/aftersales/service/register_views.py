@@ -14,8 +14,7 @@ from aftersales.accounts.permissions import user_roles
 from aftersales.core.excel import export_response
 from aftersales.core.models import ExportRecord
 from aftersales.core.pdf import table_pdf
-from aftersales.customers.permissions import can_see_full_phone
-from aftersales.customers.validators import mask_phone
+from aftersales.customers.masking import phone_display
 
 from . import registers
 from .models import Case, Kind
@@ -44,7 +43,7 @@ def _register(request, *, complaints: bool):
         raise Http404
     filters = _filters(request)
     cases = registers.register_cases(request.user, filters, complaints=complaints)
-    show = (lambda v: v) if can_see_full_phone(request.user) else mask_phone
+    show = phone_display(request.user)
     if complaints:
         title, what = _("Customer complaint register"), "complaint_register"
         headers, rows = registers.COMPLAINT_HEADERS, registers.complaint_rows

@@ -76,11 +76,20 @@ def case_search(user, query: str) -> QuerySet[Case]:
         # then feeds the count and the sort directly, without a probe back per match.
         # plainto_tsquery parses the words itself (AND of them): no operator in the query
         # can break it.
-        return cases.extra(
+        found = cases.extra(
             where=['"service_case"."search_vector" @@ plainto_tsquery(\'simple\'::regconfig, %s)'],
             params=[" ".join(terms)],
         )
-    return cases.filter(pk__in=_text_matches(terms))
+    else:
+        found = cases.filter(pk__in=_text_matches(terms))
+    # Someone who sees phones masked and finds cases by digits the mask hides has confirmed
+    # the contact's number: recorded as a reveal of each such case's customer (SEC-1).
+    from aftersales.customers.services import customer_phone_search_record
+
+    customer_phone_search_record(
+        actor=user, query=query, found=found, phone_fields=["contact_phone"]
+    )
+    return found
 
 
 def _text_matches(terms: list[str]):

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from aftersales.core.errors import ApplicationError
+from aftersales.core.errors import ApplicationError, TooManyRequests
 from aftersales.core.forms import MultipleFileField, StyledFormMixin, error_text
 from aftersales.core.hooks import call_hook
 from aftersales.core.paging import DeferredJoinPaginator
+from aftersales.core.throttling import address_rate_exceeded
 from aftersales.quality.permissions import can_view_quality
 
 from . import selectors
@@ -228,30 +229,31 @@ def case_step(request, number: str, action: str):
 def track(request):
     """Public: the customer's case. The signed link from the SMS shows it and, once resolved,
     lets the customer confirm or reject the result; the case number with the last four digits
-    of the phone shows the status only. Rate-limited per address."""
-    from django.core.cache import cache
-
-    from .services.tracking import case_from_number_and_phone, case_from_token
+    of the phone shows the status only. Rate-limited per address (the trusted client address),
+    and the number with the phone per case number too."""
+    from .services.tracking import case_from_token, case_track_lookup
 
     # Only the signed link answers for the customer; a POST never falls back to number + phone.
     token = request.POST.get("t", "") if request.method == "POST" else request.GET.get("t", "")
     number = "" if request.method == "POST" else request.GET.get("number", "")
     case, asked = None, bool(token or number)
     if asked:
-        key = f"case-track:{request.META.get('REMOTE_ADDR', '')}"
-        cache.add(key, 0, 60)
+        if address_rate_exceeded(request, "case_track"):
+            limited = _("Too many tries. Please wait a minute.")
+            return render(request, "service/track.html", {"limited": limited}, status=429)
         try:
-            attempts = cache.incr(key)
-        except ValueError:  # expired between the two calls: a fresh minute
-            cache.set(key, 1, 60)
-            attempts = 1
-        if attempts > 20:
-            return render(request, "service/track.html", {"limited": True}, status=429)
-        case = (
-            case_from_token(token)
-            if token
-            else case_from_number_and_phone(number, request.GET.get("phone", ""))
-        )
+            case = (
+                case_from_token(token)
+                if token
+                else case_track_lookup(number, request.GET.get("phone", ""))
+            )
+        except TooManyRequests as exc:
+            return render(
+                request,
+                "service/track.html",
+                {"limited": exc.message, "number": number},
+                status=429,
+            )
     if request.method == "POST":
         if case is None or not token:
             raise Http404

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from aftersales.accounts.permissions import has_role
 from aftersales.accounts.roles import Role
 from aftersales.core.api import Pagination
+from aftersales.core.schema import paginated
 
 from . import selectors
 
@@ -78,7 +79,7 @@ class OverdueClockListApi(APIView):
 
     permission_classes = [has_role(Role.ADMIN, Role.CUSTOMER_SERVICE, Role.SERVICE)]
 
-    @extend_schema(responses={200: ClockSerializer(many=True)})
+    @extend_schema(responses={200: paginated(ClockSerializer)})
     def get(self, request):
         clocks = selectors.sla_overdue().select_related("owner_type").order_by("due_at")
         paginator = Pagination()

@@ -8,7 +8,6 @@ table always has room to write by hand (R7: the record is what proves two failed
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import timezone
@@ -16,9 +15,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from aftersales.core.pdf import FONT
+from aftersales.core.pdf import FONT, markup, para
 
 from .models import WarrantyCard
 from .services.cards import card_periods
@@ -71,7 +70,7 @@ def _grid(data, widths, *, header_row: bool = False, label_cols=()) -> Table:
 
 
 def _bullets(items, style) -> list:
-    return [Paragraph(f"{i}. {escape(str(t))}", style) for i, t in enumerate(items or [], 1)]
+    return [para(f"{i}. {t}", style) for i, t in enumerate(items or [], 1)]
 
 
 def card_pdf(card: WarrantyCard, *, company: str | None = None) -> bytes:
@@ -83,8 +82,8 @@ def card_pdf(card: WarrantyCard, *, company: str | None = None) -> bytes:
     periods = card_periods(card, repairs=repairs)
     successor = WarrantyCard.objects.filter(replaces=card).only("number").first()
 
-    def p(value, style=text) -> Paragraph:
-        return Paragraph(escape("" if value is None else str(value)), style)
+    def p(value, style=text):
+        return para(value, style)
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -166,56 +165,56 @@ def card_pdf(card: WarrantyCard, *, company: str | None = None) -> bytes:
     )
 
     story: list = [
-        Paragraph(f"{escape(company)}<br/>三 包 凭 证", title),
+        markup("{company}<br/>三 包 凭 证", title, company=company),
         Spacer(0, 4 * mm),
     ]
     if card.void:
         replaced_by = f"（新凭证 {successor.number}）" if successor else ""
         story += [
-            Paragraph(f"<font color='red'>本凭证已因换货作废{escape(replaced_by)}。</font>", text),
+            markup(
+                "<font color='red'>本凭证已因换货作废{replaced_by}。</font>",
+                text,
+                replaced_by=replaced_by,
+            ),
             Spacer(0, 2 * mm),
         ]
     story += [head_table, Spacer(0, 3 * mm)]
     if card.replaces_id:
         story += [
-            Paragraph(
-                escape(
-                    f"本凭证替换三包凭证 {card.replaces.number}：{_day(card.starts_on)} 换货，"
-                    "三包有效期自换货之日起重新计算（《部分商品修理更换退货责任规定》第十四条）。"
-                ),
+            para(
+                f"本凭证替换三包凭证 {card.replaces.number}：{_day(card.starts_on)} 换货，"
+                "三包有效期自换货之日起重新计算（《部分商品修理更换退货责任规定》第十四条）。",
                 text,
             ),
             Spacer(0, 3 * mm),
         ]
-    story += [Paragraph("三包有效期", h2), period_table]
+    story += [para("三包有效期", h2), period_table]
     notes = [
         "三包有效期自开具发票之日起计算；有效期的最后一天为法定休假日的，以休假日的次日为最后一天。"
     ]
     if periods.repair_days:
         notes.append(f"因修理占用和无零配件待修的 {periods.repair_days} 天已顺延计入上表有效期。")
-    story += [Spacer(0, 1 * mm), *[Paragraph(escape(n), small) for n in notes]]
+    story += [Spacer(0, 1 * mm), *[para(n, small) for n in notes]]
     if terms.get("promises"):
-        story += [Paragraph("本公司承诺", h2), *_bullets(terms["promises"], item)]
+        story += [para("本公司承诺", h2), *_bullets(terms["promises"], item)]
     if terms.get("fees"):
-        story += [Paragraph("费用", h2), *_bullets(terms["fees"], item)]
+        story += [para("费用", h2), *_bullets(terms["fees"], item)]
     if terms.get("exemptions"):
         story += [
-            Paragraph("下列情况不实行三包，但可以实行收费修理", h2),
+            para("下列情况不实行三包，但可以实行收费修理", h2),
             *_bullets(terms["exemptions"], item),
         ]
     story += [
-        Paragraph("维修记录", h2),
+        para("维修记录", h2),
         repair_table,
         Spacer(0, 2 * mm),
-        Paragraph(
-            escape(
-                "在三包有效期内，修理两次仍不能正常使用的，凭本维修记录免费调换同型号同规格的产品或退货。"
-                "请妥善保管本凭证和发票；凭证遗失但能证明在三包有效期内的，仍享受三包。"
-            ),
+        para(
+            "在三包有效期内，修理两次仍不能正常使用的，凭本维修记录免费调换同型号同规格的产品或退货。"
+            "请妥善保管本凭证和发票；凭证遗失但能证明在三包有效期内的，仍享受三包。",
             small,
         ),
         Spacer(0, 8 * mm),
-        Paragraph(
+        para(
             f"销售者（盖章）：＿＿＿＿＿＿＿＿　　　开具日期："
             f"{timezone.localtime(card.created_at).strftime('%Y-%m-%d')}",
             text,

@@ -15,9 +15,10 @@ def application_list_for_user(user) -> QuerySet[Application]:
     qs = Application.objects.all()
     dealer = dealer_scope(user)
     if dealer is not None:
-        # The dealer's own customers, and whatever came in on the dealer's cases (the case
-        # app scopes by the case's dealer): the two views of a dealer's work agree.
-        qs = qs.filter(Q(customer__dealer=dealer) | Q(case__dealer=dealer))
+        # Whatever came in on the dealer's cases (the case app scopes by the case's dealer),
+        # and, without a case, its customers' applications: the views of a dealer's work
+        # agree, also after a customer moved from one dealer to another.
+        qs = qs.filter(Q(case__dealer=dealer) | Q(case__isnull=True, customer__dealer=dealer))
     elif getattr(user, "is_authenticated", False) and _is_dealer_without_dealer(user):
         return Application.objects.none()
     return qs

@@ -207,6 +207,7 @@ class NoticeImportApi(APIView):
     provisional schedule is recounted. A line the reader cannot read is a 400 quoting it."""
 
     permission_classes = [has_role(Role.ADMIN)]
+    max_text_length = 20_000  # the whole notice in one string
 
     class InputSerializer(serializers.Serializer):
         year = serializers.IntegerField()

@@ -41,6 +41,7 @@ class NoticeForm(StyledFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Notice text"),
         required=False,
+        max_length=20_000,
         widget=forms.Textarea(
             attrs={
                 "rows": 12,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import ApplicationError
 from aftersales.core.forms import add_error_to_form
+from aftersales.core.input_guard import allows_text
 
 from . import selectors, services
 from .calendar import FIRST_YEAR, LAST_SUPPORTED_YEAR, OFFICIAL_LAST_YEAR
@@ -147,6 +148,7 @@ def announcement_load(request, year: int):
     return _render_year(request, year, announcement_form=form)
 
 
+@allows_text(20_000)  # a pasted notice is about 1,000 characters; the service caps it
 @login_required
 def notice(request, year: int):
     """Import the State Council's notice for ``year``: paste or upload, preview the days that

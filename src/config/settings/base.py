@@ -45,10 +45,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "aftersales.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aftersales.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "aftersales.core.input_guard.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -112,7 +114,8 @@ STATICFILES_DIRS = [BASE_DIR / "src" / "aftersales" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.get_str("MEDIA_ROOT") or VAR_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Removes a half-written file when the disk is full (security finding 15).
+    "default": {"BACKEND": "aftersales.core.storage.CleanFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Case attachments (SVC-1): the largest photo or PDF, and the largest video, in MB.
@@ -179,10 +182,69 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Callers sending this in X-Healthz-Token see each health check's findings (monitoring).
+HEALTHZ_TOKEN = env.get_str("HEALTHZ_TOKEN", "") or ""
+
+# Descriptions and notes are for people to read; longer text belongs in an attachment.
+MAX_TEXT_LENGTH = env.get_int("MAX_TEXT_LENGTH", 5000)
+
+# The client's address (core.clientip): the number of proxies of our own in front of the
+# application. 0: none, X-Forwarded-For is ignored; N: the N-th address from its right.
+TRUSTED_PROXY_COUNT = env.get_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise env.ConfigError("TRUSTED_PROXY_COUNT is 0 (no proxy) or the number of proxies.")
+
+# Signing in (accounts.services, login_*): after LOGIN_FAILURE_LIMIT wrong passwords within
+# LOGIN_FAILURE_WINDOW_MINUTES, the account is locked from that address for
+# LOGIN_LOCKOUT_MINUTES, doubling with each further lock (at most a day) until a sign-in
+# succeeds; one address failing LOGIN_ADDRESS_FAILURE_LIMIT times on any accounts is locked too.
+LOGIN_FAILURE_LIMIT = env.get_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_WINDOW_MINUTES = env.get_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+LOGIN_LOCKOUT_MINUTES = env.get_int("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.get_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+# API tokens (POST /api/v1/auth/token/) are good for this many days from their issue.
+API_TOKEN_DAYS = env.get_int("API_TOKEN_DAYS", 30)
+# Public tracking (orders, cases): wrong phone digits allowed per number within the window.
+TRACK_FAILURE_LIMIT = env.get_int("TRACK_FAILURE_LIMIT", 5)
+TRACK_FAILURE_WINDOW_MINUTES = env.get_int("TRACK_FAILURE_WINDOW_MINUTES", 60)
+_at_least_one = {
+    "LOGIN_FAILURE_LIMIT": LOGIN_FAILURE_LIMIT,
+    "LOGIN_FAILURE_WINDOW_MINUTES": LOGIN_FAILURE_WINDOW_MINUTES,
+    "LOGIN_LOCKOUT_MINUTES": LOGIN_LOCKOUT_MINUTES,
+    "LOGIN_ADDRESS_FAILURE_LIMIT": LOGIN_ADDRESS_FAILURE_LIMIT,
+    "API_TOKEN_DAYS": API_TOKEN_DAYS,
+    "TRACK_FAILURE_LIMIT": TRACK_FAILURE_LIMIT,
+    "TRACK_FAILURE_WINDOW_MINUTES": TRACK_FAILURE_WINDOW_MINUTES,
+}
+for _name, _value in _at_least_one.items():
+    if _value < 1:
+        raise env.ConfigError(f"{_name} is at least 1.")
+AUTHENTICATION_BACKENDS = [
+    # Refuses every password while the account is locked from the address, on every sign-in
+    # path (the log-in page, the admin's, the token API); then Django's own.
+    "aftersales.accounts.backends.SignInLockBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# A cache shared by every process and server (redis://host:6379/1), for the limits above;
+# without it each process keeps its own in memory.
+CACHE_URL = env.get_str("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise env.ConfigError("CACHE_URL must be a Redis URL such as redis://127.0.0.1:6379/1.")
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+
 REST_FRAMEWORK = {
+    "DEFAULT_PARSER_CLASSES": [
+        "aftersales.core.input_guard.GuardedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "aftersales.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -193,7 +255,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "aftersales.core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["aftersales.core.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "DEFAULT_THROTTLE_RATES": {"track": env.get_str("TRACK_RATE", "20/min")},
+    # Public lookups per client address; the pages count against the same rates.
+    "DEFAULT_THROTTLE_RATES": {
+        "track": env.get_str("TRACK_RATE", "20/min"),
+        "case_track": env.get_str("TRACK_RATE", "20/min"),
+    },
+    # Throttles find the client as core.clientip does: behind this many trusted proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "aftersales API",

@@ -1,6 +1,7 @@
 """Excel import: template, preview, per-row-and-column problems, all-or-nothing apply."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -8,7 +9,16 @@ from openpyxl import Workbook, load_workbook
 from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Product
 from aftersales.catalog.tests.factories import CategoryFactory
-from aftersales.core.excel import get_importer, run_import
+from aftersales.core.excel import (
+    Column,
+    Importer,
+    export_response,
+    get_importer,
+    read_rows,
+    run_import,
+    template_response,
+)
+from aftersales.core.testing import FORMULA_NAME
 from aftersales.customers.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +180,39 @@ def test_a_bomb_on_the_import_page_is_a_clear_message(client, cs):
     assert response.status_code == 200
     assert "远超导入表格应有的大小" in response.content.decode()
     assert not Customer.objects.exists()
+
+
+# --- formula injection: text is written as text -------------------------------------------------
+
+
+def test_an_export_writes_formula_like_text_as_text_and_numbers_as_numbers():
+    text = [FORMULA_NAME, "+86 13812345678", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "普通"]
+    response, count = export_response(
+        filename="x.xlsx",
+        headers=["=名称", *("列" for _ in text[1:])],
+        rows=[[*text, -5, Decimal("-1.50")]],
+        sheet_title="t",
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = list(sheet[2])
+    assert count == 1 and [c.value for c in cells] == [*text, -5, -1.5]
+    assert [c.data_type for c in cells] == ["s"] * len(text) + ["n", "n"]
+    assert [c.quotePrefix for c in cells] == [True] * (len(text) - 1) + [False] * 3
+    assert sheet["A1"].value == "=名称" and sheet["A1"].data_type == "s"
+
+
+def test_the_template_example_row_still_imports_and_reads_back_as_typed(cs):
+    customers = get_importer("customers")
+    template = template_response(customers)
+    assert run_import(customers, cs, io.BytesIO(template.content), apply=False).ok
+    odd = Importer(
+        name="odd",
+        title="odd",
+        columns=[Column("a", "A", example="-5 ℃"), Column("b", "B", example="=1+1")],
+        build=lambda actor, values: values,
+        save=lambda actor, objects: len(objects),
+        check_permission=lambda actor: None,
+    )
+    content = template_response(odd).content
+    assert [c.data_type for c in load_workbook(io.BytesIO(content)).active[2]] == ["s", "s"]
+    assert read_rows(odd, io.BytesIO(content)).rows[0].values == {"a": "-5 ℃", "b": "=1+1"}

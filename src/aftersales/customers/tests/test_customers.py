@@ -9,6 +9,7 @@ from aftersales.accounts.roles import Role
 from aftersales.catalog.models import SerialNumber
 from aftersales.core.errors import InvalidInput
 from aftersales.core.models import ExportRecord
+from aftersales.core.testing import FORMULA_NAME
 from aftersales.customers import services
 from aftersales.customers.models import Customer, PhoneReveal
 from aftersales.customers.tests.factories import CustomerFactory, DealerFactory, dealer_user
@@ -130,6 +131,16 @@ def test_masked_export_for_roles_without_need(make_user, client):
     response = client.get("/customers/export/")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert next(iter(sheet.iter_rows(min_row=2, values_only=True)))[2] == "13812345678"
+
+
+def test_the_export_writes_a_formula_like_name_as_text(client, cs):
+    CustomerFactory(name=FORMULA_NAME, mobile="13812345678", street="-1 号", notes="@所有人")
+    client.force_login(cs)
+    response = client.get("/customers/export/")
+    row = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active[2]
+    cells = {c.value: c for c in row if c.value in (FORMULA_NAME, "-1 号", "@所有人")}
+    assert len(cells) == 3, [c.value for c in row]
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells.values())
 
 
 def test_merge_moves_records_and_keeps_the_history(cs):
@@ -310,8 +321,11 @@ def test_inline_validation_does_not_leak_other_dealers(client, make_user, dealer
     assert "西湖客户" not in html
 
 
-def test_control_characters_in_a_search_are_ignored(client, cs, api_as):
+def test_a_nul_in_a_search_is_a_400_naming_the_field(client, cs, api_as):
+    """Security finding 15: never a 500, and never a silent search for something else."""
     client.force_login(cs)
-    assert client.get("/customers/", {"q": "\x00"}).status_code == 200
-    assert client.get("/products/", {"category": "\x00"}).status_code == 200
-    assert api_as(cs).get("/api/v1/serials/", {"q": "\x00"}).status_code == 200
+    assert client.get("/customers/", {"q": "\x00"}).status_code == 400
+    assert client.get("/products/", {"category": "\x00"}).status_code == 400
+    response = api_as(cs).get("/api/v1/serials/", {"q": "\x00"})
+    assert response.status_code == 400 and list(response.json()["fields"]) == ["q"]
+    assert client.get("/customers/", {"q": "\x07"}).status_code == 200  # other controls: ignored

@@ -1,5 +1,3 @@
-import re
-
 from django import template
 
 register = template.Library()
@@ -9,18 +7,9 @@ register = template.Library()
 def contact_for(text: str, user) -> str:
     """Phone numbers written into free text (a liaison form's "who said it") are masked for
     roles that do not call customers, as on the customer pages (SEC-1)."""
-    from aftersales.customers.permissions import can_see_full_phone
+    from aftersales.customers.masking import phones_in_text_for
 
-    if not text or can_see_full_phone(user):
-        return text or ""
-    return re.sub(r"\d[\d -]{5,}\d", lambda m: _mask(m.group()), text)
-
-
-def _mask(run: str) -> str:
-    digits = [c for c in run if c.isdigit()]
-    if len(digits) < 7:
-        return run
-    return "".join(digits[:3]) + "****" + "".join(digits[-4:])
+    return phones_in_text_for(user, text)
 
 
 @register.filter

@@ -14,6 +14,7 @@ from aftersales.catalog.models import Batch, Category
 from aftersales.catalog.tests.factories import CategoryFactory, ProductFactory
 from aftersales.core.errors import InvalidInput, PermissionDenied
 from aftersales.core.models import Notification
+from aftersales.core.testing import MARKUP_TEXTS, assert_pdf_prints_as_typed
 from aftersales.quality import pdf, selectors
 from aftersales.quality.models import (
     Certificate,
@@ -386,6 +387,23 @@ def test_qc6_text_that_looks_like_markup_is_printed_as_typed(people, batch, tv):
     certificate = certificate.replace(" ", "")
     for expected in ("R&D<样机>", "Q/HD<2026>", "华东&精工"):
         assert expected in certificate, expected
+
+
+def test_qc6_markup_in_any_field_prints_as_typed_without_images_or_links(people, batch, tv):
+    image, link, less, amp = MARKUP_TEXTS
+    tv.name = image
+    tv.save()
+    plan = plan_with_items(tv, standard=link)
+    rows = [
+        r if i else ItemInput(r.item_id, passed=False, note=less)
+        for i, r in enumerate(findings(plan))
+    ]
+    inspection = record(people, batch, plan, rows, note=link)
+    report = pdf.inspection_report_pdf(inspection, company=amp)
+    assert_pdf_prints_as_typed(report, *MARKUP_TEXTS)
+    inspection = record(people, BatchFactory(product=tv), plan)
+    certificate = pdf.certificate_pdf(inspection.certificate, company=amp)
+    assert_pdf_prints_as_typed(certificate, image, link, amp)
 
 
 def test_qc6_the_report_of_a_pass_says_so(people, batch, plan):

@@ -23,8 +23,7 @@ from aftersales.catalog.models import Batch
 from aftersales.core.errors import ApplicationError
 from aftersales.core.forms import StyledFormMixin, add_error_to_form, error_text
 from aftersales.core.models import ExportRecord
-from aftersales.customers.permissions import can_see_full_phone
-from aftersales.customers.validators import mask_phone
+from aftersales.customers.masking import phone_display
 
 from .. import selectors
 from ..exports import recall_export
@@ -83,10 +82,6 @@ def _requested_batches(request) -> tuple[list[Batch], str]:
         )
     batches = [found[i] for i in ids if i in found]
     return batches, ",".join(str(b.pk) for b in batches)
-
-
-def _phone(full: bool, value: str) -> str:
-    return value if full else mask_phone(value or "")
 
 
 def _filename(label: str) -> str:
@@ -207,11 +202,11 @@ def recall_preview(request):
     if batches:
         ids = [b.pk for b in batches]
         rows = selectors.recall_rows(ids)
-        full = can_see_full_phone(user)
+        show = phone_display(user)
         shown = []
         for r in rows[:PREVIEW_ROWS]:
-            r["mobile"] = _phone(full, r["mobile"])
-            r["landline"] = _phone(full, r["landline"])
+            r["mobile"] = show(r["mobile"])
+            r["landline"] = show(r["landline"])
             shown.append(r)
         context.update(
             rows=shown,
@@ -286,9 +281,9 @@ def recall_detail(request, recall_id: int):
     if outcome:
         tasks = tasks.filter(outcome=outcome)
     page = page_of(request, tasks, TASKS_PER_PAGE)
-    full = can_see_full_phone(request.user)
+    show = phone_display(request.user)
     for task in page.object_list:
-        task.phone = _phone(full, task.customer.mobile or task.customer.landline)
+        task.phone = show(task.customer.mobile or task.customer.landline)
     is_open = recall.status == Recall.Status.OPEN
     return render(
         request,

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from aftersales.catalog.models import Product, SerialNumber
 from aftersales.core.api import Pagination
 from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.schema import paginated
 from aftersales.customers.selectors import customer_list_for_user
 
 from ..models import ChargeLine, LoanerIssue, LoanerUnit, WorkOrder
@@ -103,7 +104,7 @@ class LoanerListCreateApi(APIView):
 
     @extend_schema(
         parameters=[FilterSerializer],
-        responses={200: LoanerUnitSerializer(many=True)},
+        responses={200: paginated(LoanerUnitSerializer)},
         operation_id="repairs_loaners_list",
     )
     def get(self, request):
@@ -251,7 +252,7 @@ class MaintenancePlanListCreateApi(APIView):
         parameters=[
             OpenApiParameter("active", bool, required=False, description="Only active plans.")
         ],
-        responses={200: MaintenancePlanSerializer(many=True)},
+        responses={200: paginated(MaintenancePlanSerializer)},
         operation_id="repairs_maintenance_plans_list",
     )
     def get(self, request):

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from aftersales.core.api import Pagination, flatten_fields
 from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.schema import paginated
 from aftersales.core.timeline import actor_name
 from aftersales.customers.models import Customer
 
@@ -129,7 +130,7 @@ class PartListApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str)],
-        responses={200: PartSerializer(many=True)},
+        responses={200: paginated(PartSerializer)},
         operation_id="parts_list",
     )
     def get(self, request):

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from aftersales.core.api import Pagination, flatten_fields
 from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.schema import paginated
 from aftersales.core.timeline import actor_name
 from aftersales.service.models import ServiceSkill
 from aftersales.service.selectors import case_get_for_user
@@ -91,7 +92,7 @@ class WorkOrderListApi(APIView):
             OpenApiParameter("kind", str),
             OpenApiParameter("q", str),
         ],
-        responses={200: WorkOrderSerializer(many=True)},
+        responses={200: paginated(WorkOrderSerializer)},
         operation_id="work_orders_list",
     )
     def get(self, request):

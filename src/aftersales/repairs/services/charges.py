@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal, InvalidOperation
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.db import transaction
@@ -469,24 +468,25 @@ def cost_split_record(*, actor, work_order: WorkOrder) -> WorkOrder:
 # -- the charge sheet (收费单) --------------------------------------------------------------
 
 
-def charge_sheet_pdf(work_order: WorkOrder) -> bytes:
+def charge_sheet_pdf(work_order: WorkOrder, *, reader=None) -> bytes:
     """收费单: who and what, the 三包 decision and its basis, every line free or paid, the
     total, the quotation's acceptance, and a line for the customer's signature."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from aftersales.core.pdf import FONT
+    from aftersales.core.pdf import FONT, markup, para
+    from aftersales.customers.masking import phone_for
 
     company = getattr(settings, "COMPANY_NAME", "") or str(getattr(settings, "SITE_TITLE", ""))
     text = ParagraphStyle("cn", fontName=FONT, fontSize=10, leading=14)
     small = ParagraphStyle("small", fontName=FONT, fontSize=9, leading=12)
     title = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=24, alignment=1)
 
-    def p(value, style=text) -> Paragraph:
-        return Paragraph(escape("" if value is None else str(value)), style)
+    def p(value, style=text):
+        return para(value, style)
 
     def when(value) -> str:
         return local_text(value, empty="—")
@@ -501,7 +501,12 @@ def charge_sheet_pdf(work_order: WorkOrder) -> bytes:
         decision = "未判定"
     head = [
         ["工单号", wo.number, "日期", local_text(timezone.now(), "%Y-%m-%d")],
-        ["顾客", customer.name, "电话", wo.contact_phone or customer.mobile or "—"],
+        [
+            "顾客",
+            customer.name,
+            "电话",
+            phone_for(reader, wo.contact_phone or customer.mobile, customer=customer) or "—",
+        ],
         [
             "产品",
             product.name if product else "—",
@@ -578,7 +583,7 @@ def charge_sheet_pdf(work_order: WorkOrder) -> bytes:
         author=company,
     )
     story = [
-        Paragraph(f"{escape(company)}<br/>收 费 单", title),
+        markup("{company}<br/>收 费 单", title, company=company),
         Spacer(0, 4 * mm),
         head_table,
         Spacer(0, 4 * mm),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
+from aftersales.core.files import save_uploads
 from aftersales.core.numbering import document_number_next
 
 from ..models import WorkOrder, WorkOrderEvent, WorkOrderPhoto
@@ -488,18 +489,19 @@ def work_order_add_photos(*, actor, work_order: WorkOrder, files: list) -> list[
             errors.extend(exc.fields.get("file", []))
     if errors:
         raise InvalidInput(fields={"photos": errors})
-    rows = []
-    for item in checked:
-        row = WorkOrderPhoto(
+    rows = [
+        WorkOrderPhoto(
             work_order=work_order,
             original_name=item.name,
             content_type=item.content_type,
             size=item.size,
             uploaded_by=actor,
         )
-        row.file.save(f"{uuid.uuid4().hex}{item.extension}", item.upload, save=False)
+        for item in checked
+    ]
+    save_uploads(rows, checked)
+    for row in rows:
         row.save()
-        rows.append(row)
     return rows
 
 

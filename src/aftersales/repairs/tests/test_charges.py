@@ -15,6 +15,7 @@ from aftersales.accounts.roles import Role
 from aftersales.catalog.tests.factories import ProductFactory
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
 from aftersales.core.models import OutboundMessage
+from aftersales.core.testing import MARKUP_TEXTS, assert_pdf_prints_as_typed
 from aftersales.customers.tests.factories import CustomerFactory, DealerFactory, dealer_user
 from aftersales.quality.services.judgements import responsibility_judge
 from aftersales.service.services.intake import IntakeInput, case_intake
@@ -413,6 +414,15 @@ def test_charge_sheet_in_warranty_says_free(rates, client_customer, tech):
     charges.charge_add(actor=tech, work_order=wo, kind=K.TRAVEL)
     text = pdf_text(charges.charge_sheet_pdf(wo))
     assert "三包期内" in text and "R11" in text and "无需报价" in text
+
+
+def test_charge_sheet_prints_markup_like_text_as_typed(rates, tech, office):
+    image, link, less, amp = MARKUP_TEXTS
+    wo = make_wo(CustomerFactory(name=less, mobile="13800002222"), tech, in_warranty=False)
+    WorkOrder.objects.filter(pk=wo.pk).update(address=image, warranty_basis=amp)
+    wo.refresh_from_db()
+    charges.charge_add(actor=office, work_order=wo, kind=K.OTHER, description=link, free=True)
+    assert_pdf_prints_as_typed(charges.charge_sheet_pdf(wo), *MARKUP_TEXTS)
 
 
 # --- pages and API ------------------------------------------------------------------------

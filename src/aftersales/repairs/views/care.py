@@ -193,7 +193,9 @@ def quote_step(request, number: str, action: str):
 @login_required
 def charge_sheet(request, number: str):
     wo = _work_order(request, number)
-    response = HttpResponse(charge_services.charge_sheet_pdf(wo), content_type="application/pdf")
+    response = HttpResponse(
+        charge_services.charge_sheet_pdf(wo, reader=request.user), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="charges-{wo.number}.pdf"'
     return response
 

@@ -126,3 +126,21 @@ def test_register_pages_with_odd_filters_do_not_fail(client, shipped):
     client.force_login(shipped["sales"])
     assert client.get("/orders/ledger/", {"month": "2026-13", "customer": "x"}).status_code == 200
     assert client.get("/orders/register/", {"date_from": "2026-02-30"}).status_code == 200
+
+
+def test_the_delivery_note_and_order_register_print_markup_like_text_as_typed(client, shipped):
+    from aftersales.core.testing import MARKUP_TEXTS, assert_pdf_prints_as_typed
+    from aftersales.sales.pdf import delivery_note_pdf
+
+    image, link, less, amp = MARKUP_TEXTS
+    wang, order = shipped["wang"], shipped["orders"][0]
+    wang.name = f"{less} {amp}"
+    wang.save()
+    order.delivery_place = f"{image} {link}"
+    order.save(update_fields=["delivery_place"])
+    shipment = order.shipments.get()
+    note = delivery_note_pdf(shipment, tracking_url="https://t.example/?a=1&b=2", company=amp)
+    assert_pdf_prints_as_typed(note, *MARKUP_TEXTS, "https://t.example/?a=1&b=2")
+    client.force_login(shipped["sales"])
+    register = client.get("/orders/register/", {"format": "pdf"})
+    assert_pdf_prints_as_typed(register.content, *MARKUP_TEXTS)

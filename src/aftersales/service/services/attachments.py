@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aftersales.core.errors import InvalidInput, PermissionDenied
+from aftersales.core.errors import InvalidInput, PermissionDenied, StorageFailed
 
 from ..models import Case, CaseAttachment
 from . import intake
@@ -167,6 +167,9 @@ def _write(*, actor, files: list[CheckedFile]) -> list[CaseAttachment]:
                 f"{uuid.uuid4().hex}{checked.extension}", checked.upload, save=False
             )
             written.append(attachment)
+    except OSError:
+        _discard(written)
+        raise StorageFailed() from None
     except BaseException:
         _discard(written)
         raise

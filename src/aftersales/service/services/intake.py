@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from aftersales.accounts.permissions import user_roles
 from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Product, SerialNumber
-from aftersales.core.errors import InvalidInput, PermissionDenied
+from aftersales.core.errors import InvalidInput, PermissionDenied, Unprocessable
 from aftersales.core.locks import name_lock
 from aftersales.core.messaging import message_customer
 from aftersales.core.notifications import notify
@@ -226,16 +226,17 @@ def case_intake(
     lock is held from its first statement, so a short one lets intakes follow each other."""
     if not can_take_cases(actor):
         raise PermissionDenied(_("You may not take cases in."))
-    key = ""
+    key, fingerprint = "", ""
     if idempotency_key:
         if len(idempotency_key) > MAX_KEY_LENGTH:
             raise InvalidInput(
                 fields={"Idempotency-Key": [_("At most %(n)s characters.") % {"n": MAX_KEY_LENGTH}]}
             )
         key = f"{actor.pk}:{idempotency_key}"
+        fingerprint = _fingerprint(data, customer)
         earlier = Case.objects.filter(intake_key=key).first()
         if earlier is not None:
-            return earlier, False
+            return _same_request(earlier, fingerprint), False
     # A known customer (an e-mail sender, a delivery's customer) needs no phone to be found.
     errors = _errors(data, phone_required=customer is None)
     links = _resolve(data, errors, actor)
@@ -243,6 +244,8 @@ def case_intake(
         raise InvalidInput(fields=errors)
     customer = customer or _customer(data, actor)
     case = _new_case(data, actor, customer, links, key)
+    if key:
+        case.intake_fingerprint = fingerprint
     words = search_text_for(case)  # the number is added once it is given
     # Routed before the first write: the case is inserted once, already with its handler.
     rule, pick = plan_route(case)
@@ -290,8 +293,30 @@ def case_intake(
     except _SameKey as raced:
         # The same key raced in from a retry: the whole transaction is undone (no number
         # spent, no customer left behind) and the first case answers.
-        return raced.earlier, False
+        return _same_request(raced.earlier, fingerprint), False
     return case, True
+
+
+def _fingerprint(data: IntakeInput, customer: Customer | None) -> str:
+    import hashlib
+    import json
+    from dataclasses import asdict
+
+    body = {**asdict(data), "known_customer": customer.pk if customer is not None else None}
+    text = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _same_request(earlier: Case, fingerprint: str) -> Case:
+    """A retry gets the first case back; the same key with another body is a mistake the
+    client must hear about (422), not a silent answer about another case."""
+    if earlier.intake_fingerprint and earlier.intake_fingerprint != fingerprint:
+        raise Unprocessable(
+            _("This Idempotency-Key was used for a different request (case %(number)s).")
+            % {"number": earlier.number},
+            code="idempotency_key_reused",
+        )
+    return earlier
 
 
 class _SameKey(Exception):

@@ -11,11 +11,14 @@ import jieba
 jieba.setLogLevel(logging.WARNING)
 
 _SPACE = re.compile(r"\s+")
+# What is segmented for search: texts are at most 5,000 characters each (core.input_guard),
+# and a case's words together stay under this, so the cost of segmenting is bounded.
+MAX_SEGMENTED = 12_000
 
 
 def segment(text: str) -> str:
     """Every word and sub-word jieba finds (search mode), space-separated and lower-case."""
-    words = (w.strip().lower() for w in jieba.cut_for_search(text or ""))
+    words = (w.strip().lower() for w in jieba.cut_for_search((text or "")[:MAX_SEGMENTED]))
     return " ".join(w for w in words if w and not _SPACE.fullmatch(w))
 
 

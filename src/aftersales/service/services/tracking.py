@@ -9,6 +9,7 @@ from django.core import signing
 from django.urls import reverse
 
 from aftersales.core.selectors import clean_query
+from aftersales.core.throttling import guarded_lookup
 
 from ..models import Case
 
@@ -42,3 +43,15 @@ def case_from_number_and_phone(number: str, phone_tail: str) -> Case | None:
         return None
     phones = [case.contact_phone, case.customer.mobile, case.customer.landline]
     return case if any(p and p.endswith(phone_tail) for p in phones) else None
+
+
+def case_track_lookup(number: str, phone_tail: str) -> Case | None:
+    """``case_from_number_and_phone``, refused with ``TooManyRequests`` once the case number
+    has had ``TRACK_FAILURE_LIMIT`` wrong phone digits in the window, whatever the address;
+    a right answer does not count. (The signed link needs no such limit: it cannot be
+    guessed.)"""
+    return guarded_lookup(
+        "case-track",
+        clean_query(number).upper(),
+        lambda: case_from_number_and_phone(number, phone_tail),
+    )

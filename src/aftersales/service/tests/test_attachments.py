@@ -329,3 +329,50 @@ def test_a_video_is_served_in_ranges_for_the_phone_browsers(client, agent, numbe
     assert b"".join(tail.streaming_content) == MP4[-10:]
     assert client.get(url, HTTP_RANGE=f"bytes={len(MP4)}-").status_code == 416
     assert client.get(url, HTTP_RANGE="bytes=5-3").status_code == 200  # invalid: ignored
+
+
+def test_a_full_disk_leaves_no_partial_file_and_answers_507(api_as, agent, number, monkeypatch):
+    """Security finding 15: a disk that fills up half-way through a video left the half
+    behind. The half is removed, the files written before it too, and the answer says so."""
+    import errno
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage
+
+    from aftersales.core.errors import StorageFailed
+
+    original = FileSystemStorage._save
+    calls = {"n": 0, "fail_at": 2}
+
+    def fill_up(self, name, content):
+        calls["n"] += 1
+        if calls["n"] == calls["fail_at"]:
+            path = self.path(name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as half:
+                half.write(b"\x00" * 100)  # what the disk took before it was full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(self, name, content)
+
+    def files_left():
+        return [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+
+    monkeypatch.setattr(FileSystemStorage, "_save", fill_up)
+    case = Case.objects.get(number=number)
+    with pytest.raises(StorageFailed):
+        case_attach_files(
+            actor=agent, case=case, files=[upload("a.jpg", JPEG), upload("b.mp4", MP4)]
+        )
+    assert not CaseAttachment.objects.exists() and files_left() == []
+
+    calls.update(n=0, fail_at=1)
+    response = api_as(agent).post(
+        f"/api/v1/tickets/{number}/attachments/",
+        {"file": upload("c.mp4", MP4, "video/mp4")},
+        format="multipart",
+    )
+    assert response.status_code == 507
+    assert response.json()["code"] == "storage_failed"
+    assert not CaseAttachment.objects.exists() and files_left() == []

@@ -78,6 +78,20 @@ def test_a_retried_request_with_the_same_key_returns_the_first_case(api_as, agen
     assert other.status_code == 201 and Case.objects.count() == 2
 
 
+def test_a_key_reused_with_another_body_is_a_422(api_as, agent):
+    """Security finding 15: the same Idempotency-Key with a different body silently answered
+    with the first case; now it is refused, naming that case, and nothing is written."""
+    client = api_as(agent)
+    headers = {"HTTP_IDEMPOTENCY_KEY": "call-20261128-0009"}
+    first = client.post("/api/v1/tickets/", intake_body(), format="json", **headers)
+    other = {**intake_body(), "description": "另一个问题：遥控器失灵"}
+    reused = client.post("/api/v1/tickets/", other, format="json", **headers)
+    assert reused.status_code == 422
+    assert reused.json()["code"] == "idempotency_key_reused"
+    assert first.json()["number"] in reused.json()["message"]
+    assert Case.objects.count() == 1
+
+
 def test_bad_input_names_every_field_and_stores_nothing(api_as, agent):
     response = api_as(agent).post(
         "/api/v1/tickets/",

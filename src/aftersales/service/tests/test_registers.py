@@ -96,3 +96,32 @@ def test_a_dealer_sees_its_own_cases_only_in_the_registers(client, make_user, ca
     client.force_login(dealer_person)
     page = client.get("/service/register/").content.decode()
     assert cases[0].number not in page and cases[1].number not in page
+
+
+def test_registers_keep_formula_and_markup_like_names_as_text(client, agent):
+    from aftersales.core.testing import FORMULA_NAME, MARKUP_TEXTS, assert_pdf_prints_as_typed
+
+    def intake(name, description):
+        return case_intake(
+            actor=agent,
+            data=IntakeInput(
+                channel="phone",
+                kind="complaint",
+                customer_name=name,
+                customer_phone=f"139{len(description):08d}",
+                description=description,
+            ),
+        )[0]
+
+    formula = intake(FORMULA_NAME, "=1+1")
+    for index, text in enumerate(MARKUP_TEXTS):
+        intake(f"客户{text}", f"{'x' * index}{text}")
+    client.force_login(agent)
+    response = client.get("/service/register/", {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == formula.number)
+    cells = [c for c in row if c.value in (FORMULA_NAME, "=1+1")]
+    assert len(cells) == 2 and all(c.data_type == "s" for c in cells)
+    for path in ("/service/register/", "/service/register/complaints/"):
+        pdf = client.get(path, {"format": "pdf", "kind": "complaint"}).content
+        assert_pdf_prints_as_typed(pdf, *MARKUP_TEXTS)

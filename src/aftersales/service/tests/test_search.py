@@ -116,3 +116,22 @@ def test_merging_customers_moves_their_cases_and_orders(agent, make_user):
     assert case.customer == kept and order.customer == kept
     assert case.events.filter(action="customer_merged").exists()  # on the case's timeline
     assert list(case_search(agent, "老客户")) == [case]
+
+
+def test_the_search_triggers_survive_every_migration(on_postgres):
+    """A migration that adds a column to the case table rebuilds it on SQLite and drops the
+    FTS5 triggers: search then silently finds nothing. After all migrations they exist."""
+    from django.db import connection
+
+    if on_postgres:
+        pytest.skip("PostgreSQL keeps a generated search vector, not triggers")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA compile_options")
+        if not any(row[0] == "ENABLE_FTS5" for row in cursor.fetchall()):
+            pytest.skip("this SQLite has no FTS5")
+        cursor.execute(
+            "SELECT name FROM sqlite_master "
+            "WHERE type = 'trigger' AND name LIKE 'service_case_fts_%'"
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {"service_case_fts_ai", "service_case_fts_ad", "service_case_fts_au"}

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from aftersales.catalog.models import Product, SerialNumber
 from aftersales.core.api import Pagination, flatten_fields
 from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.schema import paginated
 from aftersales.core.timeline import actor_name
 from aftersales.customers.models import Customer
 from aftersales.sales.models import Order
@@ -129,7 +130,7 @@ class ApplicationListApi(APIView):
             OpenApiParameter("overridden", bool),
             OpenApiParameter("late", bool),
         ],
-        responses={200: ApplicationSerializer(many=True)},
+        responses={200: paginated(ApplicationSerializer)},
         operation_id="warranty_applications_list",
     )
     def get(self, request):

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from aftersales.core.api import Pagination
 from aftersales.core.errors import InvalidInput, PermissionDenied
+from aftersales.core.schema import paginated
 
 from ..models import WarrantyCard
 from ..pdf import card_pdf
@@ -178,7 +179,7 @@ class WarrantyCardListCreateApi(WarrantyCardApi):
     @extend_schema(
         operation_id="warranty_card_list",
         parameters=[OpenApiParameter("q", str)],
-        responses={200: WarrantyCardBriefSerializer(many=True)},
+        responses={200: paginated(WarrantyCardBriefSerializer)},
     )
     def get(self, request):
         cards = services.card_list_for_user(request.user, q=request.query_params.get("q", ""))

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from aftersales.core.api import Pagination
 from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.schema import paginated
 from aftersales.core.timeline import actor_name
 from aftersales.customers.models import Dealer
 from aftersales.customers.permissions import is_dealer_user
@@ -147,7 +148,7 @@ class DealerClaimListCreateApi(APIView):
 
     @extend_schema(
         parameters=[FilterSerializer],
-        responses={200: OutputSerializer(many=True)},
+        responses={200: paginated(OutputSerializer)},
         operation_id="warranty_claims_list",
     )
     def get(self, request):

@@ -11,7 +11,6 @@ management sees (``overridden``).
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.roles import Role
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
+from aftersales.core.files import save_uploads
 from aftersales.core.notifications import notify
 from aftersales.core.numbering import document_number_next
 from aftersales.customers.permissions import is_dealer_user
@@ -912,9 +912,8 @@ def _check_files(files: list, errors: dict) -> list:
 
 
 def _store_files(app: Application, checked: list, stage: str, actor) -> list[Evidence]:
-    rows = []
-    for item in checked:
-        row = Evidence(
+    rows = [
+        Evidence(
             application=app,
             stage=stage,
             original_name=item.name,
@@ -922,9 +921,11 @@ def _store_files(app: Application, checked: list, stage: str, actor) -> list[Evi
             size=item.size,
             uploaded_by=actor,
         )
-        row.file.save(f"{uuid.uuid4().hex}{item.extension}", item.upload, save=False)
+        for item in checked
+    ]
+    save_uploads(rows, checked)
+    for row in rows:
         row.save()
-        rows.append(row)
     return rows
 
 

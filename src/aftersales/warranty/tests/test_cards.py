@@ -15,6 +15,7 @@ from aftersales.accounts.roles import Role
 from aftersales.catalog.models import SerialNumber
 from aftersales.catalog.tests.factories import CategoryFactory, ProductFactory
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
+from aftersales.core.testing import MARKUP_TEXTS, assert_pdf_prints_as_typed
 from aftersales.customers.tests.factories import CustomerFactory, DealerFactory, dealer_user
 from aftersales.sales.models import Order
 from aftersales.warranty.models import RepairRecord, WarrantyCard
@@ -322,6 +323,19 @@ def test_pdf_of_a_replacement_names_the_old_card(clerk, tv, serial, customer):
     assert "重新计算" in text
     old.refresh_from_db()
     assert "已因换货作废" in pdf_text(card_pdf(old, company="示例"))
+
+
+def test_pdf_prints_markup_like_text_as_typed_without_images_or_links(clerk, tv, customer):
+    image, link, less, amp = MARKUP_TEXTS
+    customer.name = less
+    customer.save()
+    tv.name = image
+    tv.save()
+    card = issue(clerk, tv, customer)
+    services.card_repair_add(
+        actor=clerk, card=card, sent_on=date(2025, 5, 6), fault=link, repairer=amp
+    )
+    assert_pdf_prints_as_typed(card_pdf(card, company=amp), *MARKUP_TEXTS)
 
 
 # --- pages --------------------------------------------------------------------------------------

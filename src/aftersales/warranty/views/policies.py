@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import ApplicationError, InvalidInput
 from aftersales.core.forms import error_text
+from aftersales.core.input_guard import allows_text
 
 from ..engine import PRESETS
 from ..permissions import can_edit_policies, can_view_warranty
@@ -50,6 +51,7 @@ def _try_facts(post, category: str) -> dict:
     }
 
 
+@allows_text(100_000)  # the whole policy as JSON (the national preset is about 10,000 characters)
 @login_required
 def policy_detail(request, key: str):
     """The policy's data (editable by administrators) and the try-it panel."""

@@ -97,8 +97,9 @@ JUNE = datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)
 DECEMBER = datetime(2026, 12, 20, 10, 0, tzinfo=SHANGHAI)
 
 
-def test_healthz_reports_the_calendar(client, time_machine):
+def test_healthz_reports_the_calendar(client, admin_user, time_machine):
     """R43: /healthz stays 200 and says where provisional dates begin."""
+    client.force_login(admin_user)
     time_machine.move_to(DECEMBER)
     response = client.get("/healthz")
     body = response.json()

@@ -395,6 +395,8 @@ def shipment_deliver(request, shipment_id: int):
 @login_required
 def shipment_accept(request, shipment_id: int):
     """The deliverer's phone form: accepted quantity and any problem per line, photos."""
+    if not user_has_role(request.user, *services.ACCEPT_ROLES):
+        raise Http404  # the form is only for those who record acceptance
     shipment = _shipment(request, shipment_id)
     rows = list(shipment.lines.select_related("order_line__product", "batch"))
     if request.method == "POST":

@@ -160,12 +160,7 @@ PAGES: dict[str, Access] = {
     "sales:register-delivery": page(ALL),
     "sales:order-detail": page(ALL, scoped=SCOPED),
     "sales:order-edit": page(SELLERS, scoped=SCOPED),  # a draft
-    "sales:shipment-accept": page(
-        ACCEPT,
-        scoped=SCOPED,
-        known={str(r): 200 for r in (VP, QI, Q, SV, CS)},
-        why="the deliverer's acceptance form opens for every role; only ACCEPT_ROLES may post it",
-    ),
+    "sales:shipment-accept": page(ACCEPT, scoped=SCOPED),
     "sales:delivery-note": page(ALL, scoped=SCOPED),
     # quality: company staff (quality.can_view_quality); a dealer gets "not found"
     "quality:home": page(STAFF),
@@ -289,42 +284,24 @@ API: dict[str, Access] = {
     "GET /api/v1/tickets/{number}/attachments/": api(ALL, scoped=SCOPED),
     "GET /api/v1/tickets/{number}/compensation/": api(ALL, scoped=SCOPED),
     # warranty
-    "GET /api/v1/warranty/applications/": api(
-        WARRANTY_VIEW,
-        known={str(QI): 200},
-        why="no CanViewWarranty check (the certificates API has one): an empty list, not 403",
-    ),
-    "GET /api/v1/warranty/applications/{number}/": api(
-        WARRANTY_VIEW,
-        scoped=SCOPED,
-        known={str(QI): 404},
-        why="no CanViewWarranty check: quality inspection gets 404, not 403",
-    ),
+    "GET /api/v1/warranty/applications/": api(WARRANTY_VIEW),
+    "GET /api/v1/warranty/applications/{number}/": api(WARRANTY_VIEW, scoped=SCOPED),
     "GET /api/v1/warranty/cards/": api(WARRANTY_VIEW),
     "GET /api/v1/warranty/cards/{number}/": api(WARRANTY_VIEW, scoped=SCOPED),
     "GET /api/v1/warranty/cards/{number}/pdf/": api(WARRANTY_VIEW, scoped=SCOPED),
-    # The claims and field-service APIs answer 404 to a role outside them, like their pages
-    # (their tests pin it: test_claims, test_parts, test_loaners, test_maintenance), where
-    # docs/api.md promises 403 "with credentials but without the role".
-    "GET /api/v1/warranty/claims/": api(CLAIM_VIEW, denied=404),
-    "GET /api/v1/warranty/claims/statement/": api(
-        CLAIM_VIEW, denied=404, query="dealer={dealer_code}"
-    ),
-    "GET /api/v1/warranty/claims/{number}/": api(CLAIM_VIEW, denied=404, scoped=SCOPED),
+    # A role outside an API gets 403 (docs/api.md); a record outside the reader's scope, 404.
+    "GET /api/v1/warranty/claims/": api(CLAIM_VIEW),
+    "GET /api/v1/warranty/claims/statement/": api(CLAIM_VIEW, query="dealer={dealer_code}"),
+    "GET /api/v1/warranty/claims/{number}/": api(CLAIM_VIEW, scoped=SCOPED),
     # repairs
-    "GET /api/v1/loaners/": api(LOANER_VIEW, denied=404),
-    "GET /api/v1/maintenance-plans/": api(WORK_ORDER_VIEW, denied=404),
-    "GET /api/v1/work-orders/": api(
-        WORK_ORDER_VIEW,
-        denied=404,
-        known={str(r): 200 for r in (S, VP, QI, Q)},
-        why="no role check: roles outside can_view_work_orders get an empty list",
-    ),
-    "GET /api/v1/work-orders/{number}/": api(WORK_ORDER_VIEW, denied=404, scoped=SCOPED),
-    "GET /api/v1/work-orders/{number}/suggestions/": api(DISPATCH, denied=404, scoped=SCOPED),
-    "GET /api/v1/parts/": api(PARTS_VIEW, denied=404),
-    "GET /api/v1/parts/alerts/": api(PARTS_VIEW, denied=404),
-    "GET /api/v1/parts/{part_no}/": api(PARTS_VIEW, denied=404),
+    "GET /api/v1/loaners/": api(LOANER_VIEW),
+    "GET /api/v1/maintenance-plans/": api(WORK_ORDER_VIEW),
+    "GET /api/v1/work-orders/": api(WORK_ORDER_VIEW),
+    "GET /api/v1/work-orders/{number}/": api(WORK_ORDER_VIEW, scoped=SCOPED),
+    "GET /api/v1/work-orders/{number}/suggestions/": api(DISPATCH, scoped=SCOPED),
+    "GET /api/v1/parts/": api(PARTS_VIEW),
+    "GET /api/v1/parts/alerts/": api(PARTS_VIEW),
+    "GET /api/v1/parts/{part_no}/": api(PARTS_VIEW),
 }
 
 # -- the navigation ------------------------------------------------------------------------------

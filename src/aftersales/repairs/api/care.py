@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from aftersales.catalog.models import Product, SerialNumber
 from aftersales.core.api import Pagination
-from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.errors import InvalidInput, NotFound, PermissionDenied
 from aftersales.core.schema import paginated
 from aftersales.customers.selectors import customer_list_for_user
 
@@ -109,7 +109,7 @@ class LoanerListCreateApi(APIView):
     )
     def get(self, request):
         if not loaner_services.can_view_loaners(request.user):
-            raise NotFound()
+            raise PermissionDenied()
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         units = loaner_services.loaner_units(**filters.validated_data)
@@ -257,7 +257,7 @@ class MaintenancePlanListCreateApi(APIView):
     )
     def get(self, request):
         if not can_view_work_orders(request.user):
-            raise NotFound()
+            raise PermissionDenied()
         active = request.query_params.get("active")
         flag = None if active in (None, "") else active.lower() in ("1", "true", "yes")
         plans = plan_services.plan_list_for_user(request.user, active=flag)

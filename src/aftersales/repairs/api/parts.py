@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.core.api import Pagination, flatten_fields
-from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.errors import InvalidInput, NotFound, PermissionDenied
 from aftersales.core.schema import paginated
 from aftersales.core.timeline import actor_name
 from aftersales.customers.models import Customer
@@ -84,7 +84,7 @@ class PartSoldLineSerializer(serializers.Serializer):
 
 def _viewer(request) -> None:
     if not services.can_view_parts(request.user):
-        raise NotFound()
+        raise PermissionDenied()  # a role without parts: 403 (docs/api.md)
 
 
 def _part(part_no: str) -> SparePart:

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.core.api import Pagination, flatten_fields
-from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.errors import InvalidInput, NotFound, PermissionDenied
 from aftersales.core.schema import paginated
 from aftersales.core.timeline import actor_name
 from aftersales.service.models import ServiceSkill
@@ -18,7 +18,7 @@ from aftersales.service.selectors import case_get_for_user
 
 from .. import selectors
 from ..models import WorkOrder
-from ..permissions import can_dispatch
+from ..permissions import can_dispatch, can_view_work_orders, is_field_technician
 from ..services import dispatch, repair_centre
 from ..services import work_orders as flow
 
@@ -69,6 +69,8 @@ class WorkOrderSuggestionSerializer(serializers.Serializer):
 
 
 def _wo(request, number: str) -> WorkOrder:
+    if not (can_view_work_orders(request.user) or is_field_technician(request.user)):
+        raise PermissionDenied()  # a role without work orders: 403; out of scope: 404
     wo = selectors.work_order_get_for_user(request.user, number)
     if wo is None:
         raise NotFound()
@@ -96,6 +98,8 @@ class WorkOrderListApi(APIView):
         operation_id="work_orders_list",
     )
     def get(self, request):
+        if not (can_view_work_orders(request.user) or is_field_technician(request.user)):
+            raise PermissionDenied()  # not an empty list: the role has no work orders
         p = request.query_params
         qs = selectors.work_order_filter(
             request.user, status=p.get("status", ""), kind=p.get("kind", ""), q=p.get("q", "")
@@ -147,9 +151,9 @@ class WorkOrderSuggestionsApi(APIView):
     def get(self, request, number: str):
         from datetime import date
 
-        wo = _wo(request, number)
         if not can_dispatch(request.user):
-            raise NotFound()
+            raise PermissionDenied()
+        wo = _wo(request, number)
         raw = request.query_params.get("day", "")
         try:
             day = date.fromisoformat(raw) if raw else None

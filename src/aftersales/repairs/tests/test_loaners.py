@@ -232,4 +232,4 @@ def test_loaner_api_permissions(make_user, unit, borrower, api_as):
     )
     assert agent.post("/api/v1/loaners/issues/", {}, format="json").status_code == 404
     dealer = api_as(dealer_user(make_user, DealerFactory()))
-    assert dealer.get("/api/v1/loaners/").status_code == 404
+    assert dealer.get("/api/v1/loaners/").status_code == 403  # a role without loaners

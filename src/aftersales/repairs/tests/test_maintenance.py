@@ -191,7 +191,7 @@ def test_maintenance_api(office, owner, make_user, api_as):
     bad = api.post("/api/v1/maintenance-plans/", {**body, "interval_months": 0}, format="json")
     assert bad.status_code == 400
     outsider = api_as(make_user(Role.QUALITY))
-    assert outsider.get("/api/v1/maintenance-plans/").status_code == 404
+    assert outsider.get("/api/v1/maintenance-plans/").status_code == 403
     assert outsider.post("/api/v1/maintenance-plans/", body, format="json").status_code == 404
 
 

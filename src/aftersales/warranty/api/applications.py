@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from aftersales.catalog.models import Product, SerialNumber
 from aftersales.core.api import Pagination, flatten_fields
-from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.errors import InvalidInput, NotFound, PermissionDenied
 from aftersales.core.schema import paginated
 from aftersales.core.timeline import actor_name
 from aftersales.customers.models import Customer
@@ -22,6 +22,7 @@ from aftersales.service.selectors import case_get_for_user
 
 from .. import selectors
 from ..models import Application, Payment, Remedy
+from ..permissions import can_view_warranty
 from ..services import applications as flow
 from .engine import WarrantyAnswerSerializer
 
@@ -134,6 +135,8 @@ class ApplicationListApi(APIView):
         operation_id="warranty_applications_list",
     )
     def get(self, request):
+        if not can_view_warranty(request.user):
+            raise PermissionDenied()  # not an empty list: the role has no applications
         p = request.query_params
         qs = selectors.application_filter(
             request.user,
@@ -219,6 +222,8 @@ class ApplicationDetailApi(APIView):
         responses={200: ApplicationDetailSerializer}, operation_id="warranty_applications_detail"
     )
     def get(self, request, number: str):
+        if not can_view_warranty(request.user):
+            raise PermissionDenied()
         return Response(_detail(request, number))
 
 

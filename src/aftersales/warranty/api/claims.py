@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.core.api import Pagination
-from aftersales.core.errors import InvalidInput, NotFound
+from aftersales.core.errors import InvalidInput, NotFound, PermissionDenied
 from aftersales.core.schema import paginated
 from aftersales.core.timeline import actor_name
 from aftersales.customers.models import Dealer
@@ -27,6 +27,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 def _claim(request, number: str) -> DealerClaim:
+    _viewer(request)  # a role without claims: 403 before any record is looked up
     claim = services.claim_get_for_user(request.user, number=number)
     if claim is None:
         raise NotFound()
@@ -35,7 +36,7 @@ def _claim(request, number: str) -> DealerClaim:
 
 def _viewer(request) -> None:
     if not services.can_view_claims(request.user):
-        raise NotFound()
+        raise PermissionDenied()  # a role without claims: 403 (docs/api.md)
 
 
 class ClaimFieldsSerializer(serializers.Serializer):

@@ -618,7 +618,7 @@ def test_the_api_names_bad_fields_and_bad_filters(api_as, agent, seller_a, deale
     assert month.status_code == 400 and "month" in month.json()["fields"]
     dealer = vp_api.get("/api/v1/warranty/claims/statement/?dealer=nope&month=2026-11")
     assert dealer.status_code == 400 and "dealer" in dealer.json()["fields"]
-    assert api_as(agent).get("/api/v1/warranty/claims/").status_code == 404
+    assert api_as(agent).get("/api/v1/warranty/claims/").status_code == 403
 
 
 def test_the_claim_list_api_does_not_query_per_claim(

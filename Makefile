@@ -14,24 +14,31 @@ DATE_SUITES := src/aftersales/workdays src/aftersales/sla src/aftersales/service
 TODAY ?= 2027-01-04
 
 # Re-install only when the dependency list changes.
+# pip's output is kept in var/install.log; only a failure prints (setuptools' warnings do not).
 $(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-	$(PIP) install -e . 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import django, rest_framework, celery" 
-	touch $@
+	@echo "Installing the project into $(VENV) (first run only; log in var/install.log)"
+	@mkdir -p var
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install --upgrade pip > var/install.log 2>&1 || true
+	@$(PIP) install -e . >> var/install.log 2>&1 || (cat var/install.log; false)
+	@$(BIN)/python -c "import django, rest_framework, celery"
+	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PIP) install -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -c "import pytest, pytest_django, playwright, hypothesis"
+	$(BIN)/python -c "import pytest, pytest_django, playwright, hypothesis, schemathesis"
 	touch $@
 
+# Served as people will meet it: DEBUG off (friendly error pages, static files through
+# WhiteNoise) unless DEBUG=1, and customer links (SMS, QR codes) on this port.
+RUN_ENV := DEBUG=$(or $(DEBUG),0) PUBLIC_BASE_URL=$(or $(PUBLIC_BASE_URL),http://127.0.0.1:$(PORT))
+
 run: $(VENV)/.installed
-	mkdir -p var
-	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
+	@mkdir -p var
+	@$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
+	@$(RUN_ENV) $(MANAGE) seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
+	@$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check src e2e bench

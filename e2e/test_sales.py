@@ -23,6 +23,22 @@ def log_out(page):
     page.wait_for_url("**/accounts/login/")
 
 
+def in_stock(sku: str, count: int, *, skip: int = 0) -> list[str]:
+    """Unsold, unshipped serials of a product in released batches, oldest batch first."""
+    from aftersales.catalog.models import SerialNumber
+    from aftersales.sales.models import ShipmentLine
+
+    shipped = ShipmentLine.serials.through.objects.values_list("serialnumber_id", flat=True)
+    units = (
+        SerialNumber.objects.filter(
+            product__sku=sku, owner__isnull=True, batch__quality_status="passed"
+        )
+        .exclude(pk__in=list(shipped))
+        .order_by("batch__production_date", "serial")
+    )
+    return [u.serial for u in units[skip : skip + count]]
+
+
 def test_order_approved_shipped_and_delivery_note(page, shot, demo_company):
     from aftersales.core.testing import soon
     from aftersales.customers.models import Customer
@@ -70,6 +86,8 @@ def test_order_approved_shipped_and_delivery_note(page, shot, demo_company):
     ship = page.get_by_test_id("ship-form")
     for select in ship.locator("select").all():
         select.select_option(index=1)
+    # The TVs are serial-tracked: their four serial numbers, one per line (as scanned).
+    ship.get_by_test_id("serials").fill("\n".join(in_stock("TV-55A1", 4)))
     shot("32-ship-form-zh")
     ship.locator("button[type=submit]").click()
     page.wait_for_load_state()

@@ -10,6 +10,12 @@ admin.site.site_header = _("After-sales administration")
 admin.site.site_title = _("After-sales administration")
 admin.site.index_title = _("System settings")
 
+# Under /api/ an unknown URL answers the API's JSON error body, like every other API error.
+handler404 = "aftersales.core.api.not_found"
+# The error pages people may meet are friendly pages inside the layout (templates/403.html,
+# 404.html, 500.html); the 500 page reads nothing from the database.
+handler500 = "aftersales.core.error_views.server_error"
+
 api_v1 = [
     path("", include("aftersales.accounts.api_urls")),
     path("workdays/", include("aftersales.workdays.api_urls")),
@@ -21,6 +27,7 @@ api_v1 = [
     path("", include("aftersales.service.api_urls")),
     path("", include("aftersales.warranty.api_urls")),
     path("", include("aftersales.repairs.api_urls")),
+    path("", include("aftersales.core.api_urls")),
 ]
 
 urlpatterns = [

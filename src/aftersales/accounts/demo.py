@@ -7,18 +7,9 @@ from aftersales.core.demo import DEMO_PASSWORD, DemoContext
 from . import services
 from .models import Department, User
 from .roles import Role
+from .seeded import DEPARTMENTS as SEEDED_DEPARTMENTS
 
-DEPARTMENTS = [
-    ("office", "总经理办公室"),
-    ("sales", "销售部"),
-    ("qc", "质检部"),
-    ("quality", "品质部"),
-    ("logistics", "物流部"),
-    ("service", "售后服务部"),
-    ("cs", "客服部"),
-    ("it", "信息部"),
-    ("dealers", "经销商渠道"),
-]
+DEPARTMENTS = [(code, chinese) for code, (chinese, _label) in SEEDED_DEPARTMENTS.items()]
 
 # username, full name, department code, roles, phone
 PEOPLE = [

@@ -26,7 +26,16 @@ class Department(BaseModel):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (a seeded department's English name)."""
+        from aftersales.core.seeded import seeded_name
+
+        from .seeded import DEPARTMENTS
+
+        return seeded_name(self.name, DEPARTMENTS.get(self.code))
 
 
 class User(AbstractUser):

@@ -29,7 +29,7 @@ ROLE_DESCRIPTIONS = {
     Role.SERVICE: _("Engineers and technicians: diagnosis, repair, on-site visits."),
     Role.CUSTOMER_SERVICE: _("Takes complaints and requests from every channel, follow-ups."),
     Role.DEALER: _(
-        "Sees only its own customers and cases; carries out the three guarantees (三包) for them."
+        "Sees only its own customers and cases; carries out the Three Guarantees (三包) for them."
     ),
     Role.ADMIN: _("Manages users, roles, policies and system settings."),
 }

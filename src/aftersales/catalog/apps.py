@@ -22,3 +22,21 @@ class CatalogConfig(AppConfig):
         register_nav(
             NavItem("products", _("Products"), "catalog:product-list", icon="box-seam", order=200)
         )
+        from aftersales.core.search import register_search_provider
+
+        from . import global_search
+
+        register_search_provider(
+            "serials",
+            _("Serial numbers"),
+            global_search.serials,
+            more_url=global_search.serials_more,
+            order=40,
+        )
+        register_search_provider(
+            "batches",
+            _("Batches"),
+            global_search.batches,
+            more_url=global_search.batches_more,
+            order=41,
+        )

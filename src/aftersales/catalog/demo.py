@@ -10,6 +10,7 @@ from django.utils import timezone
 from aftersales.core.demo import DemoContext
 
 from .models import Batch, Category, Product, ProductPart, SerialNumber, Supplier, WarrantyPolicy
+from .seeded import CATEGORIES as CATEGORY_NAMES
 from .services import expiry_date
 
 POLICIES = [
@@ -25,19 +26,22 @@ SUPPLIERS = [
     ("jl-home", "佳乐家居用品有限公司", "supplier"),
 ]
 CATEGORIES = [
-    ("electronics", "电子产品", None, "电子产品三包（1年）"),
-    ("tv", "电视", "electronics", None),
-    ("phone", "手机", "electronics", None),
-    ("appliances", "家用电器", None, "家用电器三包（1年）"),
-    ("fridge", "冰箱", "appliances", None),
-    ("washer", "洗衣机", "appliances", None),
-    ("furniture", "家具", None, "家具三包（1年）"),
-    ("wardrobe", "衣柜", "furniture", None),
-    ("dining", "餐桌", "furniture", None),
-    ("daily", "日用品", None, "日用品三包（6个月）"),
-    ("kitchen", "厨具", "daily", None),
-    ("food", "食品", None, None),
-    ("snacks", "休闲食品", "food", None),
+    (code, CATEGORY_NAMES[code][0], parent, policy)
+    for code, parent, policy in (
+        ("electronics", None, "电子产品三包（1年）"),
+        ("tv", "electronics", None),
+        ("phone", "electronics", None),
+        ("appliances", None, "家用电器三包（1年）"),
+        ("fridge", "appliances", None),
+        ("washer", "appliances", None),
+        ("furniture", None, "家具三包（1年）"),
+        ("wardrobe", "furniture", None),
+        ("dining", "furniture", None),
+        ("daily", None, "日用品三包（6个月）"),
+        ("kitchen", "daily", None),
+        ("food", None, None),
+        ("snacks", "food", None),
+    )
 ]
 # sku, name, model, spec, unit, price, shelf life, serial, category, maker, parts
 # The 三包 rules' names for the demo categories (the engine's national catalogue).
@@ -60,7 +64,8 @@ PRODUCTS = [
         True,
         "tv",
         "hd-elec",
-        [],
+        # A 4K LCD TV's main parts (the company's 三包 policy names the same, warranty.demo).
+        [("液晶面板", 36), ("背光组件", 36), ("主板", 36), ("电源板", 36)],
     ),
     (
         "PH-X10",
@@ -217,6 +222,11 @@ def seed(ctx: DemoContext) -> None:
                 quality_status=Batch.QualityStatus.PASSED,
             )
             ctx.objects[f"batch:{sku}:{n}"] = batch
+    # The company's 三包 promise for its products (its LCD TVs' main parts), in force before
+    # the sales demo delivers anything: a certificate freezes the policy it was issued under.
+    from aftersales.warranty.demo import seed_company_policy
+
+    seed_company_policy(ctx)
 
 
 def seed_serials(ctx: DemoContext, owners: list) -> None:

@@ -26,7 +26,11 @@ class WarrantyPolicy(BaseModel):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        from aftersales.core.seeded import seeded_text
+
+        from .seeded import WARRANTY_POLICIES
+
+        return seeded_text(self.name, WARRANTY_POLICIES)
 
 
 class Supplier(BaseModel):
@@ -79,12 +83,13 @@ class Category(BaseModel):
         help_text=_("Empty: the parent category's policy applies."),
     )
     sanbao_category = models.CharField(
-        _("三包 catalogue category"),
+        _("Three Guarantees (三包) catalogue category"),
         max_length=40,
         blank=True,
         help_text=_(
-            "The name the 三包 rules use for these goods, e.g. 彩色电视机, 移动电话机, "
-            "微型计算机. Empty: the parent's; none at all: the general consumer-law rules."
+            "The name the Three Guarantees (三包) rules use for these goods, e.g. 彩色电视机, "
+            "移动电话机, 微型计算机. Empty: the parent's; none at all: the general consumer-law "
+            "rules."
         ),
     )
 
@@ -94,7 +99,16 @@ class Category(BaseModel):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (a seeded category's English name)."""
+        from aftersales.core.seeded import seeded_name
+
+        from .seeded import CATEGORIES
+
+        return seeded_name(self.name, CATEGORIES.get(self.code))
 
     def path(self) -> list[Category]:
         chain, node, seen = [], self, set()

@@ -9,24 +9,89 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.views.defaults import page_not_found
+from rest_framework import exceptions, fields, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ApplicationError
+from .errors import ApplicationError, NotFound
 
 
 class Pagination(PageNumberPagination):
+    """``?page=2&page_size=50``. ``page_size`` is a whole number from 1 (a larger one than
+    ``max_page_size`` counts as that), anything else is a 400 on ``page_size``; a page past the
+    end is a 404."""
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        try:
+            size = serializers.IntegerField(min_value=1).run_validation(raw)
+        except exceptions.ValidationError as exc:
+            raise exceptions.ValidationError({self.page_size_query_param: exc.detail}) from None
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"{self.page_size} unless given; at most {self.max_page_size}."
+                )
+        return parameters
+
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"code": code, "message": str(message), "fields": fields or {}}
+
+
+def query_flag(request, name: str) -> bool | None:
+    """A yes/no query parameter (``?overdue=1``, ``true``, ``false``, ``0`` …): None when
+    absent or empty, a 400 naming it for anything else."""
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return None
+    try:
+        return serializers.BooleanField().run_validation(raw)
+    except exceptions.ValidationError as exc:
+        raise exceptions.ValidationError({name: exc.detail}) from None
+
+
+def refuse_numbers_as_text() -> None:
+    """DRF quietly reads a JSON number as text (``{"name": 7}`` is "7") and 0 or 1 as
+    false or true; the API's schema says text and true/false, so a number there is refused
+    like any other wrong type ("Not a valid string.", "Must be a valid boolean."). Query
+    strings and forms carry text only, so only JSON bodies notice."""
+    for field_class in (fields.CharField, fields.BooleanField):
+        lenient = field_class.to_internal_value
+        if getattr(lenient, "refuses_numbers", False):
+            continue
+
+        def to_internal_value(self, data, lenient=lenient):
+            if isinstance(data, int | float) and not isinstance(data, bool):
+                self.fail("invalid")
+            return lenient(self, data)
+
+        to_internal_value.refuses_numbers = True
+        field_class.to_internal_value = to_internal_value
+
+
+def not_found(request, exception=None):
+    """``handler404``: a URL under ``/api/`` that matches no route (``/api/v1/orders/abc/``)
+    answers the API's error body; pages keep Django's."""
+    if request.path.startswith("/api/"):
+        body = error_body(NotFound.default_code, NotFound.default_message)
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)
 
 
 def exception_handler(exc, context):

@@ -207,19 +207,42 @@ def render(template: str, context: dict) -> str:
         return _templates()[template] % context
 
 
+def sms_text(text: str) -> str:
+    """An SMS as sent: the company's short name in 【】 first, as Chinese carriers require."""
+    from .company import company
+
+    signature = company().sms_signature
+    return f"【{signature}】{text}" if signature else text
+
+
+def email_signature() -> str:
+    """The lines under every e-mail to a customer: the company's name, phone, address and
+    site (those it has), in Chinese like the message."""
+    from .company import company
+
+    profile = company()
+    lines = [
+        profile.name,
+        f"电话：{profile.phone}" if profile.phone else "",
+        f"地址：{profile.address}" if profile.address else "",
+        profile.public_url,
+    ]
+    lines = [line for line in lines if line]
+    return "\n\n-- \n" + "\n".join(lines) if lines else ""
+
+
 def message_customer(
     *, phone: str = "", email: str = "", template: str, context: dict, related: str = ""
 ) -> list[OutboundMessage]:
     """Queue the message on every channel the customer has; send it once the use case commits."""
     text = render(template, context)
-    company = getattr(settings, "COMPANY_NAME", None) or ""
     rows = []
     if phone:
         rows.append(
             OutboundMessage.objects.create(
                 channel=OutboundMessage.Channel.SMS,
                 to=phone,
-                body=f"【{company}】{text}" if company else text,
+                body=sms_text(text),
                 related=related,
             )
         )
@@ -229,7 +252,7 @@ def message_customer(
                 channel=OutboundMessage.Channel.EMAIL,
                 to=email,
                 subject=text[:60],
-                body=text,
+                body=text + email_signature(),
                 related=related,
             )
         )

@@ -194,3 +194,44 @@ class MessageTemplate(BaseModel):
 
     def __str__(self) -> str:
         return self.key
+
+
+class CompanyProfile(VersionedModel):
+    """The company that uses the product: its name and letterhead on every document, the
+    seller (销售者) on the 三包 certificate, the 【signature】 of its SMS, the signature of its
+    e-mails, the footer of every page. One row (``core.company.company()`` reads it; the
+    settings ``COMPANY_NAME`` and ``PUBLIC_BASE_URL`` stand in for what it leaves empty);
+    ``core.services.company_profile_save`` writes it."""
+
+    name = models.CharField(_("company name"), max_length=100)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=12,
+        blank=True,
+        help_text=_("The signature of text messages, e.g. 【华东电器】; 2 to 12 characters."),
+    )
+    logo = models.FileField(_("logo"), upload_to="company/", max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+    public_url = models.URLField(
+        _("public address"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where customers reach this site, e.g. https://service.example.cn; links in "
+            "messages and QR codes on printouts start with it."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("company profile")
+        verbose_name_plural = _("company profile")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="core_company_profile_one_row")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -43,3 +43,12 @@ def nav_for_user(user, roles: Iterable[str]) -> list[NavItem]:
     held = set(roles)
     visible = [i for i in _ITEMS.values() if not i.roles or held & i.roles]
     return sorted(visible, key=lambda i: (i.order, i.key))
+
+
+def list_url(url_name: str, *args, **params) -> str:
+    """``reverse(url_name)`` with a query string: the link to a list filtered to exactly the
+    records a workbench to-do counts or a search found."""
+    from urllib.parse import urlencode
+
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(url_name, args=args) + (f"?{query}" if query else "")

@@ -50,15 +50,22 @@ class TimelineEvent:
         }.get(self.kind, "dot")
 
 
-Source = Callable[[models.Model], Iterable[TimelineEvent]]
-_SOURCES: dict[type[models.Model], list[Source]] = {}
+Source = Callable[..., Iterable[TimelineEvent]]
+# model → (source, whether it is called with the reader)
+_SOURCES: dict[type[models.Model], list[tuple[Source, bool]]] = {}
 # ``show(reader, value) -> str`` for a field's old and new values (``reader`` may be None).
 FieldDisplay = Callable[[object, str], str]
 _FIELD_DISPLAYS: dict[tuple[type[models.Model], str], FieldDisplay] = {}
 
 
-def register_timeline_source(model: type[models.Model], source: Source) -> None:
-    _SOURCES.setdefault(model, []).append(source)
+def register_timeline_source(
+    model: type[models.Model], source: Source, *, with_reader: bool = False
+) -> None:
+    """``source(obj)`` gives events of its own for ``model``'s records. ``with_reader``: it is
+    called ``source(obj, reader)`` to show them as that person may see them (free text with
+    phone numbers in it, masked for roles that do not call customers); ``reader`` may be
+    None."""
+    _SOURCES.setdefault(model, []).append((source, with_reader))
 
 
 def register_field_display(model: type[models.Model], field: str, show: FieldDisplay) -> None:
@@ -79,8 +86,8 @@ def timeline_for(obj: models.Model, *, limit: int = 200, reader=None) -> list[Ti
     events = list(history_events(obj, limit=limit, reader=reader))
     for model, sources in _SOURCES.items():
         if isinstance(obj, model):
-            for source in sources:
-                events.extend(source(obj))
+            for source, with_reader in sources:
+                events.extend(source(obj, reader) if with_reader else source(obj))
     events.sort(key=lambda e: e.at, reverse=True)
     return events[:limit]
 

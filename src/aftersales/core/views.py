@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -11,12 +11,18 @@ from aftersales.accounts.permissions import role_labels, user_roles
 from aftersales.accounts.roles import ROLE_DESCRIPTIONS, Role
 
 from .health import run_health_checks, run_health_summaries
+from .search import MIN_LENGTH, global_search
 from .selectors import recent_activity_for_user
+from .workbench import WEEKS, workbench_for
 
 
 @login_required
 def home(request):
+    """The person's workbench (工作台): what waits for them, with links to exactly those
+    records, and the key figures of their area with the last weeks' trend (core.workbench:
+    the apps register what goes on it)."""
     roles = user_roles(request.user)
+    bench = workbench_for(request.user)
     return render(
         request,
         "core/home.html",
@@ -28,9 +34,28 @@ def home(request):
                 if r.value in roles
             ],
             "role_names": role_labels(roles),
+            "todos": [t for t in bench.todos if t.count],
+            "checked": [t for t in bench.todos if not t.count],
+            "figures": bench.figures,
+            "weeks": WEEKS,
             "activity": recent_activity_for_user(request.user, limit=10),
             "admin_warnings": _admin_warnings(request.user),
         },
+    )
+
+
+@login_required
+@require_GET
+def search(request):
+    """The top bar's search: every kind of record the reader may see, grouped by kind. A
+    document number typed in full (exactly one record has it) opens that record."""
+    result = global_search(request.user, request.GET.get("q", ""))
+    if result.exact is not None:
+        return redirect(result.exact.url)
+    return render(
+        request,
+        "core/search.html",
+        {"result": result, "search_query": result.query, "min_length": MIN_LENGTH},
     )
 
 

@@ -3,7 +3,7 @@ for roles without need-to-know (reveal with POST .../reveal-phone/, which is rec
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +14,7 @@ from aftersales.core.schema import paginated
 from . import selectors, services
 from .masking import phone_for, sees_full_phones
 from .models import Customer, CustomerFileEntry, Dealer
+from .validators import LANDLINE_RE, MOBILE_RE
 
 
 class DealerSerializer(serializers.Serializer):
@@ -60,12 +61,22 @@ class CustomerOutputSerializer(serializers.Serializer):
         return not sees_full_phones(self.context.get("reader"), customer=c)
 
 
+@extend_schema_field({"type": "string", "pattern": f"^({MOBILE_RE.pattern[1:-1]})?$"})
+class MobileField(serializers.CharField):
+    """A mainland mobile number (13812345678), or blank; spaces and +86 are read too."""
+
+
+@extend_schema_field({"type": "string", "pattern": f"^({LANDLINE_RE.pattern[1:-1]})?$"})
+class LandlineField(serializers.CharField):
+    """A landline with its area code (010-12345678), or blank."""
+
+
 class CustomerInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Customer.Kind.choices, required=False)
     name = serializers.CharField(max_length=120)
-    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    mobile_alt = serializers.CharField(max_length=20, required=False, allow_blank=True)
-    landline = serializers.CharField(max_length=24, required=False, allow_blank=True)
+    mobile = MobileField(max_length=20, required=False, allow_blank=True)
+    mobile_alt = MobileField(max_length=20, required=False, allow_blank=True)
+    landline = LandlineField(max_length=24, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     province = serializers.CharField(max_length=20, required=False, allow_blank=True)
     city = serializers.CharField(max_length=30, required=False, allow_blank=True)

@@ -27,3 +27,14 @@ class CustomersConfig(AppConfig):
                 order=100,
             )
         )
+        from aftersales.core.search import register_search_provider
+
+        from . import global_search
+
+        register_search_provider(
+            "customers",
+            _("Customers"),
+            global_search.customers,
+            more_url=global_search.customers_more,
+            order=30,
+        )

@@ -141,7 +141,9 @@ class Customer(VersionedModel):
 
     @property
     def address(self) -> str:
-        return "".join(p for p in (self.province, self.city, self.district, self.street) if p)
+        from .addresses import format_address
+
+        return format_address(self.province, self.city, self.district, self.street)
 
     @property
     def tag_list(self) -> list[str]:

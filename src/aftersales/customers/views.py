@@ -102,8 +102,40 @@ def customer_detail(request, customer_id: int):
             "merge_form": MergeForm(),
             "serials": customer.serials.select_related("product")[:50],
             "entries": customer.file.select_related("author")[:100],
+            "page_actions": _page_actions(request.user, customer),
         },
     )
+
+
+def _page_actions(user, customer) -> list[dict]:
+    """Buttons other apps put on the customer's page (``customer_page_actions`` hook: each
+    handler answers a list of ``{"label", "url", "icon", "testid"}`` for this reader), e.g.
+    the sales app's "New order"."""
+    from aftersales.core.hooks import call_hook
+
+    return [
+        action
+        for answer in call_hook("customer_page_actions", user=user, customer=customer)
+        for action in (answer or [])
+    ]
+
+
+PICKER_LIMIT = 10
+
+
+@login_required
+def customer_picker(request):
+    """The customers matching a name or phone as it is typed (the order form's picker): the
+    reader's own scope, phone numbers as the reader may see them."""
+    from .masking import phone_display
+
+    q = (request.GET.get("customer_search") or request.GET.get("q") or "").strip()
+    rows = []
+    if q:
+        show = phone_display(request.user)
+        customers = selectors.customer_list_for_user(request.user, q=q)[:PICKER_LIMIT]
+        rows = [(c, show(c.mobile or c.landline)) for c in customers]
+    return render(request, "customers/partials/customer_picker.html", {"rows": rows, "q": q})
 
 
 def _form_data(form) -> tuple[dict, int | None]:

@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 
 from aftersales.accounts.models import Department, User
 from aftersales.catalog.models import Batch, EmergencyRelease, Product, SerialNumber
-from aftersales.core.api import Pagination
+from aftersales.core.api import Pagination, query_flag
 from aftersales.core.errors import NotFound, PermissionDenied
-from aftersales.core.schema import paginated
+from aftersales.core.schema import error_response, paginated, whole
 from aftersales.customers.models import Customer
 
 from . import selectors
@@ -456,7 +456,7 @@ class NonconformanceListCreateApi(QualityApi):
         ncs = selectors.nonconformance_list(
             status=params.get("status", ""),
             q=params.get("q", ""),
-            overdue=params.get("overdue") in ("1", "true"),
+            overdue=bool(query_flag(request, "overdue")),
         ).prefetch_related("actions__owner", "raised_by")
         return _paginated(request, self, ncs, NonconformanceOutputSerializer)
 
@@ -493,7 +493,8 @@ class NonconformanceDetailApi(QualityApi):
         return Response(NonconformanceOutputSerializer(_get(Nonconformance, nc_id)).data)
 
     @extend_schema(
-        request=InvestigationInputSerializer, responses={200: NonconformanceOutputSerializer}
+        request=whole(InvestigationInputSerializer),
+        responses={200: NonconformanceOutputSerializer},
     )
     def patch(self, request, nc_id: int):
         data = InvestigationInputSerializer(data=request.data)
@@ -604,7 +605,7 @@ class JudgementApi(QualityApi):
             OpenApiParameter("subject_type", str, required=True),
             OpenApiParameter("subject_id", int, required=True),
         ],
-        responses={200: JudgementOutputSerializer},
+        responses={200: JudgementOutputSerializer, 404: error_response(404)},
     )
     def get(self, request):
         _viewer(request)
@@ -885,7 +886,7 @@ class TraceLookupApi(QualityApi):
     once cases exist) → the batches it leads to."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, required=True)],
+        parameters=[OpenApiParameter("q", str, description="Empty: no matches ([]).")],
         responses={200: serializers.ListSerializer(child=serializers.DictField())},
     )
     def get(self, request):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.excel import export_response
+from aftersales.customers.addresses import format_address
 from aftersales.customers.masking import phone_display
 
 from .selectors import recall_rows
@@ -40,7 +41,7 @@ def recall_export(user, batch_ids: list[int], *, filename: str):
                 r["name"],
                 show(r["mobile"]),
                 show(r["landline"]),
-                f"{r['province']}{r['city']}{r['district']}{r['street']}",
+                format_address(r["province"], r["city"], r["district"], r["street"]),
                 r["dealer"] or "",
                 r["pieces"],
                 r["deliveries"],

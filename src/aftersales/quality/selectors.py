@@ -363,16 +363,24 @@ def liaison_list(*, user, box: str = "", status: str = "", department=None, q: s
 
 
 def open_liaison_by_department() -> list[dict]:
-    """The open forms per department, for the overview (QC-8)."""
-    return list(
+    """The open forms per department, for the overview (QC-8), each with the department's
+    name in the reader's language (``department_label``)."""
+    from aftersales.accounts.seeded import DEPARTMENTS
+    from aftersales.core.seeded import seeded_name
+
+    rows = list(
         LiaisonForm.objects.exclude(status=LiaisonForm.Status.CLOSED)
-        .values("department_id", "department__name")
+        .values("department_id", "department__name", "department__code")
         .annotate(
             open=Count("id", filter=Q(status=LiaisonForm.Status.OPEN)),
             handled=Count("id", filter=Q(status=LiaisonForm.Status.HANDLED)),
         )
         .order_by("department__name")
     )
+    for row in rows:
+        seed = DEPARTMENTS.get(row["department__code"])
+        row["department_label"] = seeded_name(row["department__name"] or "", seed)
+    return rows
 
 
 def release_list(*, status: str = "") -> QuerySet[EmergencyRelease]:

@@ -35,6 +35,7 @@ class RepairsConfig(AppConfig):
 
         register_document_kind("work_order", prefix="WO", name=_("Work order"))
         register_document_kind("counter_sale", prefix="PS", name=_("Parts sale"))
+        _register_workbench_and_search()
         register_nav(
             NavItem(
                 "repairs",
@@ -54,6 +55,26 @@ class RepairsConfig(AppConfig):
                 ),
             )
         )
+
+
+def _register_workbench_and_search() -> None:
+    from aftersales.core.search import register_search_provider
+    from aftersales.core.workbench import register_figure_provider, register_todo_provider
+
+    from . import global_search, workbench
+
+    register_todo_provider(workbench.todos)
+    register_figure_provider(workbench.figures)
+    register_search_provider(
+        "work_orders",
+        _("Work orders"),
+        global_search.work_orders,
+        more_url=global_search.work_orders_more,
+        order=11,
+    )
+    register_search_provider(
+        "counter_sales", _("Parts sales"), global_search.counter_sales, order=70
+    )
 
 
 def _case_panel(*, case, request):

@@ -156,9 +156,13 @@ class WorkOrder(VersionedModel):
     contact_phone = models.CharField(_("contact phone"), max_length=24, blank=True)
     problem = models.TextField(_("problem"))
     # The 三包 decision in force (from the engine; a person may set it by hand).
-    in_warranty = models.BooleanField(_("under 三包 / warranty"), null=True, blank=True)
+    in_warranty = models.BooleanField(
+        _("under the Three Guarantees (三包) / warranty"), null=True, blank=True
+    )
     warranty_basis = models.CharField(_("on what basis"), max_length=300, blank=True)
-    warranty_answer = models.JSONField(_("the 三包 answer"), null=True, blank=True)
+    warranty_answer = models.JSONField(
+        _("the Three Guarantees (三包) answer"), null=True, blank=True
+    )
     # Dispatch and the appointment (SVC-7)
     technician = models.ForeignKey(
         settings.AUTH_USER_MODEL,

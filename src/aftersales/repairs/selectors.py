@@ -10,10 +10,15 @@ from .permissions import can_dispatch, can_view_work_orders, dealer_scope, is_fi
 
 def work_orders_for_user(user) -> QuerySet[WorkOrder]:
     qs = WorkOrder.objects.all()
-    if is_field_technician(user):
-        return qs.filter(technician=user)  # their own visits, nobody else's
-    if not can_view_work_orders(user):
+    if not getattr(user, "is_authenticated", False):
         return WorkOrder.objects.none()
+    # Whoever a case is assigned to sees its work orders, whatever their role (the handler
+    # follows the visits they asked for, issue 17).
+    handled = Q(case__assignee=user)
+    if is_field_technician(user):
+        return qs.filter(Q(technician=user) | handled)  # their own visits and cases
+    if not can_view_work_orders(user):
+        return qs.filter(handled)
     dealer = dealer_scope(user)
     if dealer is not None:
         # As the cases are scoped: by the case's dealer; without a case, the customer's.
@@ -21,10 +26,19 @@ def work_orders_for_user(user) -> QuerySet[WorkOrder]:
     return qs
 
 
+# On-site work waiting for an appointment (the dispatch board's "waiting" column).
+TO_SCHEDULE = "to_schedule"
+TO_SCHEDULE_Q = Q(status=WorkOrder.Status.NEW) & ~Q(
+    kind__in=(WorkOrder.Kind.MAIL_IN, WorkOrder.Kind.REMOTE)
+)
+
+
 def work_order_filter(user, *, status: str = "", kind: str = "", q: str = "") -> QuerySet:
     qs = work_orders_for_user(user)
     if status == "open":
         qs = qs.exclude(status__in=("completed", "returned", "cancelled"))
+    elif status == TO_SCHEDULE:
+        qs = qs.filter(TO_SCHEDULE_Q)
     elif status:
         qs = qs.filter(status=status)
     if kind:

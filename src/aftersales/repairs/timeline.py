@@ -20,7 +20,7 @@ def _title(event: WorkOrderEvent) -> str:
         "part_return": _("Part returned to stock"),
         "test": _("Tested"),
         "limit": _("Repair limit passed"),
-        "warranty": _("三包 decision set by hand"),
+        "warranty": _("Three Guarantees (三包) decision set by hand"),
         "charge": _("Charges"),
         "charge_add": _("Charge added"),
         "charge_remove": _("Charge removed"),

@@ -9,15 +9,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aftersales.catalog.models import Batch, Product, SerialNumber
+from aftersales.catalog.models import Batch, Product
 from aftersales.core.api import Pagination
 from aftersales.core.errors import InvalidInput, NotFound
-from aftersales.core.schema import paginated
+from aftersales.core.schema import error_response, paginated
 from aftersales.core.throttling import ScopedRateThrottle
 from aftersales.customers.selectors import customer_get_for_user
 
 from . import selectors, services
-from .models import Order, OrderLine, Shipment, ShipmentLine
+from .models import DisputeResolution, Order, OrderLine, Shipment, ShipmentLine
 
 
 class LineOutputSerializer(serializers.Serializer):
@@ -37,8 +37,11 @@ class ShipmentLineOutputSerializer(serializers.Serializer):
     order_line = serializers.IntegerField(source="order_line_id")
     batch = serializers.CharField(source="batch.batch_no")
     quantity = serializers.IntegerField()
+    serials = serializers.SlugRelatedField(slug_field="serial", many=True, read_only=True)
     accepted_quantity = serializers.IntegerField(allow_null=True)
     problem = serializers.CharField()
+    problem_label = serializers.CharField(source="get_problem_display")
+    case_number = serializers.CharField()
 
 
 class ShipmentOutputSerializer(serializers.Serializer):
@@ -54,6 +57,34 @@ class ShipmentOutputSerializer(serializers.Serializer):
     lines = ShipmentLineOutputSerializer(many=True)
 
 
+class ResolutionOutputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DisputeResolution.Kind.choices)
+    kind_label = serializers.CharField(source="get_kind_display")
+    quantity = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    reship = serializers.CharField(source="reship.number", allow_null=True, default=None)
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class DisputeOutputSerializer(serializers.Serializer):
+    """A delivery line with a problem at acceptance and what became of it (SAL-8)."""
+
+    shipment_line = serializers.IntegerField(source="id")
+    shipment = serializers.CharField(source="shipment.number")
+    order_line = serializers.IntegerField(source="order_line_id")
+    product = serializers.CharField(source="order_line.product.sku")
+    problem = serializers.CharField()
+    problem_label = serializers.CharField(source="get_problem_display")
+    problem_note = serializers.CharField()
+    quantity = serializers.IntegerField()
+    accepted_quantity = serializers.IntegerField()
+    settled = serializers.IntegerField()
+    open = serializers.IntegerField(source="open_units")
+    case_number = serializers.CharField()
+    resolutions = ResolutionOutputSerializer(many=True, source="resolutions.all")
+
+
 class OrderOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
@@ -63,9 +94,13 @@ class OrderOutputSerializer(serializers.Serializer):
     dealer = serializers.CharField(source="dealer.code", allow_null=True, default=None)
     salesperson = serializers.CharField(source="salesperson.username")
     channel = serializers.CharField()
+    contract_number = serializers.CharField()
+    signed_on = serializers.DateField(allow_null=True)
     delivery_date = serializers.DateField()
     delivery_place = serializers.CharField()
     delivery_method = serializers.CharField()
+    delivery_terms = serializers.CharField()
+    payment_terms = serializers.CharField()
     quality_standard = serializers.CharField()
     warranty_months = serializers.IntegerField(allow_null=True)
     return_terms = serializers.CharField()
@@ -74,6 +109,7 @@ class OrderOutputSerializer(serializers.Serializer):
     decision_reason = serializers.CharField()
     version = serializers.IntegerField()
     lines = LineOutputSerializer(many=True)
+    disputes = DisputeOutputSerializer(many=True)
 
 
 class OrderSummarySerializer(serializers.Serializer):
@@ -102,6 +138,7 @@ def _order_out(order: Order) -> dict:
         .select_related("customer", "dealer", "salesperson")
         .get(pk=order.pk)
     )
+    fresh.disputes = selectors.dispute_lines(fresh)
     return OrderOutputSerializer(fresh).data
 
 
@@ -130,6 +167,10 @@ class OrderListCreateApi(APIView):
             min_value=0, max_value=120, required=False, allow_null=True
         )
         return_terms = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        contract_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+        signed_on = serializers.DateField(required=False, allow_null=True)
+        payment_terms = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        delivery_terms = serializers.CharField(max_length=200, required=False, allow_blank=True)
         notes = serializers.CharField(required=False, allow_blank=True)
         lines = LineInputSerializer(many=True)
 
@@ -173,6 +214,10 @@ class OrderDetailApi(APIView):
             min_value=0, max_value=120, required=False, allow_null=True
         )
         return_terms = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        contract_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+        signed_on = serializers.DateField(required=False, allow_null=True)
+        payment_terms = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        delivery_terms = serializers.CharField(max_length=200, required=False, allow_blank=True)
         notes = serializers.CharField(required=False, allow_blank=True)
         lines = LineInputSerializer(many=True, required=False)
         version = serializers.IntegerField(required=False)
@@ -232,11 +277,32 @@ OrderSubmitApi = _step(
     lambda u, o, d: services.order_submit(actor=u, order=o, expected_version=d.get("version")),
     "Submit for approval; small orders on standard terms are approved at once.",
 )
-OrderApproveApi = _step(
-    "approve",
-    lambda u, o, d: services.order_approve(actor=u, order=o, note=d["reason"]),
-    "The sales vice-president approves (not the submitter).",
-)
+
+
+class OrderApproveApi(APIView):
+    """The sales vice-president approves (not the submitter), with an optional comment
+    (``note``, up to 300 characters; ``reason`` is read too) that is kept on the order
+    (``decision_reason``) and its timeline."""
+
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+        reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: OrderOutputSerializer},
+        operation_id="orders_approve",
+    )
+    def post(self, request, order_id: int):
+        order = selectors.order_get_for_user(request.user, order_id=order_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        note = values.get("note") or values.get("reason") or ""
+        services.order_approve(actor=request.user, order=order, note=note)
+        return Response(_order_out(order))
+
+
 OrderRejectApi = _step(
     "reject",
     lambda u, o, d: services.order_reject(actor=u, order=o, reason=d["reason"]),
@@ -271,7 +337,9 @@ class ShipApi(APIView):
         order_line = serializers.IntegerField()
         batch = serializers.PrimaryKeyRelatedField(queryset=Batch.objects.all())
         quantity = serializers.IntegerField(min_value=1)
-        serials = serializers.ListField(child=serializers.CharField(), required=False)
+        serials = serializers.ListField(
+            child=serializers.CharField(max_length=60), required=False, max_length=10_000
+        )
 
     class InputSerializer(serializers.Serializer):
         lines = serializers.ListField(child=serializers.DictField())
@@ -300,13 +368,10 @@ class ShipApi(APIView):
                         f"lines[{index}].order_line": [_("This line belongs to another order.")]
                     }
                 )
-            serials = list(SerialNumber.objects.filter(serial__in=values.get("serials", [])))
-            if len(serials) != len(values.get("serials", [])):
-                raise InvalidInput(
-                    fields={f"lines[{index}].serials": [_("Unknown serial number.")]}
-                )
+            # As typed or scanned: the service finds and locks them, naming any unknown one.
+            serials = tuple(values.get("serials", []))
             lines.append(
-                services.ShipInput(order_line, values["batch"], values["quantity"], tuple(serials))
+                services.ShipInput(order_line, values["batch"], values["quantity"], serials)
             )
         shipment = services.shipment_create(
             actor=request.user,
@@ -316,6 +381,101 @@ class ShipApi(APIView):
             planned_at=data.validated_data.get("planned_at"),
         )
         return Response(ShipmentOutputSerializer(shipment).data, status=status.HTTP_201_CREATED)
+
+
+def _ship_line_error(index: int, errors: dict) -> InvalidInput:
+    return InvalidInput(
+        fields={f"lines[{index}].{k}": [str(m) for m in v] for k, v in errors.items()}
+    )
+
+
+class ReshipApi(APIView):
+    """Send goods not accepted at delivery again (SAL-8; the warehouse): per disputed
+    delivery line, the quantity (up to what is still open), a released batch and, for a
+    serial-tracked product, one serial per unit. A new delivery note; the order goes back to
+    ``shipped`` and on through delivery and acceptance. 409 ``no_open_dispute`` unless the
+    order is ``accepted_with_issues``; 409 ``batch_not_released`` as any shipment."""
+
+    class LineSerializer(serializers.Serializer):
+        shipment_line = serializers.IntegerField()
+        batch = serializers.PrimaryKeyRelatedField(queryset=Batch.objects.all())
+        quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
+        serials = serializers.ListField(
+            child=serializers.CharField(max_length=60), required=False, max_length=10_000
+        )
+
+    class InputSerializer(serializers.Serializer):
+        lines = serializers.ListField(child=serializers.DictField(), min_length=1)
+        documents = serializers.ListField(child=serializers.CharField(), required=False)
+        note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    @extend_schema(request=InputSerializer, responses={201: ShipmentOutputSerializer})
+    def post(self, request, order_id: int):
+        order = selectors.order_get_for_user(request.user, order_id=order_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lines = []
+        for index, raw in enumerate(data.validated_data["lines"]):
+            line = self.LineSerializer(data=raw)
+            if not line.is_valid():
+                raise _ship_line_error(index, line.errors)
+            values = line.validated_data
+            row = ShipmentLine.objects.filter(
+                pk=values["shipment_line"], shipment__order=order
+            ).first()
+            if row is None:
+                raise InvalidInput(
+                    fields={
+                        f"lines[{index}].shipment_line": [
+                            _("This line belongs to another delivery.")
+                        ]
+                    }
+                )
+            lines.append(
+                services.ReshipInput(
+                    row, values["batch"], values["quantity"], tuple(values.get("serials", []))
+                )
+            )
+        shipment = services.dispute_reship(
+            actor=request.user,
+            order=order,
+            lines=lines,
+            documents=data.validated_data.get("documents", []),
+            note=data.validated_data.get("note", ""),
+        )
+        return Response(ShipmentOutputSerializer(shipment).data, status=status.HTTP_201_CREATED)
+
+
+class CreditApi(APIView):
+    """Return and credit goods not accepted at delivery (SAL-8; the seller): the disputed
+    delivery line and how many of its open units, credited at the line's unit price. When
+    nothing is left open the order becomes ``accepted``. 409 ``no_open_dispute`` unless the
+    order is ``accepted_with_issues``."""
+
+    class InputSerializer(serializers.Serializer):
+        shipment_line = serializers.IntegerField()
+        quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
+        note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    @extend_schema(request=InputSerializer, responses={200: OrderOutputSerializer})
+    def post(self, request, order_id: int):
+        order = selectors.order_get_for_user(request.user, order_id=order_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        row = ShipmentLine.objects.filter(pk=values["shipment_line"], shipment__order=order).first()
+        if row is None:
+            raise InvalidInput(
+                fields={"shipment_line": [_("This line belongs to another delivery.")]}
+            )
+        services.dispute_credit(
+            actor=request.user,
+            order=order,
+            shipment_line=row,
+            quantity=values["quantity"],
+            note=values.get("note", ""),
+        )
+        return Response(_order_out(order))
 
 
 class DeliverApi(APIView):
@@ -421,7 +581,7 @@ class TrackApi(APIView):
             OpenApiParameter("number", str, required=True),
             OpenApiParameter("phone", str, required=True, description="last 4 digits"),
         ],
-        responses={200: OutputSerializer},
+        responses={200: OutputSerializer, 404: error_response(404)},
         auth=[],
     )
     def get(self, request):

@@ -13,6 +13,8 @@ urlpatterns = [
     path("orders/<int:order_id>/start-fulfilment/", api.OrderStartFulfilmentApi.as_view()),
     path("orders/<int:order_id>/close/", api.OrderCloseApi.as_view()),
     path("orders/<int:order_id>/shipments/", api.ShipApi.as_view(), name="api-order-ship"),
+    path("orders/<int:order_id>/reship/", api.ReshipApi.as_view(), name="api-order-reship"),
+    path("orders/<int:order_id>/credit/", api.CreditApi.as_view(), name="api-order-credit"),
     path("shipments/<int:shipment_id>/deliver/", api.DeliverApi.as_view()),
     path("shipments/<int:shipment_id>/accept/", api.AcceptApi.as_view()),
     path("track/", api.TrackApi.as_view(), name="api-track"),

@@ -16,6 +16,7 @@ from .models import Order, SalesPolicy
 def seed(ctx: DemoContext) -> None:
     if not SalesPolicy.objects.exists():
         SalesPolicy.objects.create(name="销售合同审批规则", approval_amount=Decimal("10000.00"))
+    _stock_serials()
     if Order.objects.exists():
         return
     from aftersales.catalog.models import Product
@@ -46,12 +47,36 @@ def seed(ctx: DemoContext) -> None:
     services.order_submit(actor=sales, order=done)  # small: approved at once
     line = done.lines.get()
     batch = tv.batches.filter(quality_status="passed").order_by("production_date").first()
+    unit = batch.serials.filter(owner__isnull=True).order_by("serial").first()
     shipment = services.shipment_create(
         actor=warehouse,
         order=done,
-        lines=[services.ShipInput(line, batch, 1)],
+        lines=[services.ShipInput(line, batch, 1, (unit,))],
         documents=["contract", "invoice", "manual"],
     )
     services.shipment_deliver(
         actor=warehouse, shipment=shipment, deliverer="赵磊", carrier="沪A·12345"
     )
+
+
+STOCK_PER_BATCH = 12
+
+
+def _stock_serials() -> None:
+    """Units in the warehouse: serial numbers of every released batch of a serial-tracked
+    product, unsold, so orders ship with real serial numbers (and exchanges have units to
+    send). Named <SKU>-<batch>-<n>, e.g. TV55A1-TV2026091501-001."""
+    from aftersales.catalog.models import Batch, SerialNumber
+    from aftersales.catalog.services import serial_create
+
+    batches = Batch.objects.filter(
+        product__serial_tracked=True, quality_status=Batch.QualityStatus.PASSED
+    ).select_related("product")
+    for batch in batches:
+        prefix = f"{batch.product.sku.replace('-', '')}-{batch.batch_no}"
+        for n in range(1, STOCK_PER_BATCH + 1):
+            serial = f"{prefix}-{n:03d}"
+            if not SerialNumber.objects.filter(serial=serial).exists():
+                serial_create(
+                    actor=None, data={"serial": serial, "product": batch.product, "batch": batch}
+                )

@@ -7,8 +7,36 @@ from aftersales.core.forms import StyledFormMixin
 from .models import Order
 
 
+class CustomerPickerWidget(forms.Widget):
+    """Search customers by name or phone as you type (htmx against ``customers:picker``,
+    scoped and masked there); the choice goes into a hidden input named like the field."""
+
+    template_name = "sales/widgets/customer_picker.html"
+    selected_label = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["selected_label"] = self.selected_label if value else ""
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}_search" if id_ else id_
+
+
 class OrderForm(StyledFormMixin, forms.Form):
-    customer = forms.IntegerField(label=_("Customer number"), min_value=1)
+    customer = forms.IntegerField(
+        label=_("Customer"),
+        min_value=1,
+        max_value=2**31 - 1,
+        widget=CustomerPickerWidget,
+        error_messages={"required": _("Choose the customer.")},
+    )
+    contract_number = forms.CharField(label=_("Contract number"), max_length=40, required=False)
+    signed_on = forms.DateField(
+        label=_("Signed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=Order.Channel.choices)
     delivery_date = forms.DateField(
         label=_("Delivery date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -30,9 +58,26 @@ class OrderForm(StyledFormMixin, forms.Form):
         help_text=_("Empty: the product category's warranty applies."),
     )
     return_terms = forms.CharField(label=_("Return terms"), max_length=200, required=False)
+    payment_terms = forms.CharField(
+        label=_("Payment terms"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. deposit of 30%, balance on delivery"),
+    )
+    delivery_terms = forms.CharField(
+        label=_("Delivery terms"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. delivered and installed, freight paid"),
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, customer_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if "customer" in self.fields:
+            self.fields["customer"].widget.selected_label = customer_label
 
 
 class LineForm(StyledFormMixin, forms.Form):

@@ -112,6 +112,7 @@ class Order(VersionedModel):
     status = models.CharField(
         _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT
     )
+    contract_number = models.CharField(_("contract number"), max_length=40, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     delivery_date = models.DateField(_("delivery date"))
     delivery_place = models.CharField(_("delivery place"), max_length=200)
@@ -133,6 +134,18 @@ class Order(VersionedModel):
         help_text=_("Empty: the product category's warranty applies (S5)."),
     )
     return_terms = models.CharField(_("return terms"), max_length=200, blank=True)
+    payment_terms = models.CharField(
+        _("payment terms"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. deposit of 30%, balance on delivery"),
+    )
+    delivery_terms = models.CharField(
+        _("delivery terms"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. delivered and installed, freight paid"),
+    )
     notes = models.TextField(_("notes"), blank=True)
     total = models.DecimalField(
         _("total (CNY)"), max_digits=14, decimal_places=2, default=Decimal("0.00")
@@ -288,6 +301,14 @@ class Shipment(BaseModel):
         return self.number
 
 
+# What can be wrong with goods at acceptance (SAL-8).
+PROBLEM_CHOICES = [
+    ("damage", _("Damaged")),
+    ("shortage", _("Short")),
+    ("wrong_specification", _("Wrong specification")),
+]
+
+
 class ShipmentLine(models.Model):
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="shipped")
@@ -300,8 +321,10 @@ class ShipmentLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     serials = models.ManyToManyField("catalog.SerialNumber", blank=True, related_name="+")
     accepted_quantity = models.PositiveIntegerField(_("accepted"), null=True, blank=True)
-    problem = models.CharField(_("problem"), max_length=30, blank=True)
+    problem = models.CharField(_("problem"), max_length=30, blank=True, choices=PROBLEM_CHOICES)
     problem_note = models.CharField(_("problem details"), max_length=300, blank=True)
+    # The after-sales case the problem opened (the service app's number; SAL-8).
+    case_number = models.CharField(_("after-sales case"), max_length=30, blank=True)
     # Copied from the shipment and its order when the line is written, so traceability (who
     # received a batch, and when) reads one indexed table instead of joining a million lines
     # to their shipments and orders (QC-4, QC-5). Neither changes after shipping.
@@ -333,6 +356,50 @@ class ShipmentLine(models.Model):
         if self.customer_id is None:
             self.customer_id = self.shipment.order.customer_id
         super().save(*args, **kwargs)
+
+    @property
+    def disputed_quantity(self) -> int:
+        """Units not accepted because of the problem recorded at acceptance."""
+        if not self.problem or self.accepted_quantity is None:
+            return 0
+        return self.quantity - self.accepted_quantity
+
+
+class DisputeResolution(BaseModel):
+    """What became of goods not accepted at delivery (SAL-8): sent again (a new delivery of the
+    same line) or returned and credited. A disputed line is settled when these add up to the
+    units not accepted."""
+
+    class Kind(models.TextChoices):
+        RESHIP = "reship", _("Reshipped")
+        CREDIT = "credit", _("Returned and credited")
+
+    shipment_line = models.ForeignKey(
+        ShipmentLine, on_delete=models.PROTECT, related_name="resolutions"
+    )
+    kind = models.CharField(_("resolution"), max_length=10, choices=Kind.choices)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    amount = models.DecimalField(
+        _("credit (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    reship = models.ForeignKey(
+        Shipment,
+        verbose_name=_("replacement delivery"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("dispute resolution")
+        verbose_name_plural = _("dispute resolutions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_line} {self.kind} {self.quantity}"
 
 
 class AcceptancePhoto(models.Model):

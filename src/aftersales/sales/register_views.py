@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.permissions import user_roles
 from aftersales.core.excel import export_response
 from aftersales.core.models import ExportRecord
-from aftersales.core.pdf import table_pdf
+from aftersales.core.pdf import filters_text, table_pdf
 
 from . import registers
 from .models import Order, Shipment
@@ -37,13 +36,11 @@ def _deliver(request, *, what: str, title: str, headers, rows, filename: str):
         )
     else:
         materialised = list(rows)
-        subtitle = request.GET.urlencode().replace("&format=pdf", "").replace("format=pdf", "")
         pdf = table_pdf(
             title=title,
-            subtitle=subtitle,
+            subtitle=filters_text(request.GET),
             headers=[str(h) for h in headers],
             rows=materialised,
-            company=settings.COMPANY_NAME or "",
         )
         response, count = HttpResponse(pdf, content_type="application/pdf"), len(materialised)
         response["Content-Disposition"] = f'inline; filename="{what}.pdf"'

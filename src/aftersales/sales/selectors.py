@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aftersales.accounts.permissions import user_roles
@@ -10,7 +11,7 @@ from aftersales.core.errors import NotFound
 from aftersales.core.selectors import clean_query
 from aftersales.customers.permissions import dealer_of, is_dealer_user
 
-from .models import Order, OrderLine, Shipment
+from .models import FollowUp, Order, OrderLine, Shipment, ShipmentLine
 
 
 def order_list_for_user(
@@ -51,7 +52,10 @@ def order_get_for_user(user, *, order_id: int) -> Order:
             Prefetch(
                 "shipments",
                 queryset=Shipment.objects.prefetch_related(
-                    "lines__batch", "lines__order_line__product"
+                    "lines__batch",
+                    "lines__order_line__product",
+                    "lines__serials",
+                    "replaces__shipment_line__shipment",
                 ),
             ),
         )
@@ -89,6 +93,18 @@ def shipping_queue(user) -> QuerySet[Order]:
     )
 
 
+def follow_up_queue(user, *, today=None) -> QuerySet[Order]:
+    """The orders whose satisfaction follow-up (SAL-9) is the reader's, due by ``today`` and
+    not done yet."""
+    due = FollowUp.objects.filter(
+        order=OuterRef("pk"),
+        assignee_id=user.pk or 0,
+        done_at__isnull=True,
+        due_on__lte=today or timezone.localdate(),
+    )
+    return order_list_for_user(user).filter(Exists(due))
+
+
 def order_track(*, number: str, phone_tail: str) -> Order | None:
     """Public tracking: the number plus the last four digits of the customer's phone."""
     number, phone_tail = clean_query(number).upper(), clean_query(phone_tail)
@@ -123,3 +139,35 @@ def order_delivered_on(order: Order):
         return None
     last = order.shipments.aggregate(last=Max("delivered_at"))["last"]
     return timezone.localdate(last) if last else None
+
+
+def dispute_lines(order: Order) -> list[ShipmentLine]:
+    """The order's delivery lines with a problem recorded at acceptance (SAL-8), oldest
+    first, each with ``settled`` (units sent again or credited) and ``open_units`` (units not
+    accepted and not settled yet). A line accepted in full despite a remark has none open."""
+    rows = list(
+        ShipmentLine.objects.filter(shipment__order=order)
+        .exclude(problem="")
+        .exclude(accepted_quantity__isnull=True)
+        .select_related("shipment", "order_line__product", "batch")
+        .prefetch_related("resolutions__reship")
+        .annotate(settled=Coalesce(Sum("resolutions__quantity"), 0))
+        .order_by("shipment__shipped_at", "id")
+    )
+    for row in rows:
+        row.open_units = max(row.disputed_quantity - row.settled, 0)
+    return rows
+
+
+def open_dispute_units(order: Order) -> int:
+    """Units of the order not accepted at delivery and neither sent again nor credited."""
+    return sum(row.open_units for row in dispute_lines(order))
+
+
+def serials_shipped(serial_ids) -> set[int]:
+    """Which of these serial numbers have left on a delivery (a unit ships once)."""
+    return set(
+        ShipmentLine.serials.through.objects.filter(serialnumber_id__in=list(serial_ids))
+        .values_list("serialnumber_id", flat=True)
+        .distinct()
+    )

@@ -6,6 +6,7 @@ it, and records every change as an ``OrderEvent`` (who, when, from, to, why).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.permissions import user_has_role
 from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Batch, SerialNumber
-from aftersales.catalog.services import batch_shippable_problem
+from aftersales.catalog.services import batch_shippable_problem, normalized_code
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
 from aftersales.core.hooks import call_hook
 from aftersales.core.messaging import message_customer
@@ -29,8 +30,17 @@ from aftersales.core.selectors import clean_query
 from aftersales.core.services import full_clean_or_invalid
 from aftersales.core.throttling import guarded_lookup
 
-from . import selectors
-from .models import FollowUp, Order, OrderEvent, OrderLine, SalesPolicy, Shipment, ShipmentLine
+from . import permissions, selectors
+from .models import (
+    DisputeResolution,
+    FollowUp,
+    Order,
+    OrderEvent,
+    OrderLine,
+    SalesPolicy,
+    Shipment,
+    ShipmentLine,
+)
 
 S = Order.Status
 
@@ -44,13 +54,16 @@ TRANSITIONS: dict[str, set[str]] = {
     S.SHIPPED: {S.DELIVERED},
     S.DELIVERED: {S.ACCEPTED, S.ACCEPTED_WITH_ISSUES},
     S.ACCEPTED: {S.CLOSED},
-    S.ACCEPTED_WITH_ISSUES: {S.CLOSED},
+    # Goods not accepted at delivery are settled before the order closes (SAL-8): sent again
+    # (back to shipped, through delivery and acceptance once more) or returned and credited
+    # (accepted once nothing is left open). See ``dispute_reship`` and ``dispute_credit``.
+    S.ACCEPTED_WITH_ISSUES: {S.SHIPPED, S.ACCEPTED},
     S.CLOSED: set(),
     S.CANCELLED: set(),
 }
 
-SELLER_ROLES = (Role.SALES, Role.ADMIN, Role.DEALER)
-WAREHOUSE_ROLES = (Role.LOGISTICS, Role.ADMIN)
+SELLER_ROLES = permissions.SELLER_ROLES
+WAREHOUSE_ROLES = permissions.WAREHOUSE_ROLES
 ACCEPT_ROLES = (Role.LOGISTICS, Role.SALES, Role.DEALER, Role.ADMIN)
 DOCUMENTS = ["contract", "invoice", "manual", "certificate"]
 
@@ -156,7 +169,12 @@ def order_create(*, actor, customer, lines: list[LineInput], **fields) -> Order:
         if own is None or customer.dealer_id != own.pk:
             raise InvalidInput(fields={"customer": [_("A dealer sells to its own customers.")]})
         fields["dealer"], fields["channel"] = own, Order.Channel.DEALER
+    if customer.merged_into_id:
+        raise InvalidInput(
+            fields={"customer": [_("This customer was merged into another; sell to that one.")]}
+        )
     _check_delivery_date(fields.get("delivery_date"))
+    _check_signed_on(fields.get("signed_on"))
     order = Order(customer=customer, salesperson=actor, **fields)
     order.number = document_number_next(kind="order")
     full_clean_or_invalid(order, exclude=["total", "version"])
@@ -183,6 +201,9 @@ EDITABLE_FIELDS = {
     "return_terms",
     "notes",
     "signed_on",
+    "contract_number",
+    "payment_terms",
+    "delivery_terms",
 }
 
 
@@ -209,6 +230,8 @@ def order_update(
         raise InvalidInput(fields={k: [_("This field cannot be changed.")] for k in unknown})
     if "delivery_date" in fields and fields["delivery_date"] != order.delivery_date:
         _check_delivery_date(fields["delivery_date"])
+    if fields.get("signed_on") and fields["signed_on"] != order.signed_on:
+        _check_signed_on(fields["signed_on"])
     for key, value in fields.items():
         setattr(order, key, value)
     full_clean_or_invalid(order, exclude=["total", "version", "number"])
@@ -263,6 +286,11 @@ def _check_delivery_date(value) -> None:
         raise InvalidInput(
             fields={"delivery_date": [_("The delivery date is more than two years ahead.")]}
         )
+
+
+def _check_signed_on(value) -> None:
+    if value is not None and value > timezone.localdate():
+        raise InvalidInput(fields={"signed_on": [_("The signing date is in the future.")]})
 
 
 @transaction.atomic
@@ -332,10 +360,12 @@ def order_track_lookup(*, number: str, phone_tail: str) -> Order | None:
 
 
 def tracking_url(order: Order) -> str:
-    from django.conf import settings
+    from aftersales.core.company import public_base_url
 
-    base = getattr(settings, "PUBLIC_BASE_URL", "") or ""
-    return f"{base}{reverse('sales:track')}?number={order.number}"
+    return f"{public_base_url()}{reverse('sales:track')}?number={order.number}"
+
+
+NOTE_MAX = 300  # what an order event's note holds
 
 
 @transaction.atomic
@@ -345,7 +375,7 @@ def order_approve(*, actor, order: Order, note: str = "") -> Order:
     order = _locked(order)
     if actor.pk in (order.salesperson_id, order.submitted_by_id):
         raise PermissionDenied(_("You cannot approve an order you submitted yourself."))
-    return _approve(order, actor=actor, note=note.strip())
+    return _approve(order, actor=actor, note=_check_note(note))
 
 
 @transaction.atomic
@@ -401,8 +431,21 @@ def order_start_fulfilment(*, actor, order: Order) -> Order:
 
 @transaction.atomic
 def order_close(*, actor, order: Order, note: str = "") -> Order:
+    """Close an accepted order. Goods still disputed are settled first (409 ``dispute_open``)."""
     _require(actor, *SELLER_ROLES, order=order)
-    return _move(_locked(order), S.CLOSED, actor=actor, note=note)
+    order = _locked(order)
+    if order.status == S.ACCEPTED_WITH_ISSUES and not selectors.open_dispute_units(order):
+        # Accepted with a remark only (every unit taken): nothing is left to settle.
+        order = _move(order, S.ACCEPTED, actor=actor)
+    if order.status == S.ACCEPTED_WITH_ISSUES:
+        raise Conflict(
+            _(
+                "Goods of this order were not accepted at delivery: send them again or credit "
+                "them before closing the order."
+            ),
+            code="dispute_open",
+        )
+    return _move(order, S.CLOSED, actor=actor, note=note)
 
 
 # -- shipping (QC-2, SAL-6, SAL-7) ------------------------------------------------------------
@@ -410,83 +453,108 @@ def order_close(*, actor, order: Order, note: str = "") -> Order:
 
 @dataclass(frozen=True)
 class ShipInput:
+    """One line to ship. ``serials`` are the units, one per unit of a serial-tracked product:
+    ``SerialNumber`` rows or the numbers as typed or scanned (``"SN-0001"``)."""
+
     order_line: OrderLine
     batch: Batch
     quantity: int
-    serials: tuple[SerialNumber, ...] = ()
+    serials: tuple[SerialNumber | str, ...] = ()
 
 
-@transaction.atomic
-def shipment_create(
-    *,
-    actor,
-    order: Order,
-    lines: list[ShipInput],
-    documents: list[str] = (),
-    planned_at: datetime | None = None,
-) -> Shipment:
-    """Ship from inspected batches only (QC-2); the warehouse keeper's check is recorded."""
-    _require(actor, *WAREHOUSE_ROLES)
-    order = _locked(order)
-    if order.status not in (S.APPROVED, S.IN_FULFILMENT, S.PARTIALLY_SHIPPED):
-        raise Conflict(
-            _("An order that is %(current)s cannot ship.")
-            % {"current": order.get_status_display()},
-            code="illegal_transition",
-        )
-    if not lines:
-        raise InvalidInput(fields={"lines": [_("Ship at least one line.")]})
-    unknown = [d for d in documents if d not in DOCUMENTS]
-    if unknown:
-        raise InvalidInput(
-            fields={"documents": [_("Unknown document: %(d)s.") % {"d": ", ".join(unknown)}]}
-        )
-    errors: dict[str, list[str]] = {}
-    # A serial ships at most once: its row is locked (in one order, so two shipments cannot
-    # deadlock) before it is checked, and read afresh, so a shipment committing meanwhile is
-    # seen. Twenty concurrent shipments of one serial make one.
-    serial_ids = sorted({s.pk for line in lines for s in line.serials})
-    fresh = {s.pk: s for s in SerialNumber.objects.select_for_update().filter(pk__in=serial_ids)}
-    lines = [
-        ShipInput(
-            line.order_line, line.batch, line.quantity, tuple(fresh[s.pk] for s in line.serials)
-        )
-        for line in lines
-    ]
-    seen_serials: set[int] = set()
-    asked: dict[int, int] = {}  # a line listed twice counts once against what is open
-    for line in lines:
-        asked[line.order_line.pk] = asked.get(line.order_line.pk, 0) + line.quantity
+def serial_text(value: str) -> str:
+    """A serial number as stored: NFKC (full-width ＳＮ００１ is SN001), trimmed, upper case."""
+    return normalized_code(value).upper()
+
+
+def serials_from_text(text: str) -> tuple[str, ...]:
+    """The serial numbers of a text area: one per line (a barcode scanner types the number
+    and presses Enter), or separated by spaces, commas or semicolons."""
+    parts = re.split(r"[\s,;，；、]+", text or "")
+    return tuple(serial_text(p) for p in parts if p.strip())
+
+
+def _lock_serials(
+    lines: list[ShipInput], errors: dict[str, list[str]]
+) -> tuple[list[ShipInput], set[int]]:
+    """The lines with their serials as locked, freshly read rows, and which of those serials
+    have shipped already.
+
+    A serial ships at most once: its row is locked (in one order, so two shipments cannot
+    deadlock) before it is checked, and read afresh, so a shipment committing meanwhile is
+    seen. Twenty concurrent shipments of one serial make one. Numbers that name no serial
+    are reported on their line, by name."""
+    texts = {
+        serial_text(s) if isinstance(s, str) else s.serial for line in lines for s in line.serials
+    }
+    fresh = {
+        s.serial: s
+        for s in SerialNumber.objects.select_for_update()
+        .filter(serial__in=sorted(texts))
+        .order_by("pk")
+    }
+    locked = []
     for index, line in enumerate(lines):
-        order_line = OrderLine.objects.select_for_update().get(pk=line.order_line.pk)
-        if order_line.order_id != order.pk:
-            errors[f"lines[{index}].order_line"] = [_("This line belongs to another order.")]
-            continue
-        if line.batch.product_id != order_line.product_id:
-            errors[f"lines[{index}].batch"] = [_("The batch belongs to another product.")]
-        if line.quantity < 1 or asked[order_line.pk] > order_line.open_quantity:
-            errors[f"lines[{index}].quantity"] = [
-                _("Ship from 1 to %(n)s.") % {"n": order_line.open_quantity}
+        names = [serial_text(s) if isinstance(s, str) else s.serial for s in line.serials]
+        unknown = [n for n in names if n not in fresh]
+        if unknown:
+            errors[f"lines[{index}].serials"] = [
+                _("Unknown serial number: %(serials)s.") % {"serials": ", ".join(unknown)}
             ]
-        if line.serials and len(line.serials) != line.quantity:
-            errors[f"lines[{index}].serials"] = [_("Give one serial number per unit.")]
-        for serial in line.serials:
-            already_shipped = ShipmentLine.objects.filter(serials=serial).exists()
-            if (
-                serial.product_id != order_line.product_id
-                or serial.owner_id is not None
-                or already_shipped
-                or serial.pk in seen_serials  # the same unit twice in one shipment
-            ):
-                errors[f"lines[{index}].serials"] = [
-                    _("Serial %(serial)s is not an unsold unit of this product.")
-                    % {"serial": serial}
-                ]
-            seen_serials.add(serial.pk)
-    if errors:
-        raise InvalidInput(fields=errors)
-    # QC-2 after the input checks: a 409 names the batch and why. The batches are read afresh
-    # and locked, so a failing inspection recorded at this moment cannot slip by.
+        locked.append(
+            ShipInput(
+                line.order_line,
+                line.batch,
+                line.quantity,
+                tuple(fresh[n] for n in names if n in fresh),
+            )
+        )
+    return locked, selectors.serials_shipped(s.pk for s in fresh.values())
+
+
+def _check_serials(
+    index: int,
+    line: ShipInput,
+    order_line: OrderLine,
+    seen: set[int],
+    shipped: set[int],
+    errors: dict[str, list[str]],
+) -> None:
+    """A serial-tracked product ships with one serial per unit, each an existing unit of the
+    line's batch and product, never sold, never shipped, and not twice in one delivery."""
+    key = f"lines[{index}].serials"
+    if key in errors or f"lines[{index}].quantity" in errors:
+        return  # unknown numbers already named; no count against a quantity that is wrong
+    tracked = order_line.product.serial_tracked
+    if (tracked or line.serials) and len(line.serials) != line.quantity:
+        errors[key] = [
+            _("Give one serial number per unit: %(n)s for %(product)s, %(given)s given.")
+            % {"n": line.quantity, "product": order_line.product, "given": len(line.serials)}
+        ]
+        return
+    for serial in line.serials:
+        if serial.pk in seen:
+            problem = _("Serial %(serial)s is given twice.")
+        elif serial.product_id != order_line.product_id:
+            problem = _("Serial %(serial)s belongs to another product.")
+        elif serial.batch_id != line.batch.pk:
+            problem = _("Serial %(serial)s is not of batch %(batch)s.")
+        elif serial.owner_id is not None:
+            problem = _("Serial %(serial)s is already sold.")
+        elif serial.pk in shipped:
+            problem = _("Serial %(serial)s has already shipped.")
+        else:
+            problem = None
+        seen.add(serial.pk)
+        if problem:
+            errors.setdefault(key, []).append(
+                problem % {"serial": serial.serial, "batch": line.batch.batch_no}
+            )
+
+
+def _check_batches_released(lines: list[ShipInput]) -> None:
+    """QC-2 after the input checks: a 409 names the batch and why. The batches are read afresh
+    and locked, so a failing inspection recorded at this moment cannot slip by."""
     current = {
         b.pk: b
         for b in Batch.objects.select_for_update()
@@ -497,6 +565,11 @@ def shipment_create(
         problem = batch_shippable_problem(current[line.batch.pk])
         if problem:
             raise Conflict(problem, code="batch_not_released")
+
+
+def _write_shipment(
+    *, actor, order: Order, lines: list[ShipInput], documents, planned_at
+) -> tuple[Shipment, list[ShipmentLine]]:
     shipment = Shipment.objects.create(
         number=document_number_next(kind="delivery_note"),
         order=order,
@@ -506,6 +579,7 @@ def shipment_create(
         planned_at=planned_at,
         place=order.delivery_place,
     )
+    rows = []
     for line in lines:
         row = ShipmentLine.objects.create(
             shipment=shipment,
@@ -517,13 +591,19 @@ def shipment_create(
         )
         if line.serials:
             row.serials.set(line.serials)
-        OrderLine.objects.filter(pk=line.order_line.pk).update(
-            shipped_quantity=F("shipped_quantity") + line.quantity
+        rows.append(row)
+    return shipment, rows
+
+
+def _check_documents(documents) -> None:
+    unknown = [d for d in documents if d not in DOCUMENTS]
+    if unknown:
+        raise InvalidInput(
+            fields={"documents": [_("Unknown document: %(d)s.") % {"d": ", ".join(unknown)}]}
         )
-    everything = not order.lines.filter(shipped_quantity__lt=F("quantity")).exists()
-    target = S.SHIPPED if everything else S.PARTIALLY_SHIPPED
-    if order.status != target:
-        _move(order, target, actor=actor, note=shipment.number)
+
+
+def _tell_customer_shipped(order: Order, shipment: Shipment) -> None:
     customer = order.customer
     message_customer(
         phone=customer.mobile,
@@ -536,6 +616,67 @@ def shipment_create(
         },
         related=shipment.number,
     )
+
+
+@transaction.atomic
+def shipment_create(
+    *,
+    actor,
+    order: Order,
+    lines: list[ShipInput],
+    documents: list[str] = (),
+    planned_at: datetime | None = None,
+) -> Shipment:
+    """Ship from inspected batches only (QC-2); the warehouse keeper's check is recorded.
+    A serial-tracked product ships with its serial numbers, one per unit."""
+    _require(actor, *WAREHOUSE_ROLES)
+    order = _locked(order)
+    if order.status not in (S.APPROVED, S.IN_FULFILMENT, S.PARTIALLY_SHIPPED):
+        raise Conflict(
+            _("An order that is %(current)s cannot ship.")
+            % {"current": order.get_status_display()},
+            code="illegal_transition",
+        )
+    if not lines:
+        raise InvalidInput(fields={"lines": [_("Ship at least one line.")]})
+    _check_documents(documents)
+    errors: dict[str, list[str]] = {}
+    lines, shipped = _lock_serials(lines, errors)
+    seen_serials: set[int] = set()
+    asked: dict[int, int] = {}  # a line listed twice counts once against what is open
+    for line in lines:
+        asked[line.order_line.pk] = asked.get(line.order_line.pk, 0) + line.quantity
+    for index, line in enumerate(lines):
+        order_line = (
+            OrderLine.objects.select_for_update()
+            .select_related("product")
+            .get(pk=line.order_line.pk)
+        )
+        if order_line.order_id != order.pk:
+            errors[f"lines[{index}].order_line"] = [_("This line belongs to another order.")]
+            continue
+        if line.batch.product_id != order_line.product_id:
+            errors[f"lines[{index}].batch"] = [_("The batch belongs to another product.")]
+        if line.quantity < 1 or asked[order_line.pk] > order_line.open_quantity:
+            errors[f"lines[{index}].quantity"] = [
+                _("Ship from 1 to %(n)s.") % {"n": order_line.open_quantity}
+            ]
+        _check_serials(index, line, order_line, seen_serials, shipped, errors)
+    if errors:
+        raise InvalidInput(fields=errors)
+    _check_batches_released(lines)
+    shipment, _rows = _write_shipment(
+        actor=actor, order=order, lines=lines, documents=documents, planned_at=planned_at
+    )
+    for line in lines:
+        OrderLine.objects.filter(pk=line.order_line.pk).update(
+            shipped_quantity=F("shipped_quantity") + line.quantity
+        )
+    everything = not order.lines.filter(shipped_quantity__lt=F("quantity")).exists()
+    target = S.SHIPPED if everything else S.PARTIALLY_SHIPPED
+    if order.status != target:
+        _move(order, target, actor=actor, note=shipment.number)
+    _tell_customer_shipped(order, shipment)
     return shipment
 
 
@@ -586,7 +727,8 @@ def shipment_deliver(
     ).exists()
     if order.status == S.SHIPPED and all_delivered:
         _move(order, S.DELIVERED, actor=actor, note=shipment.number)
-        _schedule_follow_up(order, day)
+        if not order.follow_ups.exists():  # a replacement delivery needs no second call
+            _schedule_follow_up(order, day)
     return shipment
 
 
@@ -688,10 +830,11 @@ def shipment_accept(
         status__in=[Shipment.Status.ACCEPTED, Shipment.Status.ACCEPTED_WITH_ISSUES]
     ).exists()
     if order.status == S.DELIVERED and not pending:
-        with_issues = order.shipments.filter(status=Shipment.Status.ACCEPTED_WITH_ISSUES).exists()
+        # Accepted once every unit is accepted, or was sent again or credited; units still
+        # disputed keep the order "accepted with issues" until they are settled (SAL-8).
         _move(
             order,
-            S.ACCEPTED_WITH_ISSUES if with_issues else S.ACCEPTED,
+            S.ACCEPTED_WITH_ISSUES if selectors.open_dispute_units(order) else S.ACCEPTED,
             actor=actor,
             note=shipment.number,
         )
@@ -701,7 +844,11 @@ def shipment_accept(
 def _report_problem(shipment: Shipment, row: ShipmentLine, actor) -> None:
     """Hand the problem to the after-sales service (SAL-8, SVC-1 "failed acceptance")."""
     handled = call_hook("acceptance_problem", shipment=shipment, line=row, actor=actor)
-    if any(handled):
+    case = next((h for h in handled if h), None)
+    if case is not None:
+        # The order shows the case it opened, linked (the service app's number).
+        row.case_number = str(getattr(case, "number", "") or "")[:30]
+        row.save(update_fields=["case_number"])
         return
     # No service app answered: make sure customer service hears of it.
     notify(
@@ -712,6 +859,148 @@ def _report_problem(shipment: Shipment, row: ShipmentLine, actor) -> None:
         link=reverse("sales:order-detail", args=[shipment.order_id]),
         level="danger",
     )
+
+
+# -- goods not accepted at delivery (SAL-8) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReshipInput:
+    """Send disputed units of a delivery line again, from a batch (with serials when the
+    product is serial-tracked)."""
+
+    shipment_line: ShipmentLine
+    batch: Batch
+    quantity: int
+    serials: tuple[SerialNumber | str, ...] = ()
+
+
+def _require_dispute(order: Order) -> None:
+    if order.status != S.ACCEPTED_WITH_ISSUES:
+        raise Conflict(
+            _(
+                "Only goods not accepted at delivery are sent again or credited; this order "
+                "is %(current)s."
+            )
+            % {"current": order.get_status_display()},
+            code="no_open_dispute",
+        )
+
+
+def _check_note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise InvalidInput(fields={"note": [_("At most %(n)s characters.") % {"n": NOTE_MAX}]})
+    return note
+
+
+@transaction.atomic
+def dispute_reship(
+    *,
+    actor,
+    order: Order,
+    lines: list[ReshipInput],
+    documents: list[str] = (),
+    note: str = "",
+) -> Shipment:
+    """Send the missing or damaged units again: a new delivery note for them, from a released
+    batch, with serial numbers as any shipment. The order goes back to shipped and through
+    delivery and acceptance again; the units count as settled on the disputed line."""
+    _require(actor, *WAREHOUSE_ROLES)
+    order = _locked(order)
+    _require_dispute(order)
+    if not lines:
+        raise InvalidInput(fields={"lines": [_("Send at least one line again.")]})
+    _check_documents(documents)
+    note = _check_note(note)
+    open_rows = {row.pk: row for row in selectors.dispute_lines(order)}
+    errors: dict[str, list[str]] = {}
+    asked: dict[int, int] = {}
+    for line in lines:
+        asked[line.shipment_line.pk] = asked.get(line.shipment_line.pk, 0) + line.quantity
+    ship_inputs = []
+    for index, line in enumerate(lines):
+        row = open_rows.get(line.shipment_line.pk)
+        if row is None or row.open_units < 1:
+            errors[f"lines[{index}].shipment_line"] = [
+                _("This delivery line has nothing left to settle.")
+            ]
+            continue
+        if line.quantity < 1 or asked[row.pk] > row.open_units:
+            errors[f"lines[{index}].quantity"] = [
+                _("Send from 1 to %(n)s.") % {"n": row.open_units}
+            ]
+        if line.batch.product_id != row.order_line.product_id:
+            errors[f"lines[{index}].batch"] = [_("The batch belongs to another product.")]
+        ship_inputs.append(ShipInput(row.order_line, line.batch, line.quantity, line.serials))
+    if errors:
+        raise InvalidInput(fields=errors)
+    ship_inputs, shipped = _lock_serials(ship_inputs, errors)
+    seen: set[int] = set()
+    for index, line in enumerate(ship_inputs):
+        _check_serials(index, line, line.order_line, seen, shipped, errors)
+    if errors:
+        raise InvalidInput(fields=errors)
+    _check_batches_released(ship_inputs)
+    shipment, _rows = _write_shipment(
+        actor=actor, order=order, lines=ship_inputs, documents=documents, planned_at=None
+    )
+    for line in lines:
+        DisputeResolution.objects.create(
+            shipment_line=open_rows[line.shipment_line.pk],
+            kind=DisputeResolution.Kind.RESHIP,
+            quantity=line.quantity,
+            reship=shipment,
+            note=note,
+            actor=actor,
+        )
+    _move(
+        order,
+        S.SHIPPED,
+        actor=actor,
+        note=_("Sent again: %(note)s") % {"note": shipment.number},
+    )
+    _tell_customer_shipped(order, shipment)
+    return shipment
+
+
+@transaction.atomic
+def dispute_credit(
+    *, actor, order: Order, shipment_line: ShipmentLine, quantity: int, note: str = ""
+) -> DisputeResolution:
+    """The customer keeps fewer units: the disputed ones are returned (or never arrived) and
+    credited at the line's unit price. Once nothing is left open the order is accepted."""
+    _require(actor, *SELLER_ROLES, order=order)
+    order = _locked(order)
+    _require_dispute(order)
+    note = _check_note(note)
+    row = next((r for r in selectors.dispute_lines(order) if r.pk == shipment_line.pk), None)
+    if row is None or row.open_units < 1:
+        raise InvalidInput(
+            fields={"shipment_line": [_("This delivery line has nothing left to settle.")]}
+        )
+    if not 1 <= quantity <= row.open_units:
+        raise InvalidInput(
+            fields={"quantity": [_("Credit from 1 to %(n)s.") % {"n": row.open_units}]}
+        )
+    amount = (Decimal(quantity) * row.order_line.unit_price).quantize(Decimal("0.01"))
+    resolution = DisputeResolution.objects.create(
+        shipment_line=row,
+        kind=DisputeResolution.Kind.CREDIT,
+        quantity=quantity,
+        amount=amount,
+        note=note,
+        actor=actor,
+    )
+    if not selectors.open_dispute_units(order):
+        _move(
+            order,
+            S.ACCEPTED,
+            actor=actor,
+            note=_("Settled: %(n)s × %(product)s credited, ¥%(amount)s")
+            % {"n": quantity, "product": row.order_line.product, "amount": amount},
+        )
+    return resolution
 
 
 def _role_users(role: Role):

@@ -14,7 +14,10 @@ urlpatterns = [
     path("delivery-notes/", register_views.delivery_note_register, name="register-delivery"),
     path("<int:order_id>/", views.order_detail, name="order-detail"),
     path("<int:order_id>/edit/", views.order_edit, name="order-edit"),
+    path("<int:order_id>/contract.pdf", views.order_print, name="order-print"),
     path("<int:order_id>/ship/", views.order_ship, name="order-ship"),
+    path("<int:order_id>/reship/", views.order_reship, name="order-reship"),
+    path("<int:order_id>/credit/", views.order_credit, name="order-credit"),
     path("<int:order_id>/scan/", views.order_scan, name="order-scan"),
     path("<int:order_id>/scan/file/", views.order_scan_download, name="order-scan-file"),
     path(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -20,10 +21,10 @@ from aftersales.core.forms import add_error_to_form, error_text
 from aftersales.core.throttling import address_rate_exceeded
 from aftersales.customers.selectors import customer_get_for_user
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import LineFormSet, OrderForm
 from .models import Order, Shipment
-from .pdf import delivery_note_pdf
+from .pdf import delivery_note_pdf, order_pdf
 
 
 def _order(request, order_id: int) -> Order:
@@ -63,17 +64,42 @@ def queue(request, which: str):
         orders, title = selectors.approval_queue(request.user), _("Waiting for my approval")
     elif which == "shipping" and user_has_role(request.user, *services.WAREHOUSE_ROLES):
         orders, title = selectors.shipping_queue(request.user), _("Waiting to ship")
+    elif which == "follow-ups" and user_has_role(request.user, *services.SELLER_ROLES):
+        orders, title = selectors.follow_up_queue(request.user), _("Follow-up calls due")
     else:
         raise Http404
     page = Paginator(orders, 25).get_page(request.GET.get("page"))
     return render(request, "sales/queue.html", {"page": page, "title": title, "which": which})
 
 
+def _customer_label(user, raw) -> str:
+    """ "王小明 · 138****5678": the chosen customer as the picker shows it, for the reader;
+    empty when there is no such customer in the reader's scope."""
+    from aftersales.customers.masking import phone_for
+
+    raw = str(raw or "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
+        return ""
+    try:
+        customer = customer_get_for_user(user, customer_id=int(raw))
+    except NotFound:
+        return ""
+    phone = phone_for(user, customer.mobile or customer.landline)
+    return f"{customer.name} · {phone}" if phone else customer.name
+
+
 @login_required
 def order_create(request):
     if not user_has_role(request.user, *services.SELLER_ROLES):
         raise Http404
-    form = OrderForm(request.POST or None, initial={"customer": request.GET.get("customer", "")})
+    chosen = request.POST.get("customer") if request.method == "POST" else None
+    chosen = chosen or request.GET.get("customer", "")
+    label = _customer_label(request.user, chosen)
+    form = OrderForm(
+        request.POST or None,
+        initial={"customer": chosen if label else ""},
+        customer_label=label,
+    )
     lines = LineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         data = dict(form.cleaned_data)
@@ -107,7 +133,7 @@ def order_edit(request, order_id: int):
     order = _order(request, order_id)
     if not user_has_role(request.user, *services.SELLER_ROLES) or order.status != "draft":
         raise Http404
-    initial = {f: getattr(order, f) for f in services.EDITABLE_FIELDS if f != "signed_on"}
+    initial = {f: getattr(order, f) for f in services.EDITABLE_FIELDS}
     form = OrderForm(request.POST or None, initial={**initial, "customer": order.customer_id})
     del form.fields["customer"]
     lines = LineFormSet(
@@ -140,8 +166,14 @@ def order_edit(request, order_id: int):
 
 @login_required
 def order_detail(request, order_id: int):
-    order = _order(request, order_id)
+    return _render_detail(request, _order(request, order_id))
+
+
+def _render_detail(request, order: Order, *, posted=None, errors=None, status: int = 200):
+    """The order page; after a refused shipment or reship, with what was typed (a scanned
+    list of serial numbers is not typed twice) and the problems per line."""
     user = request.user
+    posted, errors = posted or {}, errors or {}
     actions = []
     if user_has_role(user, *services.SELLER_ROLES):
         actions += [
@@ -163,25 +195,31 @@ def order_detail(request, order_id: int):
         Order.Status.PARTIALLY_SHIPPED,
     )
     open_lines = [line for line in order.lines.all() if line.open_quantity > 0]
-    batches = (
-        {
-            # Shippable batches first, oldest first (first in, first out); blocked ones are
-            # listed, disabled, so the warehouse sees why a batch is not offered.
-            line.pk: Batch.objects.filter(product_id=line.product_id)
-            .annotate(
-                shippable=Q(
-                    quality_status__in=[
-                        Batch.QualityStatus.PASSED,
-                        Batch.QualityStatus.RELEASED_BY_EXCEPTION,
-                    ]
-                )
-            )
-            .order_by("-shippable", "production_date")[:10]
-            for line in open_lines
+    batches = {line.pk: _batches_for(line.product_id) for line in open_lines} if can_ship else {}
+    disputes = selectors.dispute_lines(order) if order.shipments.all() else []
+    in_dispute = order.status == Order.Status.ACCEPTED_WITH_ISSUES
+    can_reship = in_dispute and permissions.can_reship(user)
+    for line in open_lines:
+        line.posted = {
+            "batch": posted.get(f"batch-{line.pk}", ""),
+            "qty": posted.get(f"qty-{line.pk}", line.open_quantity),
+            "serials": posted.get(f"serials-{line.pk}", ""),
         }
-        if can_ship
-        else {}
-    )
+        line.errors = errors.get(line.pk, [])
+        line.serial_rows = min(max(line.open_quantity, 2), 8)
+    for row in disputes:
+        row.case_url = _case_url(row.case_number)
+        row.batches = _batches_for(row.order_line.product_id) if can_reship else []
+        row.posted = {
+            "batch": posted.get(f"reship-batch-{row.pk}", ""),
+            "qty": posted.get(f"reship-qty-{row.pk}", row.open_units),
+            "serials": posted.get(f"reship-serials-{row.pk}", ""),
+        }
+        row.errors = errors.get(("reship", row.pk), [])
+        row.serial_rows = min(max(row.open_units, 2), 8)
+    for shipment in order.shipments.all():
+        for row in shipment.lines.all():
+            row.case_url = _case_url(row.case_number)
     return render(
         request,
         "sales/order_detail.html",
@@ -194,8 +232,42 @@ def order_detail(request, order_id: int):
             "can_accept": user_has_role(user, *services.ACCEPT_ROLES),
             "documents": services.DOCUMENTS,
             "follow_ups": order.follow_ups.all(),
+            "disputes": disputes,
+            "open_units": sum(row.open_units for row in disputes),
+            "can_reship": can_reship,
+            "can_credit": in_dispute and permissions.can_credit(user, order),
         },
+        status=status,
     )
+
+
+def _batches_for(product_id: int):
+    """Shippable batches first, oldest first (first in, first out); blocked ones are listed,
+    disabled, so the warehouse sees why a batch is not offered."""
+    return (
+        Batch.objects.filter(product_id=product_id)
+        .annotate(
+            shippable=Q(
+                quality_status__in=[
+                    Batch.QualityStatus.PASSED,
+                    Batch.QualityStatus.RELEASED_BY_EXCEPTION,
+                ]
+            )
+        )
+        .order_by("-shippable", "production_date")[:10]
+    )
+
+
+def _case_url(number: str) -> str:
+    """The after-sales case a delivery problem opened (the service app's page), if any."""
+    from django.urls import NoReverseMatch, reverse
+
+    if not number:
+        return ""
+    try:
+        return reverse("service:case-detail", args=[number])
+    except NoReverseMatch:
+        return ""
 
 
 _ACTION_TARGET = {
@@ -215,7 +287,9 @@ def order_action(request, order_id: int, action: str):
     reason = request.POST.get("reason", "")
     calls = {
         "submit": lambda: services.order_submit(actor=request.user, order=order),
-        "approve": lambda: services.order_approve(actor=request.user, order=order, note=reason),
+        "approve": lambda: services.order_approve(
+            actor=request.user, order=order, note=request.POST.get("note", reason)
+        ),
         "reject": lambda: services.order_reject(actor=request.user, order=order, reason=reason),
         "rework": lambda: services.order_rework(actor=request.user, order=order),
         "cancel": lambda: services.order_cancel(actor=request.user, order=order, reason=reason),
@@ -245,23 +319,20 @@ def order_action(request, order_id: int, action: str):
 def order_ship(request, order_id: int):
     order = _order(request, order_id)
     lines = []
+    for line in order.lines.all():
+        quantity = request.POST.get(f"qty-{line.pk}", "").strip()
+        if not quantity or quantity == "0":
+            continue
+        batch = _posted_batch(request.POST.get(f"batch-{line.pk}", ""))
+        if batch is None or not _digits(quantity):
+            messages.error(
+                request,
+                _("Choose a batch and a quantity for %(product)s.") % {"product": line.product},
+            )
+            return _render_detail(request, order, posted=request.POST, status=400)
+        serials = services.serials_from_text(request.POST.get(f"serials-{line.pk}", ""))
+        lines.append(services.ShipInput(line, batch, int(quantity), serials))
     try:
-        for line in order.lines.all():
-            quantity = request.POST.get(f"qty-{line.pk}", "").strip()
-            if not quantity or quantity == "0":
-                continue
-            raw_batch = request.POST.get(f"batch-{line.pk}", "")
-            digits = raw_batch.isascii() and raw_batch.isdigit() and len(raw_batch) < 12
-            batch = Batch.objects.filter(pk=int(raw_batch)).first() if digits else None
-            if batch is None or not (
-                quantity.isascii() and quantity.isdigit() and len(quantity) < 9
-            ):
-                messages.error(
-                    request,
-                    _("Choose a batch and a quantity for %(product)s.") % {"product": line.product},
-                )
-                return redirect("sales:order-detail", order_id=order.pk)
-            lines.append(services.ShipInput(line, batch, int(quantity)))
         shipment = services.shipment_create(
             actor=request.user,
             order=order,
@@ -270,9 +341,109 @@ def order_ship(request, order_id: int):
         )
     except ApplicationError as exc:
         messages.error(request, error_text(exc))
+        errors = _errors_by_line(exc, [line.order_line.pk for line in lines])
+        return _render_detail(request, order, posted=request.POST, errors=errors, status=400)
+    messages.success(
+        request, _("Delivery note %(number)s was issued.") % {"number": shipment.number}
+    )
+    return redirect("sales:order-detail", order_id=order.pk)
+
+
+def _digits(value: str, size: int = 9) -> bool:
+    return value.isascii() and value.isdigit() and len(value) < size
+
+
+def _posted_batch(raw: str) -> Batch | None:
+    return Batch.objects.filter(pk=int(raw)).first() if _digits(raw, 12) else None
+
+
+def _errors_by_line(exc: ApplicationError, keys: list) -> dict:
+    """``lines[1].serials`` → the messages for the second posted line's key."""
+    found: dict = {}
+    for field, texts in exc.fields.items():
+        match = re.match(r"lines\[(\d+)\]", field)
+        if match and int(match.group(1)) < len(keys):
+            found.setdefault(keys[int(match.group(1))], []).extend(str(t) for t in texts)
+    return found
+
+
+@login_required
+@require_POST
+def order_reship(request, order_id: int):
+    """Send disputed goods again (the warehouse): quantity, batch and serials per line."""
+    order = _order(request, order_id)
+    rows = {row.pk: row for row in selectors.dispute_lines(order)}
+    lines = []
+    for row in rows.values():
+        quantity = request.POST.get(f"reship-qty-{row.pk}", "").strip()
+        if not quantity or quantity == "0":
+            continue
+        batch = _posted_batch(request.POST.get(f"reship-batch-{row.pk}", ""))
+        if batch is None or not _digits(quantity):
+            messages.error(
+                request,
+                _("Choose a batch and a quantity for %(product)s.")
+                % {"product": row.order_line.product},
+            )
+            return _render_detail(request, order, posted=request.POST, status=400)
+        serials = services.serials_from_text(request.POST.get(f"reship-serials-{row.pk}", ""))
+        lines.append(services.ReshipInput(row, batch, int(quantity), serials))
+    try:
+        shipment = services.dispute_reship(
+            actor=request.user,
+            order=order,
+            lines=lines,
+            documents=request.POST.getlist("documents"),
+            note=request.POST.get("note", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
+        errors = _errors_by_line(exc, [("reship", line.shipment_line.pk) for line in lines])
+        return _render_detail(request, order, posted=request.POST, errors=errors, status=400)
+    messages.success(
+        request,
+        _("Delivery note %(number)s was issued for the goods sent again.")
+        % {"number": shipment.number},
+    )
+    return redirect("sales:order-detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
+def order_credit(request, order_id: int):
+    """Credit disputed goods (the seller): the line and how many units."""
+    order = _order(request, order_id)
+    raw_line, raw_qty = request.POST.get("shipment_line", ""), request.POST.get("quantity", "")
+    row = next(
+        (
+            r
+            for r in selectors.dispute_lines(order)
+            if _digits(raw_line, 12) and r.pk == int(raw_line)
+        ),
+        None,
+    )
+    if row is None or not _digits(raw_qty.strip()):
+        messages.error(request, _("Choose the line and how many units to credit."))
+        return redirect("sales:order-detail", order_id=order.pk)
+    try:
+        resolution = services.dispute_credit(
+            actor=request.user,
+            order=order,
+            shipment_line=row,
+            quantity=int(raw_qty.strip()),
+            note=request.POST.get("note", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, error_text(exc))
     else:
         messages.success(
-            request, _("Delivery note %(number)s was issued.") % {"number": shipment.number}
+            request,
+            _("%(n)s × %(product)s credited: ¥%(amount)s.")
+            % {
+                "n": resolution.quantity,
+                "product": row.order_line.product,
+                "amount": resolution.amount,
+            },
         )
     return redirect("sales:order-detail", order_id=order.pk)
 
@@ -438,17 +609,21 @@ def shipment_accept(request, shipment_id: int):
 
 @login_required
 def delivery_note(request, shipment_id: int):
-    from django.conf import settings
-
     shipment = _shipment(request, shipment_id)
     pdf = delivery_note_pdf(
-        shipment,
-        tracking_url=services.tracking_url(shipment.order),
-        company=settings.COMPANY_NAME or str(settings.SITE_TITLE),
-        reader=request.user,
+        shipment, tracking_url=services.tracking_url(shipment.order), reader=request.user
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{shipment.number}.pdf"'
+    return response
+
+
+@login_required
+def order_print(request, order_id: int):
+    """The order or contract as a PDF, for both parties to sign (SAL-1)."""
+    order = _order(request, order_id)
+    response = HttpResponse(order_pdf(order, reader=request.user), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{order.number}.pdf"'
     return response
 
 
@@ -456,7 +631,10 @@ def delivery_note(request, shipment_id: int):
 def track(request):
     """Public page: the order number and the last four digits of the phone. Limited per
     address (the API's rate) and per number (a few wrong phones), as the API is."""
-    order, asked = None, bool(request.GET.get("number"))
+    # The link in the SMS carries the number only: the page asks for the phone digits, with
+    # no error before anything was typed. A lookup (and its error) needs both.
+    number, phone = request.GET.get("number", "").strip(), request.GET.get("phone", "").strip()
+    order, asked = None, bool(number and phone)
     if asked:
         if address_rate_exceeded(request, "track"):
             limited = _("Too many tries. Please wait a minute.")
@@ -472,6 +650,7 @@ def track(request):
                 {"limited": exc.message, "number": request.GET.get("number", "")},
                 status=429,
             )
+    disputes = selectors.dispute_lines(order) if order else []
     return render(
         request,
         "sales/track.html",
@@ -479,12 +658,16 @@ def track(request):
             "order": order,
             "asked": asked,
             "number": request.GET.get("number", ""),
-            "steps": _progress(order) if order else [],
+            "steps": _progress(order, disputes) if order else [],
+            "disputes": disputes,
+            "open_units": sum(row.open_units for row in disputes),
         },
     )
 
 
-def _progress(order: Order) -> list[tuple[str, bool]]:
+def _progress(order: Order, disputes=()) -> list[tuple[str, str]]:
+    """The customer's steps, each ``done``, ``todo`` or ``problem``: goods not accepted at
+    delivery show as a problem being handled, never as a green "accepted"."""
     S = Order.Status
     reached = {
         S.APPROVED: 1,
@@ -497,4 +680,10 @@ def _progress(order: Order) -> list[tuple[str, bool]]:
         S.CLOSED: 4,
     }.get(order.status, 0)
     labels = [_("Order received"), _("Confirmed"), _("Shipped"), _("Delivered"), _("Accepted")]
-    return [(label, index <= reached) for index, label in enumerate(labels)]
+    steps = [(label, "done" if index <= reached else "todo") for index, label in enumerate(labels)]
+    if order.status == S.ACCEPTED_WITH_ISSUES:
+        steps[-1] = (_("Problem at acceptance"), "problem")
+    elif disputes and reached < 4:
+        # Goods sent again are on their way: the last step waits for them.
+        steps[-1] = (_("Problem at acceptance"), "problem")
+    return steps

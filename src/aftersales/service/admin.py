@@ -1,10 +1,14 @@
 """Administrators keep the complaint categories and the routing rules here; cases are worked
 on the case pages, where the rules are, and are read-only here."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from aftersales.core.errors import InvalidInput
+from aftersales.core.forms import add_error_to_form
 
 from .models import (
     AgentProfile,
@@ -24,8 +28,47 @@ class CaseCategoryAdmin(SimpleHistoryAdmin):
     list_editable = ("position", "active")
 
 
+class RoutingRuleForm(forms.ModelForm):
+    """Refuses a rule that sends a kind of case to a department none of whose people may act
+    on it (``routing.routing_rule_check``), on the department field."""
+
+    class Meta:
+        model = RoutingRule
+        fields = (
+            "name",
+            "position",
+            "kind",
+            "category",
+            "product_category",
+            "region",
+            "dealer",
+            "department",
+            "assign_person",
+            "skill",
+            "active",
+        )
+
+    def clean(self):
+        from .services.routing import routing_rule_check
+
+        cleaned = super().clean()
+        if cleaned.get("department") is not None:
+            probe = RoutingRule(
+                kind=cleaned.get("kind") or "",
+                department=cleaned["department"],
+                dealer=cleaned.get("dealer"),
+                active=cleaned.get("active", True),
+            )
+            try:
+                routing_rule_check(probe)
+            except InvalidInput as exc:
+                add_error_to_form(self, exc)
+        return cleaned
+
+
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(SimpleHistoryAdmin):
+    form = RoutingRuleForm
     list_display = (
         "position",
         "name",
@@ -41,6 +84,11 @@ class RoutingRuleAdmin(SimpleHistoryAdmin):
     )
     list_display_links = ("name",)
     list_filter = ("active", "kind", "department", "skill")
+
+    def save_model(self, request, obj, form, change):
+        from .services.routing import routing_rule_save
+
+        routing_rule_save(actor=request.user, rule=obj)
 
 
 @admin.register(Case)

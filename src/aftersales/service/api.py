@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -14,12 +14,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.accounts.models import Department, User
-from aftersales.core.api import Pagination, flatten_fields
+from aftersales.core.api import Pagination, flatten_fields, query_flag
 from aftersales.core.errors import InvalidInput, NotFound
 from aftersales.core.files import stored_file_response
-from aftersales.core.schema import paginated
+from aftersales.core.schema import error_response, paginated
 from aftersales.core.timeline import actor_name
 from aftersales.customers.masking import phone_for
+from aftersales.customers.validators import LANDLINE_RE, MOBILE_RE
 
 from . import selectors
 from .models import Case, Channel, Kind, Priority
@@ -27,9 +28,16 @@ from .services import attachments, compensation, intake, routing, workflow
 from .services.sla import sla_summary
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": f"^({MOBILE_RE.pattern[1:-1]}|{LANDLINE_RE.pattern[1:-1]})$"}
+)
+class PhoneField(serializers.CharField):
+    """A mainland mobile or a landline with its area code; spaces and +86 are read too."""
+
+
 class CaseCustomerSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    phone = serializers.CharField(max_length=24)
+    phone = PhoneField(max_length=24)
 
 
 class IntakeSerializer(serializers.Serializer):
@@ -183,7 +191,7 @@ class TicketCreateApi(APIView):
             kind=params.get("kind", ""),
             department=params.get("department", ""),
             assignee=params.get("assignee", ""),
-            overdue=params.get("overdue", "") in ("1", "true"),
+            overdue=bool(query_flag(request, "overdue")),
         )
         cases = cases.select_related("customer__dealer").order_by("-created_at", "-id")
         paginator = Pagination()
@@ -195,7 +203,7 @@ class TicketCreateApi(APIView):
 
     @extend_schema(
         request=IntakeSerializer,
-        responses={201: CaseSerializer, 200: CaseSerializer},
+        responses={201: CaseSerializer, 200: CaseSerializer, 422: error_response(422)},
         parameters=[OpenApiParameter("Idempotency-Key", str, location="header")],
     )
     def post(self, request):
@@ -273,7 +281,7 @@ class TicketAttachmentsApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
-        responses={201: AttachmentSerializer},
+        responses={201: AttachmentSerializer, 507: error_response(507)},
     )
     def post(self, request, number: str):
         data = self.InputSerializer(data=request.data)
@@ -431,12 +439,28 @@ class TicketOverviewApi(APIView):
         return Response(OverviewSerializer(selectors.desk_overview(request.user)).data)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "minLength": 1},
+            {
+                "type": "object",
+                "properties": {"number": {"type": "string"}, "version": {"type": "integer"}},
+                "required": ["number"],
+            },
+        ]
+    }
+)
+class CaseRefField(serializers.JSONField):
+    """A case in a bulk request: its number, or ``{"number", "version"}``."""
+
+
 class TicketBulkAssignApi(APIView):
     """Hand several cases to a department (and a person) at once, all or none: ``{"cases":
     ["TK-…", …] or [{"number", "version"}, …], "department": "<code>", "assignee": <id>}``."""
 
     class InputSerializer(serializers.Serializer):
-        cases = serializers.ListField(child=serializers.JSONField(), allow_empty=False)
+        cases = serializers.ListField(child=CaseRefField(), allow_empty=False)
         department = serializers.SlugRelatedField(
             slug_field="code", queryset=Department.objects.filter(active=True)
         )

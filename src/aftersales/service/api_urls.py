@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, api_log
 
 urlpatterns = [
     path("tickets/", api.TicketCreateApi.as_view(), name="api-ticket-create"),
@@ -26,5 +26,7 @@ urlpatterns = [
         name="api-ticket-compensation",
     ),
     path("tickets/<str:number>/compensation/answer/", api.TicketCompensationAnswerApi.as_view()),
+    path("tickets/<str:number>/notes/", api_log.TicketNotesApi.as_view(), name="api-ticket-notes"),
+    path("tickets/<str:number>/calls/", api_log.TicketCallsApi.as_view(), name="api-ticket-calls"),
     path("tickets/<str:number>/<str:action>/", api.TicketActionApi.as_view()),
 ]

@@ -17,7 +17,7 @@ class ServiceConfig(AppConfig):
 
         from .messages import CUSTOMER_MESSAGES
         from .models import Case
-        from .timeline import attachment_events, case_events
+        from .timeline import attachment_events, call_events, case_events, note_events
 
         register_document_kind("case", prefix="TK", name=_("After-sales case"))
         register_message_templates(CUSTOMER_MESSAGES)
@@ -26,6 +26,8 @@ class ServiceConfig(AppConfig):
 
         mask_in_timeline(Case, "contact_phone")
         register_timeline_source(Case, attachment_events)
+        register_timeline_source(Case, note_events, with_reader=True)
+        register_timeline_source(Case, call_events, with_reader=True)
         register_hook("acceptance_problem", _acceptance_problem)
         register_hook("sla_clocks_recomputed", _clocks_recomputed)
         register_hook("customer_renamed", _customer_renamed)
@@ -35,6 +37,7 @@ class ServiceConfig(AppConfig):
         from . import quality_links
 
         quality_links.register()
+        _register_workbench_and_search()
         register_nav(
             NavItem(
                 "service",
@@ -45,6 +48,23 @@ class ServiceConfig(AppConfig):
                 roles=frozenset(r.value for r in Role if r != Role.QUALITY_INSPECTION),
             )
         )
+
+
+def _register_workbench_and_search() -> None:
+    from aftersales.core.search import register_search_provider
+    from aftersales.core.workbench import register_figure_provider, register_todo_provider
+
+    from . import global_search, workbench
+
+    register_todo_provider(workbench.todos)
+    register_figure_provider(workbench.figures)
+    register_search_provider(
+        "cases",
+        _("After-sales cases"),
+        global_search.cases,
+        more_url=global_search.cases_more,
+        order=10,
+    )
 
 
 def _acceptance_problem(*, shipment, line, actor):

@@ -15,37 +15,35 @@ from .models import (
     RoutingRule,
     ServiceSkill,
 )
-from .services import workflow
+from .seeded import CASE_CATEGORIES as SEEDED_CATEGORIES
+from .seeded import SKILLS as SEEDED_SKILLS
+from .services import routing, workflow
 from .services.intake import IntakeInput, case_intake
 
 CATEGORIES = [
-    ("quality", "产品质量", 1),
-    ("delivery", "送货配送", 2),
-    ("attitude", "服务态度", 3),
-    ("installation", "安装调试", 4),
-    ("billing", "价格与发票", 5),
+    (code, chinese, position)
+    for position, (code, (chinese, _label)) in enumerate(SEEDED_CATEGORIES.items(), start=1)
 ]
 
 
 # Repairs, installations, maintenance and complaints go to the after-sales service
-# department; returns and exchanges to quality (who judges the defect); the rest stays with
-# customer service.
+# department; so do returns and exchanges, which it approves (the quality department judges
+# the defect's responsibility afterwards, on the case's judgement page, but cannot approve a
+# return: routing refuses a rule that sends cases where nobody may act on them). The rest
+# stays with customer service.
 ROUTES = [
     ("维修类工单 → 售后服务部", "repair", "service"),
     ("安装类工单 → 售后服务部（需安装技能）", "installation", "service"),
     ("保养类工单 → 售后服务部", "maintenance", "service"),
     ("投诉 → 售后服务部", "complaint", "service"),
-    ("退换货 → 品质部判定", "return", "quality"),
-    ("换货 → 品质部判定", "exchange", "quality"),
+    ("退货 → 售后服务部审批", "return", "service"),
+    ("换货 → 售后服务部审批", "exchange", "service"),
 ]
+# Earlier demo rules that sent returns and exchanges to the quality department: a demo
+# database made before is put right when the demo is loaded again.
+OLD_ROUTES = {"退换货 → 品质部判定": "return", "换货 → 品质部判定": "exchange"}
 
-SKILLS = [
-    ("tv", "电视"),
-    ("fridge", "冰箱"),
-    ("washer", "洗衣机"),
-    ("aircon", "空调"),
-    ("installation", "安装"),
-]
+SKILLS = [(code, chinese) for code, (chinese, _label) in SEEDED_SKILLS.items()]
 # username → skills, at most open cases
 PROFILES = {
     "chenjie": (["tv", "fridge", "aircon"], 30),
@@ -83,13 +81,21 @@ def seed(ctx: DemoContext) -> None:
     departments = ctx.objects.get("departments", {})
     if not RoutingRule.objects.exists() and departments:
         for position, (name, kind, department) in enumerate(ROUTES, start=1):
-            RoutingRule.objects.create(
-                name=name,
-                position=position * 10,
-                kind=kind,
-                department=departments[department],
-                skill=skills.get(ROUTE_SKILLS.get(kind, "")),
+            routing.routing_rule_save(
+                actor=None,
+                rule=RoutingRule(
+                    name=name,
+                    position=position * 10,
+                    kind=kind,
+                    department=departments[department],
+                    skill=skills.get(ROUTE_SKILLS.get(kind, "")),
+                ),
             )
+    elif departments:
+        names = {kind: name for name, kind, _department in ROUTES}
+        for rule in RoutingRule.objects.filter(name__in=OLD_ROUTES):
+            rule.name, rule.department = names[OLD_ROUTES[rule.name]], departments["service"]
+            routing.routing_rule_save(actor=None, rule=rule)
     if Case.objects.exists():
         return
     agent, technician = ctx.objects.get("user:sunli"), ctx.objects.get("user:chenjie")

@@ -61,7 +61,16 @@ class CaseCategory(BaseModel):
         ordering = ["position", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (a seeded category's English name)."""
+        from aftersales.core.seeded import seeded_name
+
+        from .seeded import CASE_CATEGORIES
+
+        return seeded_name(self.name, CASE_CATEGORIES.get(self.code))
 
 
 class Case(VersionedModel):
@@ -441,7 +450,16 @@ class ServiceSkill(BaseModel):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (a seeded skill's English name)."""
+        from aftersales.core.seeded import seeded_name
+
+        from .seeded import SKILLS
+
+        return seeded_name(self.name, SKILLS.get(self.code))
 
 
 class AgentProfile(BaseModel):
@@ -598,3 +616,72 @@ class DelayCompensation(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.case_id} ¥{self.amount}"
+
+
+class CaseNote(BaseModel):
+    """An internal note on a case (item 8 of issue 17): for the people working it, never shown
+    to the customer (not on the tracking link, not in any message). Written once; the case's
+    timeline shows it."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes"
+    )
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.text[:40]}"
+
+
+class CaseCall(BaseModel):
+    """One telephone call about a case, in or out: when, how long, how it went, and what was
+    said (the call log). Written once; the case's timeline shows it."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("Inbound")
+        OUTBOUND = "outbound", _("Outbound")
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("Spoke to the customer")
+        NO_ANSWER = "no_answer", _("No answer")
+        BUSY = "busy", _("Line busy")
+        VOICEMAIL = "voicemail", _("Left a message")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="calls"
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    called_at = models.DateTimeField(_("call time"))
+    duration_seconds = models.PositiveIntegerField(
+        _("duration (seconds)"), validators=[MaxValueValidator(24 * 3600)]
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("what was said"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("call log")
+        ordering = ["called_at", "id"]
+        indexes = [models.Index(fields=["case", "called_at"], name="service_call_case_idx")]
+
+    def __str__(self) -> str:
+        from aftersales.core.times import local_text
+
+        return f"{self.case_id} {self.direction} {local_text(self.called_at)}"

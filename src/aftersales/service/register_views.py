@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.permissions import user_roles
 from aftersales.core.excel import export_response
 from aftersales.core.models import ExportRecord
-from aftersales.core.pdf import table_pdf
+from aftersales.core.pdf import filters_text, table_pdf
 from aftersales.customers.masking import phone_display
 
 from . import registers
@@ -61,10 +60,9 @@ def _register(request, *, complaints: bool):
             response = HttpResponse(
                 table_pdf(
                     title=str(title),
-                    subtitle=request.GET.urlencode().replace("format=pdf", "").strip("&"),
+                    subtitle=filters_text(request.GET),
                     headers=[str(h) for h in headers],
                     rows=printed,
-                    company=settings.COMPANY_NAME or "",
                 ),
                 content_type="application/pdf",
             )

@@ -82,7 +82,7 @@ def _day(value) -> str:
 
 
 def _handler(case: Case) -> str:
-    parts = [case.department.name if case.department_id else "", str(case.assignee or "")]
+    parts = [case.department.label if case.department_id else "", str(case.assignee or "")]
     return " · ".join(p for p in parts if p)
 
 
@@ -123,7 +123,7 @@ def complaint_rows(cases: QuerySet[Case], show_phone):
             _day(c.created_at),
             c.customer.name,
             show_phone(c.contact_phone),
-            c.category.name if c.category_id else "",
+            c.category.label if c.category_id else "",
             c.description,
             "\n".join(x for x in (_handler(c), c.solution) if x),
             c.result,

@@ -10,7 +10,7 @@ from django.db.models.expressions import RawSQL
 from aftersales.accounts.permissions import user_roles
 from aftersales.customers.permissions import dealer_of, is_dealer_user
 
-from .models import Case, CaseAttachment
+from .models import Case, CaseAttachment, CaseCall, CaseNote
 
 
 def case_list_for_user(user) -> QuerySet[Case]:
@@ -32,6 +32,17 @@ def case_get_for_user(user, *, number: str) -> Case | None:
 def case_attachments(case: Case) -> QuerySet[CaseAttachment]:
     """The case's photos, videos and PDFs, oldest first, with who uploaded each."""
     return CaseAttachment.objects.filter(case=case).select_related("uploaded_by", "case")
+
+
+def case_notes(case: Case) -> QuerySet[CaseNote]:
+    """The case's internal notes, oldest first, with their authors (read it through
+    ``case_get_for_user``: whoever may see the case reads them)."""
+    return CaseNote.objects.filter(case=case).select_related("author")
+
+
+def case_calls(case: Case) -> QuerySet[CaseCall]:
+    """The case's call log, in the order the calls took place."""
+    return CaseCall.objects.filter(case=case).select_related("recorded_by")
 
 
 def attachment_get_for_user(user, *, number: str, attachment_id: int) -> CaseAttachment | None:
@@ -155,12 +166,16 @@ def case_filter(
     department: str = "",
     assignee: str = "",
     overdue: bool = False,
+    due: str = "",
     now=None,
 ) -> QuerySet[Case]:
     """The cases a list shows, for the desk's queue and the API alike: searched (``q``), by
     ``status`` — ``open`` (not closed or cancelled), ``all``/empty, or one status — kind,
-    department (an id, or ``none``), assignee (``me``, ``none`` or an id) and ``overdue``
-    (a running deadline already passed). Unknown values match nothing rather than everything."""
+    department (an id, or ``none``), assignee (``me``, ``none`` or an id), ``overdue``
+    (a running deadline already passed) and ``due`` (``today``: the next deadline is later
+    today). Unknown values match nothing rather than everything."""
+    from datetime import datetime, time, timedelta
+
     from django.utils import timezone
 
     cases = case_search(user, q)
@@ -173,16 +188,29 @@ def case_filter(
     if department == "none":
         cases = cases.filter(department__isnull=True)
     elif department:
-        cases = cases.filter(department_id=int(department) if department.isdigit() else 0)
+        cases = cases.filter(department_id=_typed_id(department))
     if assignee == "me":
         cases = cases.filter(assignee_id=user.pk or 0)
     elif assignee == "none":
         cases = cases.filter(assignee__isnull=True)
     elif assignee:
-        cases = cases.filter(assignee_id=int(assignee) if assignee.isdigit() else 0)
+        cases = cases.filter(assignee_id=_typed_id(assignee))
+    now = now or timezone.now()
     if overdue:
-        cases = cases.filter(next_due_at__lt=now or timezone.now())
+        cases = cases.filter(next_due_at__lt=now)
+    if due == "today":
+        tomorrow = timezone.localdate(now) + timedelta(days=1)
+        midnight = datetime.combine(tomorrow, time.min, timezone.get_current_timezone())
+        cases = cases.filter(next_due_at__gte=now, next_due_at__lt=midnight)
+    elif due:
+        cases = cases.none()
     return cases
+
+
+def _typed_id(text: str) -> int:
+    """A record id typed into a filter, or 0 (no record's) for anything else: "²" and a
+    5,000-digit number are digits too, but no id (int() refuses them, a database overflows)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else 0
 
 
 def with_next_due(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -228,9 +256,12 @@ def desk_overview(user, *, now=None) -> dict:
     )
     unassigned = open_cases.order_by().filter(assignee__isnull=True).count()
     mine = open_cases.order_by().filter(assignee=user).count() if user.is_authenticated else 0
-    names = dict(
-        Department.objects.filter(pk__in=[d for d in by_department if d]).values_list("pk", "name")
-    )
+    names = {
+        d.pk: d.label
+        for d in Department.objects.filter(pk__in=[d for d in by_department if d]).only(
+            "pk", "code", "name"
+        )
+    }
     statuses = [(code, label) for code, label in Case.Status.choices if code not in CLOSED_STATUSES]
     departments = sorted(
         (

@@ -70,3 +70,52 @@ def attachment_events(case: Case) -> list[TimelineEvent]:
         )
         for a in CaseAttachment.objects.filter(case=case).select_related("uploaded_by")
     ]
+
+
+def note_events(case: Case, reader=None) -> list[TimelineEvent]:
+    """Each internal note (never shown to the customer), numbers in it as ``reader`` may see
+    them."""
+    from aftersales.customers.masking import phones_in_text_for
+
+    from .selectors import case_notes
+
+    return [
+        TimelineEvent(
+            n.created_at,
+            actor_name(n.author),
+            _("Internal note"),
+            "note",
+            note=phones_in_text_for(reader, n.text),
+            icon="journal-text",
+        )
+        for n in case_notes(case)
+    ]
+
+
+def call_events(case: Case, reader=None) -> list[TimelineEvent]:
+    """Each call of the call log at the moment it took place: direction, length, outcome and
+    what was said."""
+    from aftersales.customers.masking import phones_in_text_for
+
+    from .selectors import case_calls
+    from .services.case_log import duration_text
+
+    events = []
+    for c in case_calls(case):
+        title = _("%(direction)s call · %(duration)s · %(outcome)s") % {
+            "direction": c.get_direction_display(),
+            "duration": duration_text(c.duration_seconds),
+            "outcome": c.get_outcome_display(),
+        }
+        icon = "telephone-inbound" if c.direction == c.Direction.INBOUND else "telephone-outbound"
+        events.append(
+            TimelineEvent(
+                c.called_at,
+                actor_name(c.recorded_by),
+                title,
+                "note",
+                note=phones_in_text_for(reader, c.note),
+                icon=icon,
+            )
+        )
+    return events

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import overview_views, register_views, views
+from . import overview_views, print_views, register_views, views
 from .attachment_views import case_attachment, case_attachment_upload
 
 app_name = "service"
@@ -15,6 +15,10 @@ urlpatterns = [
     path("register/complaints/", register_views.complaint_register, name="register-complaints"),
     path("cases/<str:number>/", views.case_detail, name="case-detail"),
     path("cases/<str:number>/step/<str:action>/", views.case_step, name="case-step"),
+    path("cases/<str:number>/request-form.pdf", print_views.request_form, name="case-request-form"),
+    path(
+        "cases/<str:number>/service-sheet.pdf", print_views.service_sheet, name="case-service-sheet"
+    ),
     path(
         "cases/<str:number>/attachments/",
         case_attachment_upload,

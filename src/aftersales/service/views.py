@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from aftersales.core.errors import ApplicationError, TooManyRequests
+from aftersales.core.errors import ApplicationError, InvalidInput, TooManyRequests
 from aftersales.core.forms import MultipleFileField, StyledFormMixin, error_text
 from aftersales.core.hooks import call_hook
 from aftersales.core.paging import DeferredJoinPaginator
@@ -23,11 +23,11 @@ from aftersales.core.throttling import address_rate_exceeded
 from aftersales.quality.permissions import can_view_quality
 
 from . import selectors
-from .models import Case, CaseCategory, Channel, Kind, Priority
-from .services import attachments, compensation, intake, routing, workflow
+from .models import Case, CaseCall, CaseCategory, Channel, Kind, Priority
+from .services import attachments, case_log, compensation, intake, routing, workflow
 from .services.sla import sla_summary
 
-QUEUE_FILTERS = ("q", "status", "kind", "department", "assignee", "overdue")
+QUEUE_FILTERS = ("q", "status", "kind", "department", "assignee", "overdue", "due")
 SEARCH_COUNT_LIMIT = 1000
 
 
@@ -45,6 +45,7 @@ def case_list(request):
         department=f["department"],
         assignee=f["assignee"],
         overdue=f["overdue"] == "1",
+        due=f["due"],
     )
     # The queue: soonest deadline first. A search: the newest matches first, counted up to
     # SEARCH_COUNT_LIMIT (the first pages are what an agent reads; a search index serves them
@@ -138,6 +139,10 @@ def case_detail(request, number: str):
             "attachment_accept": attachments.ACCEPT,
             "attachment_hint": attachments.upload_hint(),
             "departments": _departments_with_people(),
+            # Internal notes and the call log: written here, read on the timeline.
+            "can_log": case_log.can_log(request.user, case),
+            "call_directions": CaseCall.Direction.choices,
+            "call_outcomes": CaseCall.Outcome.choices,
             # Panels other apps add to the case page (the 三包 answer, …).
             "panels": call_hook("case_detail_panels", case=case, request=request),
             "other_cases": selectors.case_list_for_user(request.user)
@@ -194,6 +199,18 @@ def case_step(request, number: str, action: str):
             workflow.case_promise(
                 actor=request.user, case=case, timetable=post.get("timetable", "")
             )
+        elif action == "note":
+            case_log.case_note_add(actor=request.user, case=case, text=post.get("text", ""))
+        elif action == "call":
+            case_log.case_call_log(
+                actor=request.user,
+                case=case,
+                direction=post.get("direction", ""),
+                duration_seconds=_call_seconds(post.get("minutes", ""), post.get("seconds", "")),
+                outcome=post.get("outcome", ""),
+                note=post.get("note", ""),
+                called_at=_local_moment(post.get("called_at", "")),
+            )
         elif action == "compensation":
             compensation.case_compensation_offer(
                 actor=request.user,
@@ -224,6 +241,30 @@ def case_step(request, number: str, action: str):
     else:
         messages.success(request, _("Saved."))
     return redirect("service:case-detail", number=case.number)
+
+
+def _call_seconds(minutes: str, seconds: str) -> int | None:
+    """The call log form's minutes and seconds as seconds (None when not whole numbers)."""
+    minutes, seconds = (minutes or "0").strip() or "0", (seconds or "0").strip() or "0"
+    if not all(v.isascii() and v.isdigit() and len(v) < 6 for v in (minutes, seconds)):
+        return None
+    return int(minutes) * 60 + int(seconds)
+
+
+def _local_moment(raw: str):
+    """A ``datetime-local`` field (China time); blank: None (now). Unreadable raises the
+    form's error on the field."""
+    from datetime import datetime
+
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return timezone.make_aware(datetime.fromisoformat(raw))
+    except ValueError:
+        raise InvalidInput(
+            fields={"called_at": [_("Give the date and time of the call.")]}
+        ) from None
 
 
 def track(request):
@@ -324,7 +365,9 @@ class IntakeForm(StyledFormMixin, forms.Form):
         label=gettext_lazy("Purchase date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=gettext_lazy("From the invoice or the receipt: the 三包 periods run from it."),
+        help_text=gettext_lazy(
+            "From the invoice or the receipt: the Three Guarantees (三包) periods run from it."
+        ),
     )
     category = forms.ChoiceField(label=gettext_lazy("Complaint category"), required=False)
     priority = forms.ChoiceField(
@@ -343,7 +386,7 @@ class IntakeForm(StyledFormMixin, forms.Form):
         self.fields["file"].help_text = attachments.upload_hint()
         self.fields["file"].widget.attrs["accept"] = attachments.ACCEPT
         self.fields["category"].choices = [("", "—")] + [
-            (c.code, c.name) for c in CaseCategory.objects.filter(active=True)
+            (c.code, c.label) for c in CaseCategory.objects.filter(active=True)
         ]
 
 

@@ -64,7 +64,16 @@ class SlaPolicy(VersionedModel):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (the shipped preset's English name)."""
+        from aftersales.core.seeded import seeded_text
+
+        from .presets import LABELS
+
+        return seeded_text(self.name, LABELS)
 
     @property
     def specificity(self) -> int:
@@ -95,6 +104,15 @@ class SlaTarget(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_metric_display()}: {self.amount} {self.get_unit_display()}"
+
+    @property
+    def source_label(self) -> str:
+        """Where the target comes from, in the reader's language (the preset's in English)."""
+        from aftersales.core.seeded import seeded_text
+
+        from .presets import LABELS
+
+        return seeded_text(self.source, LABELS)
 
 
 class SlaEscalationStep(BaseModel):

@@ -8,6 +8,8 @@ Used by the data migration (with historical models) and by ``seed_demo`` (which 
 in a database that was emptied), so it takes the model classes as arguments.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 PRESET_NAME = "标准服务时限（制度预设）"
 
 TARGETS = [
@@ -17,6 +19,18 @@ TARGETS = [
     ("resolution", 15, "working_days", "S3: 收到产品后 15 个工作日内修复"),
     ("refund", 15, "calendar_days", "S14: 收到退货后 15 日内退款"),
 ]
+
+# The preset's texts in English, shown while nobody has changed them (core.seeded).
+LABELS = {
+    PRESET_NAME: _("Standard service time limits (preset)"),
+    "S9, S10, S12: 24 小时内响应": _("S9, S10, S12: respond within 24 hours"),
+    "S9: 3 个工作日内初步核实": _("S9: first verification within 3 working days"),
+    "S12: 3 个工作日内到达现场": _("S12: on site within 3 working days"),
+    "S3: 收到产品后 15 个工作日内修复": _(
+        "S3: repaired within 15 working days of receiving the product"
+    ),
+    "S14: 收到退货后 15 日内退款": _("S14: refund within 15 days of receiving the returned goods"),
+}
 
 # level, trigger, minutes, role, notify the handler
 ESCALATIONS = [

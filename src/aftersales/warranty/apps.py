@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class WarrantyConfig(AppConfig):
     name = "aftersales.warranty"
     label = "warranty"
-    verbose_name = _("三包: returns, exchanges and refunds")
+    verbose_name = _("Three Guarantees (三包): returns, exchanges and refunds")
 
     def ready(self) -> None:
         from aftersales.core.hooks import register_hook
@@ -17,23 +17,58 @@ class WarrantyConfig(AppConfig):
         from .services.recompute import application_deadlines_recount
 
         register_document_kind("warranty_application", prefix="RA", name=_("Return application"))
-        register_document_kind("warranty_card", prefix="SB", name=_("三包 certificate"))
+        register_document_kind(
+            "warranty_card", prefix="SB", name=_("Three Guarantees (三包) certificate")
+        )
         register_document_kind("dealer_claim", prefix="DC", name=_("Dealer claim"))
         register_calendar_listener(application_deadlines_recount, key="return_applications")
         register_hook("case_detail_panels", _case_panel)
         register_hook("case_track_panels", _track_panel)
         register_hook("case_track_post", _track_apply)
         register_hook("shipment_delivered", _shipment_delivered)
+        # Routing may send returns and exchanges only where someone can approve them.
+        from aftersales.service.services.routing import register_kind_requirement
+
+        from .permissions import can_review
+
+        register_kind_requirement(("return", "exchange"), can_review)
+        _register_workbench_and_search()
         register_nav(
             NavItem(
                 "warranty",
-                _("Returns & 三包"),
+                _("Returns & Three Guarantees (三包)"),
                 "warranty:application-list",
                 icon="arrow-left-right",
                 order=45,
                 roles=frozenset(r.value for r in VIEW_ROLES),
             )
         )
+
+
+def _register_workbench_and_search() -> None:
+    from aftersales.core.search import register_search_provider
+    from aftersales.core.workbench import register_figure_provider, register_todo_provider
+
+    from . import global_search as gs
+    from . import workbench
+
+    register_todo_provider(workbench.todos)
+    register_figure_provider(workbench.figures)
+    register_search_provider(
+        "applications",
+        _("Return applications"),
+        gs.applications,
+        more_url=gs.applications_more,
+        order=12,
+    )
+    register_search_provider(
+        "cards",
+        _("Three Guarantees (三包) certificates"),
+        gs.cards,
+        more_url=gs.cards_more,
+        order=13,
+    )
+    register_search_provider("claims", _("Dealer claims"), gs.claims, order=14)
 
 
 def _case_panel(*, case, request):

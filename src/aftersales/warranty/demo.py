@@ -1,6 +1,7 @@
-"""Demo 三包 data: the shipped policies, a certificate for every sold serial (one with a
-repair on record), a phone returned without reason waiting for review, and a refrigerator
-exchanged after two failed repairs (R7, R10)."""
+"""Demo 三包 data: the shipped policies and the demo company's own (the main parts of its LCD
+TVs), a certificate for every sold serial (one with a repair on record), a phone returned
+without reason waiting for review, and a refrigerator exchanged after two failed repairs (R7,
+R10)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,50 @@ from django.utils import timezone
 
 from aftersales.core.demo import DemoContext
 
-from .models import Application, WarrantyCard
+from .models import Application, Rulebook, WarrantyCard
+from .seeded import DEMO_POLICY_KEY, DEMO_POLICY_NAME
 from .services import applications as flow
 from .services.cards import card_issue, card_repair_add
-from .services.policies import rulebooks_install
+from .services.policies import (
+    DEFAULT_KEY,
+    rulebook_make_default,
+    rulebook_save,
+    rulebooks_install,
+)
+
+# The demo company's own policy, layered on the national floor: its 4K LCD TVs' main parts
+# (the national catalogue's TV parts, 显像管 and the like, are those of a picture-tube set).
+DEMO_POLICY = {
+    "key": DEMO_POLICY_KEY,
+    "name": DEMO_POLICY_NAME,
+    "source": "华东精工电器有限公司 售后服务承诺",
+    "layer_on": "national",
+    "categories": {
+        "彩色电视机": {
+            "whole_unit_months": 12,
+            "main_parts": {"液晶面板": 36, "背光组件": 36, "主板": 36, "电源板": 36},
+            "window_from": "sale",
+            "durable": True,
+            "large": True,
+            "basis": "公司承诺：液晶电视主要部件三包有效期 3 年",
+        }
+    },
+    "promises": [
+        {
+            "id": "lcd-main-parts",
+            "remedies": ["free_repair"],
+            "problems": ["quality"],
+            "categories": ["彩色电视机"],
+            "text": "液晶电视主要部件（液晶面板、背光组件、主板、电源板）三包有效期内免费修理",
+            "basis": "售后服务承诺 第一条",
+        }
+    ],
+}
 
 
 def seed(ctx: DemoContext) -> None:
     rulebooks_install()
+    seed_company_policy(ctx)
     clerk = ctx.objects.get("user:zhangwei")
     agent = ctx.objects.get("user:sunli")
     reviewer = ctx.objects.get("user:chenjie")
@@ -85,3 +122,16 @@ def seed(ctx: DemoContext) -> None:
             ],
         )
     ctx.log.append(f"warranty: {len(cards)} 三包 certificates, 1 return waiting for review")
+
+
+def seed_company_policy(ctx: DemoContext) -> None:
+    """The demo company's policy, made the default while the national floor still is. The
+    catalogue demo calls it too, before any demo sale issues a certificate."""
+    rulebooks_install()
+    admin = ctx.objects.get("user:admin")
+    if admin is None or Rulebook.objects.filter(key=DEMO_POLICY_KEY).exists():
+        return
+    rulebook_save(actor=admin, key=DEMO_POLICY_KEY, data=DEMO_POLICY, name=DEMO_POLICY_NAME)
+    default = Rulebook.objects.filter(is_default=True).first()
+    if default is None or default.key == DEFAULT_KEY:
+        rulebook_make_default(actor=admin, key=DEMO_POLICY_KEY)

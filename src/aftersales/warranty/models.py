@@ -41,8 +41,8 @@ class Rulebook(VersionedModel):
     )
 
     class Meta:
-        verbose_name = _("三包 policy")
-        verbose_name_plural = _("三包 policies")
+        verbose_name = _("Three Guarantees (三包) policy")
+        verbose_name_plural = _("Three Guarantees (三包) policies")
         ordering = ["-is_default", "key"]
         constraints = [
             models.UniqueConstraint(
@@ -53,7 +53,14 @@ class Rulebook(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (a shipped policy's English name)."""
+        from .seeded import policy_label
+
+        return policy_label(self.key, self.name)
 
     def get_absolute_url(self) -> str:
         return reverse("warranty:policy-detail", args=[self.key])
@@ -137,7 +144,7 @@ class Application(VersionedModel):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    policy_key = models.SlugField(_("三包 policy"), max_length=40)
+    policy_key = models.SlugField(_("Three Guarantees (三包) policy"), max_length=40)
     facts = models.JSONField(_("facts given to the engine"))
     answer = models.JSONField(_("the engine's answer"))
     evaluated_at = models.DateTimeField(_("evaluated at"))
@@ -363,7 +370,7 @@ class WarrantyCard(BaseModel):
     )
     invoice_date = models.DateField(_("invoice date"))
     starts_on = models.DateField(_("period starts on"))
-    policy_key = models.SlugField(_("三包 policy"), max_length=40)
+    policy_key = models.SlugField(_("Three Guarantees (三包) policy"), max_length=40)
     terms = models.JSONField(_("periods and promises"))
     replaces = models.ForeignKey(
         "self",
@@ -379,8 +386,8 @@ class WarrantyCard(BaseModel):
     )
 
     class Meta:
-        verbose_name = _("三包 certificate")
-        verbose_name_plural = _("三包 certificates")
+        verbose_name = _("Three Guarantees (三包) certificate")
+        verbose_name_plural = _("Three Guarantees (三包) certificates")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from .models import Application, Rulebook
+from .models import Application, Remedy, Rulebook
 from .permissions import can_view_warranty, dealer_scope
 
 
@@ -31,8 +31,16 @@ def _is_dealer_without_dealer(user) -> bool:
 
 
 def application_filter(
-    user, *, status: str = "", q: str = "", overridden: bool = False, late: bool = False
+    user,
+    *,
+    status: str = "",
+    q: str = "",
+    overridden: bool = False,
+    late: bool = False,
+    refund_due: bool = False,
 ) -> QuerySet[Application]:
+    """The applications a list shows; ``refund_due``: goods back, a return decided, and the
+    refund not recorded yet (the "refund" step waits for it)."""
     qs = application_list_for_user(user)
     if status == "all":
         pass
@@ -48,6 +56,10 @@ def application_filter(
         qs = qs.filter(
             Q(refunded_at__isnull=True, refund_due_on__lt=today)
             | Q(refunded_at__date__gt=F("refund_due_on"))
+        )
+    if refund_due:
+        qs = qs.filter(
+            status=Application.Status.GOODS_RECEIVED, remedy=Remedy.RETURN, refunded_at__isnull=True
         )
     q = (q or "").strip()
     if q:

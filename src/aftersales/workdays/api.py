@@ -6,14 +6,14 @@ from datetime import date, datetime
 
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.accounts.permissions import has_role
 from aftersales.accounts.roles import Role
+from aftersales.core.api import query_flag
 from aftersales.core.errors import InvalidInput
 
 from . import current_calendar, selectors, services
@@ -56,19 +56,33 @@ class DayResultSerializer(serializers.Serializer):
     is_workday = serializers.BooleanField()
 
 
+# A day of the calendar's span, 2004 to 2099 (R43), and a date (2026-09-30) or an ISO
+# datetime with an offset (2026-09-30T18:00:00+08:00) on such a day.
+DAY = r"(200[4-9]|20[1-9]\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+TIME = r"T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)"
+CALENDAR_DAY = {"type": "string", "format": "date", "pattern": f"^{DAY}$"}
+MOMENT = {
+    "anyOf": [
+        CALENDAR_DAY,
+        {"type": "string", "format": "date-time", "pattern": f"^{DAY}{TIME}$"},
+    ]
+}
 START = OpenApiParameter(
     "start",
-    OpenApiTypes.STR,
+    MOMENT,
     required=True,
     description="Date, or ISO datetime with offset (read in Asia/Shanghai)",
 )
+# The calendar's span (R43).
+YEAR = {"type": "integer", "minimum": 2004, "maximum": 2099}
+COUNT = {"type": "integer", "minimum": 1}
 
 
 class AddWorkingDaysApi(APIView):
     """The n-th working day strictly after the day of ``start`` (R41)."""
 
     @extend_schema(
-        parameters=[START, OpenApiParameter("n", int, required=True)],
+        parameters=[START, OpenApiParameter("n", COUNT, required=True)],
         responses={200: DayResultSerializer},
     )
     def get(self, request):
@@ -84,7 +98,7 @@ class PeriodEndApi(APIView):
     """Last day of a calendar-day period (Civil Code arts. 201, 203; R38)."""
 
     @extend_schema(
-        parameters=[START, OpenApiParameter("days", int, required=True)],
+        parameters=[START, OpenApiParameter("days", COUNT, required=True)],
         responses={200: DayResultSerializer},
     )
     def get(self, request):
@@ -104,8 +118,8 @@ class WorkingDaysBetweenApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("a", OpenApiTypes.STR, required=True),
-            OpenApiParameter("b", OpenApiTypes.STR, required=True),
+            OpenApiParameter("a", MOMENT, required=True),
+            OpenApiParameter("b", MOMENT, required=True),
         ],
         responses={200: OutputSerializer},
     )
@@ -133,7 +147,10 @@ class CalendarYearApi(APIView):
         working_days = serializers.IntegerField()
         days = serializers.ListField(child=serializers.DictField())
 
-    @extend_schema(responses={200: OutputSerializer})
+    @extend_schema(
+        parameters=[OpenApiParameter("year", YEAR, OpenApiParameter.PATH)],
+        responses={200: OutputSerializer},
+    )
     def get(self, request, year: int):
         if not 2004 <= year <= 2099:
             raise InvalidInput(fields={"year": [_("Choose a year from 2004 to 2099.")]})
@@ -149,8 +166,13 @@ class CalendarYearApi(APIView):
         )
 
 
+@extend_schema_field(CALENDAR_DAY)
+class CalendarDayField(serializers.DateField):
+    """A day from 2004 to 2099."""
+
+
 class OverrideSerializer(serializers.Serializer):
-    day = serializers.DateField()
+    day = CalendarDayField()
     is_workday = serializers.BooleanField()
     name = serializers.CharField(max_length=60)
     source = serializers.CharField(read_only=True)
@@ -165,7 +187,7 @@ class OverrideListApi(APIView):
         return [has_role(Role.ADMIN)()]
 
     @extend_schema(
-        parameters=[OpenApiParameter("year", int)], responses={200: OverrideSerializer(many=True)}
+        parameters=[OpenApiParameter("year", YEAR)], responses={200: OverrideSerializer(many=True)}
     )
     def get(self, request):
         rows = CalendarOverride.objects.order_by("day")
@@ -187,7 +209,10 @@ class OverrideListApi(APIView):
 class OverrideDetailApi(APIView):
     permission_classes = [has_role(Role.ADMIN)]
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        parameters=[OpenApiParameter("day", CALENDAR_DAY, OpenApiParameter.PATH)],
+        responses={204: None},
+    )
     def delete(self, request, day: str):
         try:
             parsed = parse_date(day)
@@ -241,7 +266,7 @@ class NoticeImportApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        dry_run = request.query_params.get("dry_run") in ("1", "true", "yes")
+        dry_run = bool(query_flag(request, "dry_run"))
         action = services.notice_preview if dry_run else services.notice_import
         result = action(actor=request.user, **data.validated_data)
         body = {

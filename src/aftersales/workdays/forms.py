@@ -16,7 +16,7 @@ class OverrideForm(StyledFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Reason"),
         max_length=60,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. 公司年会")}),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. company annual meeting")}),
     )
 
 
@@ -24,13 +24,16 @@ class AnnouncementForm(StyledFormMixin, forms.Form):
     notice = forms.CharField(
         label=_("Notice"),
         max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": "国务院办公厅关于2027年部分节假日安排的通知"}),
+        # The notice's title is Chinese in every language: the example is one.
+        widget=forms.TextInput(
+            attrs={"placeholder": "国务院办公厅关于2027年部分节假日安排的通知", "lang": "zh-Hans"}
+        ),
     )
     file = forms.FileField(
         label=_("Schedule (CSV)"),
         help_text=_(
-            "Columns kind,start,end,name — e.g. holiday,2027-02-05,2027-02-12,春节 and "
-            "workday,2027-02-14,,春节调休上班."
+            "Columns kind,start,end,name — e.g. holiday,2027-02-05,2027-02-12,Spring Festival "
+            "and workday,2027-02-14,,Spring Festival make-up working day."
         ),
     )
 
@@ -47,6 +50,7 @@ class NoticeForm(StyledFormMixin, forms.Form):
                 "rows": 12,
                 "placeholder": "国务院办公厅关于2027年部分节假日安排的通知\n…\n一、元旦：…",
                 "spellcheck": "false",
+                "lang": "zh-Hans",
             }
         ),
         help_text=_(

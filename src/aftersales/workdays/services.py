@@ -63,7 +63,13 @@ def override_set(*, actor, day: date, is_workday: bool, name: str) -> CalendarOv
     _check_day(day)
     name = (name or "").strip()
     if not name:
-        raise InvalidInput(fields={"name": [_("Say why, e.g. 公司年会 or 春节延长假期.")]})
+        raise InvalidInput(
+            fields={
+                "name": [
+                    _("Say why, e.g. company annual meeting or longer Spring Festival holiday.")
+                ]
+            }
+        )
     before = current_calendar()
     override = CalendarOverride.objects.select_for_update().filter(day=day).first()
     if override is None:

@@ -15,9 +15,8 @@ from aftersales.core.input_guard import allows_text
 from . import selectors, services
 from .calendar import FIRST_YEAR, LAST_SUPPORTED_YEAR, OFFICIAL_LAST_YEAR
 from .forms import AnnouncementForm, NoticeForm, OverrideForm
+from .names import WEEKDAYS
 from .permissions import can_manage_calendar
-
-WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
 
 
 def _admin_only(request) -> None:

@@ -91,6 +91,8 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# A refused form (an expired CSRF token) answers the layout's 403 page, not Django's own.
+CSRF_FAILURE_VIEW = "aftersales.core.error_views.csrf_failure"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -291,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "CaseChannelEnum": "aftersales.service.models.Channel",
         "OrderChannelEnum": "aftersales.sales.models.Order.Channel",
         "CaseKindEnum": "aftersales.service.models.Kind",
+        "CaseCallOutcomeEnum": "aftersales.service.models.CaseCall.Outcome",
+        "CaseCallDirectionEnum": "aftersales.service.models.CaseCall.Direction",
     },
 }
 

@@ -115,8 +115,10 @@ PAGES: dict[str, Access] = {
     # core
     "core:home": page(ALL),
     "core:notifications": page(ALL),
+    "core:search": page(ALL, query="q=客户"),  # each group scoped like its list
     "core:import": page(CUSTOMER_EDIT),  # /import/customers/: customers.can_edit_customers
     "core:import-template": page(CUSTOMER_EDIT),
+    "core:company-profile": page(ADMIN),  # core.can_manage_company
     "javascript-catalog": page(ALL, anonymous=200),  # the translations for app.js, public
     # accounts
     "accounts:login": page(NOBODY, redirect=ALL, lands_on="core:home", anonymous=200),
@@ -137,6 +139,8 @@ PAGES: dict[str, Access] = {
     "customers:customer-create": page(CUSTOMER_EDIT),
     "customers:customer-export": page(CUSTOMER_EXPORT),
     "customers:customer-detail": page(ALL, scoped=SCOPED),
+    # the order form's customer picker: the reader's own customers (customer_list_for_user)
+    "customers:picker": page(ALL),
     "customers:customer-edit": page(CUSTOMER_EDIT, scoped=SCOPED),
     # catalogue: every role reads (catalog.can_view_catalog), the company edits
     "catalog:product-list": page(ALL),
@@ -162,6 +166,7 @@ PAGES: dict[str, Access] = {
     "sales:order-edit": page(SELLERS, scoped=SCOPED),  # a draft
     "sales:shipment-accept": page(ACCEPT, scoped=SCOPED),
     "sales:delivery-note": page(ALL, scoped=SCOPED),
+    "sales:order-print": page(ALL, scoped=SCOPED),  # whoever opens the order prints it
     # quality: company staff (quality.can_view_quality); a dealer gets "not found"
     "quality:home": page(STAFF),
     "quality:inspection-list": page(STAFF),
@@ -195,6 +200,8 @@ PAGES: dict[str, Access] = {
     "service:register-service": page(ALL),
     "service:register-complaints": page(ALL),
     "service:case-detail": page(ALL, scoped=SCOPED),
+    "service:case-request-form": page(ALL, scoped=SCOPED),  # whoever opens the case
+    "service:case-service-sheet": page(ALL, scoped=SCOPED),
     # warranty
     "warranty:policy-list": page(WARRANTY_VIEW),
     "warranty:policy-detail": page(WARRANTY_VIEW),
@@ -237,6 +244,7 @@ PAGES: dict[str, Access] = {
 
 API: dict[str, Access] = {
     "GET /api/v1/me/": api(ALL),
+    "GET /api/v1/search/": api(ALL, query="q=客户"),  # core.search: scoped like the lists
     "GET /api/v1/users/": api(ADMIN),
     "GET /api/v1/users/{user_id}/": api(ADMIN),
     # workdays: anyone signed in
@@ -283,6 +291,9 @@ API: dict[str, Access] = {
     "GET /api/v1/tickets/{number}/": api(ALL, scoped=SCOPED),
     "GET /api/v1/tickets/{number}/attachments/": api(ALL, scoped=SCOPED),
     "GET /api/v1/tickets/{number}/compensation/": api(ALL, scoped=SCOPED),
+    # internal notes and the call log: whoever may see the case reads them (issue 17)
+    "GET /api/v1/tickets/{number}/notes/": api(ALL, scoped=SCOPED),
+    "GET /api/v1/tickets/{number}/calls/": api(ALL, scoped=SCOPED),
     # warranty
     "GET /api/v1/warranty/applications/": api(WARRANTY_VIEW),
     "GET /api/v1/warranty/applications/{number}/": api(WARRANTY_VIEW, scoped=SCOPED),
@@ -342,6 +353,8 @@ NOT_WALKED: dict[str, str] = {
     "sales:track": "public order tracking by number + phone tail (sales test_tracking_limits)",
     "service:track": "public case page by signed token (service.tests.test_tracking_limits)",
     "GET /api/v1/track/": "public order tracking API, rate-limited per address",
+    "core:company-logo": "the company's logo, public branding under its content's name "
+    "(core.tests.test_company)",
     # stored files: the record's view checks the scope before serving (tests of each app)
     "sales:order-scan-file": FILE,
     "sales:acceptance-photo": FILE,
@@ -367,6 +380,8 @@ NOT_WALKED: dict[str, str] = {
     "customers:customer-file-add": POST,
     "customers:customer-merge": POST,
     "sales:order-ship": POST,
+    "sales:order-reship": POST,
+    "sales:order-credit": POST,
     "sales:order-scan": POST,
     "sales:follow-up-done": POST,
     "sales:order-action": POST,
@@ -419,6 +434,8 @@ NOT_WALKED: dict[str, str] = {
     "/api/v1/orders/{order_id}/start-fulfilment/": POST,
     "/api/v1/orders/{order_id}/close/": POST,
     "/api/v1/orders/{order_id}/shipments/": POST,
+    "/api/v1/orders/{order_id}/reship/": POST,
+    "/api/v1/orders/{order_id}/credit/": POST,
     "/api/v1/shipments/{shipment_id}/deliver/": POST,
     "/api/v1/shipments/{shipment_id}/accept/": POST,
     "/api/v1/quality/emergency-releases/{release_id}/approve/": POST,

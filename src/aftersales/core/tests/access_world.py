@@ -46,7 +46,7 @@ def build_world() -> World:
     )
     from aftersales.repairs.models import LoanerUnit, Location, SparePart, WorkOrder
     from aftersales.sales import services as sales
-    from aftersales.sales.models import Order
+    from aftersales.sales.models import Order, ShipmentLine
     from aftersales.sla.models import SlaPolicy
     from aftersales.warranty.models import Application, Rulebook, WarrantyCard
 
@@ -85,10 +85,16 @@ def build_world() -> World:
     )
     sales.order_submit(actor=sales_person, order=shipped)
     batch = tv.batches.filter(quality_status="passed").order_by("production_date").first()
+    unit = (  # a serial-tracked TV ships with the serial of a unit in stock
+        batch.serials.filter(owner__isnull=True)
+        .exclude(pk__in=ShipmentLine.serials.through.objects.values("serialnumber_id"))
+        .order_by("serial")
+        .first()
+    )
     shipment = sales.shipment_create(
         actor=warehouse,
         order=shipped,
-        lines=[sales.ShipInput(shipped.lines.get(), batch, 1)],
+        lines=[sales.ShipInput(shipped.lines.get(), batch, 1, (unit,))],
         documents=["contract", "invoice", "manual"],
     )
     sales.shipment_deliver(actor=warehouse, shipment=shipment, deliverer="赵磊", carrier="沪A")

@@ -23,3 +23,19 @@ def person(user) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.username
+
+
+# Links to quality pages are shown only to people those pages admit (issue 17: no dead
+# links): the same predicates the views ask, for templates of any app.
+@register.filter
+def can_view_quality(user) -> bool:
+    from ..permissions import can_view_quality as predicate
+
+    return predicate(user)
+
+
+@register.filter
+def can_work_recall(user) -> bool:
+    from ..permissions import can_work_recall as predicate
+
+    return predicate(user)

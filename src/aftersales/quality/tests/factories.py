@@ -107,6 +107,8 @@ def ship(*, batch, customer, quantity=1, seller, warehouse, serials=()) -> Shipm
     order = sales.order_submit(actor=seller, order=order)  # below the threshold: approved
     # The warehouse ships the batch as it is now (the page and the API read it afresh).
     batch = Batch.objects.get(pk=batch.pk)
+    if batch.product.serial_tracked and not serials:
+        serials = units_of(batch, quantity)  # a serial-tracked product ships its serials
     return sales.shipment_create(
         actor=warehouse,
         order=order,
@@ -119,6 +121,19 @@ def ship(*, batch, customer, quantity=1, seller, warehouse, serials=()) -> Shipm
             )
         ],
     )
+
+
+def units_of(batch, quantity: int) -> list:
+    """``quantity`` new unsold serial numbers of ``batch`` (units in the warehouse)."""
+    from aftersales.catalog.models import SerialNumber
+
+    start = SerialNumber.objects.filter(batch=batch).count()
+    return [
+        SerialNumber.objects.create(
+            serial=f"{batch.batch_no}-U{start + n:04d}".upper(), product=batch.product, batch=batch
+        )
+        for n in range(1, quantity + 1)
+    ]
 
 
 def backdate(shipment, when) -> None:

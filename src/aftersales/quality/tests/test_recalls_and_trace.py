@@ -241,7 +241,7 @@ def test_qc5_the_recall_export_masks_phones_for_quality(people, released, delive
         "王小明",
         "138****5678",
         "021*****1234",
-        "上海市上海市徐汇区漕溪北路88号",
+        "上海市徐汇区漕溪北路88号",
         "徐汇经销店",
         5,
         2,

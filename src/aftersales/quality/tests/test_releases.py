@@ -26,7 +26,7 @@ from aftersales.quality.services.releases import (
 from aftersales.sales import services as sales
 from aftersales.sales.models import Shipment
 
-from .factories import BatchFactory, backdate, findings, plan_with_items, ship
+from .factories import BatchFactory, backdate, findings, plan_with_items, ship, units_of
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,8 @@ def test_qc2_the_order_api_refuses_the_uninspected_batch_until_it_is_released(
     )
     order = sales.order_submit(actor=people["sales"], order=order)
     warehouse = api_as(people["logistics"])
-    body = {"lines": [{"order_line": order.lines.get().pk, "batch": batch.pk, "quantity": 1}]}
+    line = {"order_line": order.lines.get().pk, "batch": batch.pk, "quantity": 1}
+    body = {"lines": [{**line, "serials": [units_of(batch, 1)[0].serial]}]}
 
     response = warehouse.post(f"/api/v1/orders/{order.pk}/shipments/", body, format="json")
     assert response.status_code == 409

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -27,10 +26,6 @@ from .common import get_or_404, page_of, viewer
 
 REPORT_TYPES = {".pdf", ".jpg", ".jpeg", ".png"}
 REPORT_MAX_BYTES = 10 * 1024 * 1024
-
-
-def _company() -> str:
-    return settings.COMPANY_NAME or str(settings.SITE_TITLE)
 
 
 @login_required
@@ -233,9 +228,7 @@ def inspection_detail(request, inspection_id: int):
 def inspection_report(request, inspection_id: int):
     viewer(request)
     inspection = _inspection(inspection_id)
-    response = HttpResponse(
-        inspection_report_pdf(inspection, company=_company()), content_type="application/pdf"
-    )
+    response = HttpResponse(inspection_report_pdf(inspection), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{inspection.number}.pdf"'
     return response
 
@@ -262,9 +255,7 @@ def certificate_download(request, certificate_id: int):
         certificate_id,
         select=["batch", "batch__product", "inspection", "inspection__inspector"],
     )
-    response = HttpResponse(
-        certificate_pdf(certificate, company=_company()), content_type="application/pdf"
-    )
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
     return response
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.catalog.models import Product, SerialNumber
-from aftersales.core.api import Pagination
+from aftersales.core.api import Pagination, query_flag
 from aftersales.core.errors import InvalidInput, NotFound, PermissionDenied
 from aftersales.core.schema import paginated
 from aftersales.customers.selectors import customer_list_for_user
@@ -258,9 +258,7 @@ class MaintenancePlanListCreateApi(APIView):
     def get(self, request):
         if not can_view_work_orders(request.user):
             raise PermissionDenied()
-        active = request.query_params.get("active")
-        flag = None if active in (None, "") else active.lower() in ("1", "true", "yes")
-        plans = plan_services.plan_list_for_user(request.user, active=flag)
+        plans = plan_services.plan_list_for_user(request.user, active=query_flag(request, "active"))
         paginator = Pagination()
         page = paginator.paginate_queryset(plans, request, view=self)
         return paginator.get_paginated_response(MaintenancePlanSerializer(page, many=True).data)

@@ -15,10 +15,8 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -470,23 +468,10 @@ def cost_split_record(*, actor, work_order: WorkOrder) -> WorkOrder:
 
 def charge_sheet_pdf(work_order: WorkOrder, *, reader=None) -> bytes:
     """收费单: who and what, the 三包 decision and its basis, every line free or paid, the
-    total, the quotation's acceptance, and a line for the customer's signature."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
-
-    from aftersales.core.pdf import FONT, markup, para
+    total, the quotation's acceptance, and a line for the customer's signature
+    (``repairs/print/charge_sheet.html``, see ``core.pdf``)."""
+    from aftersales.core.pdf import render_pdf
     from aftersales.customers.masking import phone_for
-
-    company = getattr(settings, "COMPANY_NAME", "") or str(getattr(settings, "SITE_TITLE", ""))
-    text = ParagraphStyle("cn", fontName=FONT, fontSize=10, leading=14)
-    small = ParagraphStyle("small", fontName=FONT, fontSize=9, leading=12)
-    title = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=24, alignment=1)
-
-    def p(value, style=text):
-        return para(value, style)
 
     def when(value) -> str:
         return local_text(value, empty="—")
@@ -499,108 +484,42 @@ def charge_sheet_pdf(work_order: WorkOrder, *, reader=None) -> bytes:
         decision = "不在三包范围，收费修理"
     else:
         decision = "未判定"
-    head = [
-        ["工单号", wo.number, "日期", local_text(timezone.now(), "%Y-%m-%d")],
-        [
-            "顾客",
-            customer.name,
-            "电话",
-            phone_for(reader, wo.contact_phone or customer.mobile, customer=customer) or "—",
-        ],
-        [
-            "产品",
-            product.name if product else "—",
-            "序列号",
-            wo.serial.serial if wo.serial_id else "—",
-        ],
-        ["地址", wo.address or "—", "服务类型", wo.get_kind_display()],
-        ["三包判定", decision, "依据", wo.warranty_basis or "—"],
-    ]
-    head_table = Table(
-        [[p(c) for c in row] for row in head], colWidths=[22 * mm, 68 * mm, 22 * mm, 68 * mm]
-    )
-    head_table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F1F4F9")),
-                ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#F1F4F9")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
     kinds = {"labour": "工时", "part": "配件", "travel": "上门", "other": "其他"}
-    rows = [[p(h, small) for h in ("项目", "类别", "数量", "单价（元）", "收费", "金额（元）")]]
     lines = charge_lines(wo)
-    for ln in lines:
-        rows.append(
-            [
-                p(ln.description, small),
-                p(kinds.get(ln.kind, ln.kind), small),
-                p(f"{ln.quantity.normalize():f}", small),
-                p(_money(ln.unit_price), small),
-                p("免费" if ln.free else "收费", small),
-                p(_money(line_amount(ln)), small),
-            ]
-        )
     total = sum((line_amount(ln) for ln in lines), ZERO)
     free_value = sum((line_value(ln) for ln in lines if ln.free), ZERO)
-    rows.append([p("合计", small), "", "", "", "", p(_money(total), small)])
-    lines_table = Table(
-        rows, colWidths=[62 * mm, 18 * mm, 18 * mm, 28 * mm, 18 * mm, 36 * mm], repeatRows=1
-    )
-    lines_table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF7")),
-                ("SPAN", (0, -1), (4, -1)),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ]
-        )
-    )
+    quoted = _money(wo.quote_total or ZERO)
     if wo.quote_accepted_at:
-        quote = (
-            f"报价 ¥{_money(wo.quote_total or ZERO)}，顾客于 {when(wo.quote_accepted_at)} 确认接受"
-        )
+        quote = f"报价 ¥{quoted}，顾客于 {when(wo.quote_accepted_at)} 确认接受"
     elif wo.quote_declined_at:
-        quote = f"报价 ¥{_money(wo.quote_total or ZERO)}，顾客于 {when(wo.quote_declined_at)} 拒绝"
+        quote = f"报价 ¥{quoted}，顾客于 {when(wo.quote_declined_at)} 拒绝"
     elif wo.quote_sent_at:
-        quote = (
-            f"报价 ¥{_money(wo.quote_total or ZERO)} 已于 {when(wo.quote_sent_at)} 发出，待顾客确认"
-        )
+        quote = f"报价 ¥{quoted} 已于 {when(wo.quote_sent_at)} 发出，待顾客确认"
     else:
         quote = "无需报价" if total <= 0 else "尚未报价"
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
+    return render_pdf(
+        "repairs/print/charge_sheet.html",
+        {
+            "wo": wo,
+            "customer": customer,
+            "product": product,
+            "day": local_text(timezone.now(), "%Y-%m-%d"),
+            "phone": phone_for(reader, wo.contact_phone or customer.mobile, customer=customer),
+            "decision": decision,
+            "lines": [
+                {
+                    "description": ln.description,
+                    "kind": kinds.get(ln.kind, ln.kind),
+                    "quantity": f"{ln.quantity.normalize():f}",
+                    "price": _money(ln.unit_price),
+                    "free": ln.free,
+                    "amount": _money(line_amount(ln)),
+                }
+                for ln in lines
+            ],
+            "total": _money(total),
+            "free_value": _money(free_value) if free_value > 0 else "",
+            "quote": quote,
+        },
         title=f"收费单 {wo.number}",
-        author=company,
     )
-    story = [
-        markup("{company}<br/>收 费 单", title, company=company),
-        Spacer(0, 4 * mm),
-        head_table,
-        Spacer(0, 4 * mm),
-        lines_table,
-        Spacer(0, 2 * mm),
-        p(f"应收合计：¥{_money(total)}"),
-    ]
-    if free_value > 0:
-        story.append(
-            p(f"三包免费项目价值 ¥{_money(free_value)}，由经营者承担，顾客无需支付。", small)
-        )
-    story += [
-        p(f"报价：{quote}"),
-        Spacer(0, 12 * mm),
-        p("顾客签字：＿＿＿＿＿＿＿＿＿＿　　　日期：＿＿＿＿＿＿＿＿"),
-        Spacer(0, 6 * mm),
-        p("服务人员：＿＿＿＿＿＿＿＿＿＿　　　（盖章）"),
-    ]
-    doc.build(story)
-    return buffer.getvalue()

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -276,9 +276,10 @@ def dispatch_board(day: date) -> list[dict]:
 
 def unscheduled():
     """On-site work waiting for an appointment, the one due soonest first."""
+    from ..selectors import TO_SCHEDULE_Q
+
     return (
-        WorkOrder.objects.filter(status=S.NEW)
-        .filter(~Q(kind__in=(WorkOrder.Kind.MAIL_IN, WorkOrder.Kind.REMOTE)))
+        WorkOrder.objects.filter(TO_SCHEDULE_Q)
         .select_related("customer", "product")
         .order_by("onsite_due_at", "created_at")
     )

@@ -119,12 +119,11 @@ def _move(wo: WorkOrder, actor, action: str, fields: list[str], note: str = "") 
 
 
 def address_of(customer) -> str:
-    """The customer's address in one line (province, city, district, street)."""
-    return "".join(
-        part
-        for part in (customer.province, customer.city, customer.district, customer.street)
-        if part
-    )
+    """The customer's address in one line (province, city, district, street; a municipality
+    named once)."""
+    from aftersales.customers.addresses import format_address
+
+    return format_address(customer.province, customer.city, customer.district, customer.street)
 
 
 def warranty_decision(case) -> tuple[bool | None, str, dict | None]:

@@ -38,9 +38,10 @@ def _day(raw: str) -> date:
 @login_required
 def board(request):
     """Dispatchers: each technician's day and the work waiting for an appointment. Others:
-    the work-order list."""
+    the work-order list; who may not read it (a field technician, a case's handler from
+    another department), their own day."""
     if not can_dispatch(request.user):
-        if hasattr(request.user, "technician_profile") and not can_view_work_orders(request.user):
+        if not can_view_work_orders(request.user):
             return redirect("repairs:my-day")
         return redirect("repairs:work-order-list")
     day = _day(request.GET.get("day", ""))

@@ -43,6 +43,8 @@ def goods():
     pending = Batch.objects.create(product=tv, batch_no="B-NEW", production_date=date(2026, 11, 20))
     for n in range(1, 6):
         SerialNumber.objects.create(serial=f"SN{n}", product=tv, batch=passed)
+    for n in range(1, 4):
+        SerialNumber.objects.create(serial=f"SP{n}", product=tv, batch=pending)
     return {"tv": tv, "passed": passed, "pending": pending}
 
 
@@ -98,7 +100,16 @@ def test_the_whole_path_with_approval_partial_shipment_and_acceptance(
     refused = post(
         wh,
         f"/api/v1/orders/{order['id']}/shipments/",
-        {"lines": [{"order_line": line_id, "batch": goods["pending"].pk, "quantity": 1}]},
+        {
+            "lines": [
+                {
+                    "order_line": line_id,
+                    "batch": goods["pending"].pk,
+                    "quantity": 1,
+                    "serials": ["SP1"],
+                }
+            ]
+        },
     )
     assert refused.status_code == 409
     assert refused.json()["code"] == "batch_not_released" and "B-NEW" in refused.json()["message"]
@@ -136,7 +147,16 @@ def test_the_whole_path_with_approval_partial_shipment_and_acceptance(
     second = post(
         wh,
         f"/api/v1/orders/{order['id']}/shipments/",
-        {"lines": [{"order_line": line_id, "batch": goods["pending"].pk, "quantity": 1}]},
+        {
+            "lines": [
+                {
+                    "order_line": line_id,
+                    "batch": goods["pending"].pk,
+                    "quantity": 1,
+                    "serials": ["sp1"],  # as typed: stored upper case
+                }
+            ]
+        },
     )
     assert second.status_code == 201
     assert Order.objects.get(pk=order["id"]).status == "shipped"
@@ -187,6 +207,18 @@ def test_the_whole_path_with_approval_partial_shipment_and_acceptance(
     case = Case.objects.get(order_id=order["id"])
     assert case.channel == "delivery_acceptance" and case.kind == "exchange"
     assert Order.objects.get(pk=order["id"]).status == "accepted_with_issues"
+    # The order names the case its problem opened, and refuses to close while it is open.
+    detail = sales.get(f"/api/v1/orders/{order['id']}/").json()
+    assert detail["disputes"][0]["case_number"] == case.number
+    assert (detail["disputes"][0]["problem_label"], detail["disputes"][0]["open"]) == ("破损", 1)
+    refused_close = post(sales, f"/api/v1/orders/{order['id']}/close/")
+    assert refused_close.status_code == 409 and refused_close.json()["code"] == "dispute_open"
+    credited = post(
+        sales,
+        f"/api/v1/orders/{order['id']}/credit/",
+        {"shipment_line": second.json()["lines"][0]["id"], "quantity": 1},
+    ).json()
+    assert credited["status"] == "accepted"
 
     closed = post(sales, f"/api/v1/orders/{order['id']}/close/").json()
     assert closed["status"] == "closed"
@@ -200,6 +232,7 @@ def test_the_whole_path_with_approval_partial_shipment_and_acceptance(
         "shipped",
         "delivered",
         "accepted_with_issues",
+        "accepted",
         "closed",
     ]
 
@@ -246,7 +279,16 @@ def test_cancellation_before_shipping_only(api_as, team, goods, customer):
     post(
         wh,
         f"/api/v1/orders/{order['id']}/shipments/",
-        {"lines": [{"order_line": line.pk, "batch": goods["passed"].pk, "quantity": 1}]},
+        {
+            "lines": [
+                {
+                    "order_line": line.pk,
+                    "batch": goods["passed"].pk,
+                    "quantity": 1,
+                    "serials": ["SN1"],
+                }
+            ]
+        },
     )
     late = post(sales, f"/api/v1/orders/{order['id']}/cancel/", {"reason": "太晚了"})
     assert late.status_code == 409 and late.json()["code"] == "already_shipped"
@@ -356,7 +398,16 @@ def test_delivery_note_pdf_has_the_products_in_chinese(client, api_as, team, goo
     shipment = post(
         wh,
         f"/api/v1/orders/{order['id']}/shipments/",
-        {"lines": [{"order_line": line.pk, "batch": goods["passed"].pk, "quantity": 1}]},
+        {
+            "lines": [
+                {
+                    "order_line": line.pk,
+                    "batch": goods["passed"].pk,
+                    "quantity": 1,
+                    "serials": ["SN1"],
+                }
+            ]
+        },
     ).json()
     client.force_login(team["warehouse"])
     response = client.get(f"/orders/shipments/{shipment['id']}/delivery-note.pdf")
@@ -380,7 +431,16 @@ def test_follow_up_is_due_in_working_days(api_as, team, goods, customer):
     shipment = post(
         wh,
         f"/api/v1/orders/{order['id']}/shipments/",
-        {"lines": [{"order_line": line.pk, "batch": goods["passed"].pk, "quantity": 1}]},
+        {
+            "lines": [
+                {
+                    "order_line": line.pk,
+                    "batch": goods["passed"].pk,
+                    "quantity": 1,
+                    "serials": ["SN1"],
+                }
+            ]
+        },
     ).json()
     early = post(
         wh,

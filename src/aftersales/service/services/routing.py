@@ -6,6 +6,7 @@ the case, it reports back to customer service, which tells the customer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -18,8 +19,83 @@ from aftersales.accounts.permissions import user_has_role
 from aftersales.accounts.roles import Role
 from aftersales.core.errors import InvalidInput, PermissionDenied, StaleVersion
 from aftersales.core.notifications import notify
+from aftersales.customers.permissions import dealer_of, is_dealer_user
 
-from ..models import AgentProfile, Case, CaseEvent, RoutingRule, ServiceSkill
+from ..models import AgentProfile, Case, CaseEvent, Kind, RoutingRule, ServiceSkill
+
+# -- who may act on a kind of case ------------------------------------------------------------
+
+# kind → what a person must also be allowed to act on cases of that kind; the apps that
+# decide such cases say it in ready() (the 三包 app: who approves a return or an exchange).
+_KIND_REQUIREMENTS: dict[str, list[Callable[[object], bool]]] = {}
+
+
+def register_kind_requirement(kinds: Iterable[str], predicate: Callable[[object], bool]) -> None:
+    """Cases of ``kinds`` need people for whom ``predicate(user)`` holds as well."""
+    for kind in kinds:
+        _KIND_REQUIREMENTS.setdefault(kind, []).append(predicate)
+
+
+def may_act_on_kind(user, kind: str, *, dealer=None) -> bool:
+    """Whether ``user`` could work a case of ``kind`` given to them: take its steps
+    (``workflow.can_handle``: customer service, after-sales service, administrators; a
+    dealer's people only for a rule limited to their own dealer) and decide what cases of that
+    kind need decided (``register_kind_requirement``)."""
+    from .workflow import HANDLER_ROLES
+
+    if not user.is_active:
+        return False
+    if is_dealer_user(user):
+        own = dealer_of(user)
+        if own is None or dealer is None or own.pk != dealer.pk:
+            return False
+    elif not user_has_role(user, *HANDLER_ROLES):
+        return False
+    return all(predicate(user) for predicate in _KIND_REQUIREMENTS.get(kind, ()))
+
+
+def routing_rule_check(rule: RoutingRule) -> None:
+    """An active rule must not send a kind of case to a department none of whose members may
+    act on it (returns to the quality department, who cannot approve them): ``InvalidInput``
+    on ``department`` naming the kinds. A rule without a kind sends every kind."""
+    if rule.department_id is None:
+        raise InvalidInput(fields={"department": [_("Choose the department.")]})
+    if not rule.active:
+        return
+    members = list(
+        get_user_model()
+        .objects.filter(department_id=rule.department_id, is_active=True)
+        .select_related("dealer_member__dealer")
+        .prefetch_related("groups")
+    )
+    dealer = rule.dealer if rule.dealer_id else None
+    kinds = [rule.kind] if rule.kind else list(Kind.values)
+    nobody = [k for k in kinds if not any(may_act_on_kind(m, k, dealer=dealer) for m in members)]
+    if nobody:
+        raise InvalidInput(
+            fields={
+                "department": [
+                    _(
+                        "Nobody in %(department)s may act on these cases: %(kinds)s. Send them "
+                        "to a department whose people handle them%(or_kind)s."
+                    )
+                    % {
+                        "department": rule.department,
+                        "kinds": "、".join(str(Kind(k).label) for k in nobody),
+                        "or_kind": "" if rule.kind else _(", or give the rule a kind"),
+                    }
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def routing_rule_save(*, actor, rule: RoutingRule) -> RoutingRule:
+    """Save a routing rule (administration, demo data) after ``routing_rule_check``."""
+    routing_rule_check(rule)
+    rule._history_user = actor
+    rule.save()
+    return rule
 
 
 def rule_for(case: Case) -> RoutingRule | None:

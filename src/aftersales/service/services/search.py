@@ -25,7 +25,7 @@ def segment(text: str) -> str:
 def search_text_for(case) -> str:
     # The customer may be new and not saved yet (intake): then only the instance knows it.
     customer = case.customer if case.customer_id or type(case).customer.is_cached(case) else None
-    parts = [
+    return search_words(
         case.number,
         case.contact_phone,
         case.contact_name,
@@ -34,8 +34,17 @@ def search_text_for(case) -> str:
         case.product.name if case.product_id else "",
         case.description,
         case.requested_remedy,
-    ]
-    return segment(" ".join(p for p in parts if p))
+        case.solution,
+    )
+
+
+def search_words(number, phone, *texts: str) -> str:
+    """The segmented words of a case: its number, the contact's phone in full and its last
+    four digits (the part a caller reads out, and a masked number shows), and the texts —
+    the names, the serial, the description, what is asked for and the solution."""
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    tail = digits[-4:] if len(digits) > 4 else ""
+    return segment(" ".join(p for p in (number, phone, tail, *texts) if p))
 
 
 def refresh_search_text(*, customer) -> int:
@@ -52,6 +61,7 @@ def refresh_search_text(*, customer) -> int:
         "contact_name",
         "description",
         "requested_remedy",
+        "solution",
         "search_text",
         "customer__name",
         "serial__serial",

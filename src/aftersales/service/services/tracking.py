@@ -4,7 +4,6 @@ the link, the case number and the last four digits of the phone show the status 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
@@ -22,8 +21,9 @@ def tracking_token(case: Case) -> str:
 
 
 def tracking_url(case: Case) -> str:
-    base = getattr(settings, "PUBLIC_BASE_URL", "") or ""
-    return f"{base}{reverse('service:track')}?t={tracking_token(case)}"
+    from aftersales.core.company import public_base_url
+
+    return f"{public_base_url()}{reverse('service:track')}?t={tracking_token(case)}"
 
 
 def case_from_token(token: str) -> Case | None:

@@ -25,6 +25,7 @@ from aftersales.sla.models import Metric
 from ..models import Case, CaseEvent
 from . import sla
 from .routing import report_back
+from .search import search_text_for
 from .tracking import tracking_url
 
 S = Case.Status
@@ -155,7 +156,8 @@ def case_transition(
     if action == "resolve":
         case.solution, case.result = solution.strip(), result.strip()[:300]
         case.resolved_at = now
-        fields += ["solution", "result", "resolved_at"]
+        case.search_text = search_text_for(case)  # the solution's words find the case too
+        fields += ["solution", "result", "resolved_at", "search_text"]
     elif action == "confirm":
         case.confirmed_at = now
         fields.append("confirmed_at")

@@ -135,3 +135,41 @@ def test_the_search_triggers_survive_every_migration(on_postgres):
         )
         names = {row[0] for row in cursor.fetchall()}
     assert names == {"service_case_fts_ai", "service_case_fts_ad", "service_case_fts_au"}
+
+
+def test_the_last_four_digits_of_the_phone_find_the_case(agent):
+    """A caller reads out the end of their number: 4444 finds the case of 139-1234-4444, on
+    SQLite's FTS5 table and PostgreSQL's tsvector alike (the tail is a word of its own)."""
+    case = take(agent, "电视屏幕有横线", phone="13912344444")
+    fridge = take(agent, "冰箱冷藏室不制冷", phone="13800005678", name="李四")
+    assert list(case_search(agent, "4444")) == [case]
+    assert list(case_search(agent, "5678")) == [fridge]
+
+
+def test_the_words_of_the_solution_find_the_case_once_resolved(agent):
+    from ..services.workflow import case_transition
+
+    case = take(agent, "洗衣机不脱水")
+    assert list(case_search(agent, "排水泵")) == []
+    case = case_transition(actor=agent, case=case, action="accept")
+    case_transition(actor=agent, case=case, action="resolve", solution="更换排水泵后脱水正常")
+    assert list(case_search(agent, "排水泵")) == [case]
+
+
+def test_the_search_words_of_existing_cases_are_rebuilt_by_the_migration(agent):
+    """Migration 0011 gives cases taken before it the phone's tail and the solution's words."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from ..models import Case
+
+    case = take(agent, "空调外机噪音大", phone="13900007777")
+    Case.objects.filter(pk=case.pk).update(search_text="old words", solution="更换风扇电机")
+    assert list(case_search(agent, "7777")) == []
+    migration = import_module(
+        "aftersales.service.migrations.0011_search_words_phone_tail_and_solution"
+    )
+    migration.rebuild(apps, None)
+    assert list(case_search(agent, "7777")) == [case]
+    assert list(case_search(agent, "风扇")) == [case]

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.catalog.models import Product, SerialNumber
-from aftersales.core.api import Pagination, flatten_fields
+from aftersales.core.api import Pagination, flatten_fields, query_flag
 from aftersales.core.errors import InvalidInput, NotFound, PermissionDenied
-from aftersales.core.schema import paginated
+from aftersales.core.schema import error_response, paginated
 from aftersales.core.timeline import actor_name
 from aftersales.customers.models import Customer
 from aftersales.sales.models import Order
@@ -142,8 +142,8 @@ class ApplicationListApi(APIView):
             request.user,
             status=p.get("status", ""),
             q=p.get("q", ""),
-            overridden=p.get("overridden") in ("1", "true"),
-            late=p.get("late") in ("1", "true"),
+            overridden=bool(query_flag(request, "overridden")),
+            late=bool(query_flag(request, "late")),
         ).select_related(
             "case", "customer", "product", "serial", "order", "nonconformance", "replacement_serial"
         )
@@ -264,7 +264,7 @@ class ApplicationStepApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={200: ApplicationDetailSerializer},
+        responses={200: ApplicationDetailSerializer, 507: error_response(507)},
         operation_id="warranty_applications_step",
     )
     def post(self, request, number: str, action: str):

@@ -30,7 +30,9 @@ class CanViewWarranty(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         if not can_view_warranty(request.user):
-            raise PermissionDenied(_("三包 records are for company staff and dealers."))
+            raise PermissionDenied(
+                _("Three Guarantees (三包) records are for company staff and dealers.")
+            )
         return True
 
 

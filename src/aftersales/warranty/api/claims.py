@@ -294,7 +294,11 @@ class DealerClaimStatementApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("dealer", str, description="a dealer code"),
-            OpenApiParameter("month", str, description="`YYYY-MM`, this month by default"),
+            OpenApiParameter(
+                "month",
+                {"type": "string", "pattern": r"^2\d{3}-(0[1-9]|1[0-2])$"},
+                description="`YYYY-MM`, this month by default",
+            ),
         ],
         responses={200: OutputSerializer},
         operation_id="warranty_claims_statement",

@@ -4,7 +4,6 @@ is the engine's facts plus ``"policy"`` (a policy key; the default policy when l
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -12,6 +11,8 @@ from rest_framework.views import APIView
 
 from aftersales.core.errors import InvalidInput
 
+from ..engine import facts
+from ..engine.policy import PROBLEMS
 from ..services.evaluation import evaluate_facts
 
 
@@ -58,6 +59,49 @@ EXAMPLE = {
 }
 
 
+def facts_schema() -> dict:
+    """The body as ``engine.facts.read_facts`` reads it: every fact it knows (null is "not
+    given"), the four it needs, nothing else; and ``policy``."""
+    nullable = {"nullable": True}
+    day = {  # facts.FIRST_YEAR to facts.LAST_YEAR
+        "type": "string",
+        "format": "date",
+        "pattern": r"^(200[4-9]|20[1-8]\d|209[0-5])-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+    }
+    props = {"policy": {"type": "string", **nullable, "description": "A policy's key."}}
+    props |= {key: {**day, **nullable} for key in facts.DATE_KEYS}
+    props |= {key: {"type": "boolean", **nullable} for key in facts.BOOL_KEYS}
+    props |= {
+        "category": {"type": "string", "minLength": 1},
+        "channel": {"type": "string", "enum": ["online", "offline"]},
+        "report_date": day,
+        "problem": {"type": "string", "enum": list(PROBLEMS)},
+        "prior_repairs": {"type": "integer", "minimum": 0, "maximum": 100, **nullable},
+        "failed_part": {"type": "string", **nullable},
+        "component": {"type": "string", **nullable},
+        "repair_intervals": {
+            "type": "array",
+            "items": {"type": "array", "items": day, "minItems": 2, "maxItems": 2},
+            **nullable,
+        },
+        "delay_cause": {"type": "string", "enum": list(facts.DELAY_CAUSES), **nullable},
+        "no_reason_exception": {"type": "string", "enum": list(facts.EXCEPTIONS), **nullable},
+        "price": {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": float(facts.MAX_PRICE)},
+                {"type": "string", "pattern": r"^(\d{1,9}(\.\d+)?|1000000000(\.0+)?)$"},
+            ],
+            **nullable,
+        },
+    }
+    return {
+        "type": "object",
+        "properties": props,
+        "required": list(facts.REQUIRED),
+        "additionalProperties": False,
+    }
+
+
 class WarrantyEvaluateApi(APIView):
     """What the facts entitle the customer to: the remedies offered with the rule, source
     (law or company) and last day of each, the remedies refused and why, the end of the 三包
@@ -65,7 +109,7 @@ class WarrantyEvaluateApi(APIView):
     ``fields`` naming each one."""
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
+        request={"application/json": facts_schema()},
         responses={200: WarrantyAnswerSerializer},
         examples=[OpenApiExample("A TV with a fault five days after the sale", value=EXAMPLE)],
         operation_id="warranty_evaluate",

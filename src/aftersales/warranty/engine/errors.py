@@ -13,6 +13,8 @@ class FieldError:
     code: str
     en: str
     zh: str
+    # What the caller may have meant (an unknown category that resembles catalogue names).
+    suggestions: tuple[str, ...] = ()
 
 
 class EngineError(ValueError):

@@ -51,6 +51,7 @@ class Facts:
     """The checked facts, as attributes (defaults for everything not given)."""
 
     category = ""
+    names: frozenset = frozenset()  # the category's names under the policy (Policy.resolve)
     channel = None
     problem = None
     prior_repairs = 0
@@ -79,6 +80,14 @@ _KIND = {
     "price": "price",
 }
 _DATES: dict[str, date] = {}
+_PRICES: dict[str, Decimal] = {}
+# (key, text) -> the checked value, for text already read once: one lookup instead of the
+# checks below (bench/warranty.py). Text only: a string never equals True, 1 or 1.0, so a
+# cached "2025-03-03" cannot answer for another type. Keys whose value lands under another
+# name (failed_part, component -> part) are not cached.
+_SEEN: dict[tuple[str, str], object] = {}
+_SEEN_MAX = 100_000
+_CACHED_KINDS = frozenset({"date", "text", "channel", "problem", "delay", "exception", "price"})
 
 
 def _err(errors, field, en, zh, code="invalid"):
@@ -122,21 +131,36 @@ def read_facts(raw: dict) -> Facts:
     errors: list[FieldError] = []
     f = Facts()
     values = f.__dict__
-    for key, value in raw.items():
+    seen = _SEEN
+    fresh = None  # text read the long way, to remember
+    for item in raw.items():
+        try:
+            known = seen.get(item)
+        except TypeError:  # an unhashable value (a list, a dict)
+            known = None
+        if known is not None:
+            values[item[0]] = known
+            continue
+        key, value = item
         kind = _KIND.get(key)
+        if type(value) is str and kind in _CACHED_KINDS:
+            if fresh is None:
+                fresh = [item]
+            else:
+                fresh.append(item)
         if kind is None:
             _err(errors, str(key), "Unknown fact.", "未知的事实字段。", "unknown")
         elif value is None:
             continue
         elif kind == "date":
-            parsed = _DATES.get(value) if isinstance(value, str) else None
+            parsed = _DATES.get(value) if type(value) is str else None
             if parsed is None:
                 parsed = _date(value, key, errors)
                 if parsed is not None and isinstance(value, str) and len(_DATES) < 100_000:
                     _DATES[value] = parsed
             values[key] = parsed
         elif kind == "bool":
-            if isinstance(value, bool):
+            if value is True or value is False:
                 values[key] = value
             else:
                 _err(errors, key, "Must be true or false.", "必须是 true 或 false。")
@@ -165,6 +189,27 @@ def read_facts(raw: dict) -> Facts:
                 _err(errors, key, "Must be a whole number from 0.", "必须是不小于 0 的整数。")
             else:
                 values[key] = value
+        elif kind == "price":
+            price = _PRICES.get(value) if isinstance(value, str) else None
+            if price is not None:
+                values[key] = price
+                continue
+            try:
+                if isinstance(value, bool):
+                    raise InvalidOperation
+                price = Decimal(str(value))
+                if not (0 <= price <= MAX_PRICE):
+                    raise InvalidOperation
+                values[key] = price
+                if isinstance(value, str) and len(_PRICES) < 10_000:
+                    _PRICES[value] = price
+            except InvalidOperation:
+                _err(
+                    errors,
+                    key,
+                    "Must be an amount from 0 to 1,000,000,000.",
+                    "必须是 0 到 10 亿之间的金额。",
+                )
         elif kind == "part":
             if isinstance(value, str):
                 if value.strip():
@@ -183,7 +228,7 @@ def read_facts(raw: dict) -> Facts:
                     "Must be repairer or producer_no_parts.",
                     "必须是 repairer 或 producer_no_parts。",
                 )
-        elif kind == "exception":
+        else:  # exception
             if value in EXCEPTIONS:
                 values[key] = value
             else:
@@ -193,24 +238,15 @@ def read_facts(raw: dict) -> Facts:
                     f"Must be one of: {', '.join(EXCEPTIONS)}.",
                     f"必须是以下之一：{'、'.join(EXCEPTIONS)}。",
                 )
-        else:  # price
-            try:
-                if isinstance(value, bool):
-                    raise InvalidOperation
-                price = Decimal(str(value))
-                if not (0 <= price <= MAX_PRICE):
-                    raise InvalidOperation
-                values[key] = price
-            except InvalidOperation:
-                _err(
-                    errors,
-                    key,
-                    "Must be an amount from 0 to 1,000,000,000.",
-                    "必须是 0 到 10 亿之间的金额。",
-                )
-    for key in REQUIRED:
-        if raw.get(key) in (None, ""):
-            _err(errors, key, "This field is required.", "此项必填。", "required")
+    if fresh is not None and not errors and len(seen) < _SEEN_MAX:
+        for item in fresh:
+            checked = values.get(item[0])
+            if checked is not None:
+                seen[item] = checked
+    if not (f.category and f.channel and f.report_date and f.problem):  # else all are given
+        for key in REQUIRED:
+            if raw.get(key) in (None, ""):
+                _err(errors, key, "This field is required.", "此项必填。", "required")
     _check_order(f, errors)  # every problem in one answer, not the first only
     if errors:
         raise EngineError(errors)

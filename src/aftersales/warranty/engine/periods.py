@@ -28,6 +28,15 @@ class Periods:
     def __init__(self, cal: WorkCalendar | None = None) -> None:
         self.cal = cal or official_calendar()
         self._end_cache: dict[tuple[date, int], date] = {}
+        self._months_cache: dict[tuple[date, int, int], date] = {}
+        self._provisional: dict[int, bool] = {}
+
+    def provisional_year(self, year: int) -> bool:
+        """R43: is ``year``'s holiday schedule unpublished (dates in it may still move)?"""
+        flag = self._provisional.get(year)
+        if flag is None:
+            flag = self._provisional[year] = self.cal.year_status(year) == "provisional"
+        return flag
 
     def days_end(self, start: date, days: int) -> date:
         """Last day of a ``days``-day period from ``start`` (R38; e.g. R5, R6, R32)."""
@@ -42,8 +51,14 @@ class Periods:
     def months_end(self, start: date, months: int, extra_days: int = 0) -> date:
         """Last day of a period of ``months`` from ``start``, pushed back by ``extra_days``
         spent in repair or waiting for parts (R2), then moved off a rest day (R3)."""
-        nominal = add_months(start, months) + timedelta(days=extra_days)
-        return self.days_end(start, (nominal - start).days)
+        key = (start, months, extra_days)
+        end = self._months_cache.get(key)
+        if end is None:
+            nominal = add_months(start, months) + timedelta(days=extra_days)
+            end = self.days_end(start, (nominal - start).days)
+            if len(self._months_cache) < 200_000:
+                self._months_cache[key] = end
+        return end
 
     def working_days_end(self, start: date, days: int) -> date:
         """The ``days``-th working day after ``start`` (R41), for company working-day windows."""
@@ -51,20 +66,24 @@ class Periods:
 
 
 def days_in_repair(intervals: Iterable[tuple[date, date]], since: date) -> int:
-    """Calendar days the goods were with the repairer on or after ``since`` (R2: "扣除因修理
-    占用和无零配件待修的时间"). Both ends count; overlapping intervals count once. [OUR
-    CONVENTION: the text does not say whether the hand-in and return days count.]"""
+    """Days the goods were with the repairer after ``since`` (R2: "扣除因修理占用和无零配件待修
+    的时间"), each stay counted as returned − handed in: the hand-in day is not counted, the
+    return day is (R38, Civil Code art. 201: "按照日…计算期间的，开始的当日不计入，自下一日开始
+    计算"). Handed in 05-10 and back 05-30 is 20 days; back the same day is 0. Overlapping stays
+    count once; a stay that began before ``since`` counts from ``since``. [OUR CONVENTION, by
+    analogy: the 三包 texts do not say how the days are counted; docs/decisions.md.]"""
     if not intervals:
         return 0
-    spans = sorted((max(a, since), b) for a, b in intervals if b >= since)
+    spans = sorted((max(a, since), b) for a, b in intervals if b > since)
     total, cur_a, cur_b = 0, None, None
     for a, b in spans:
-        if cur_b is not None and a <= cur_b + timedelta(days=1):
-            cur_b = max(cur_b, b)
+        if cur_b is not None and a <= cur_b:
+            if b > cur_b:
+                cur_b = b
             continue
         if cur_a is not None:
-            total += (cur_b - cur_a).days + 1
+            total += (cur_b - cur_a).days
         cur_a, cur_b = a, b
     if cur_a is not None:
-        total += (cur_b - cur_a).days + 1
+        total += (cur_b - cur_a).days
     return total

@@ -6,12 +6,21 @@ figures (R14, R16, R22, R23), including those RULES-CN marks unconfirmed, as dat
 note, so an administrator can correct one without a release. A company policy names
 ``"layer_on": "national"``; its categories, promises and fees add to the floor and never
 replace it (R1: 三包 figures are minimums; stricter promises bind the company).
+
+Category names (R1: 三包 covers only the catalogue). ``aliases`` maps a category to the other
+names people type for it (手机, 彩电, 电脑 …); a company policy inherits its floor's and may add
+its own. ``Policy.resolve`` turns the name a request gives into the floor's catalogue category
+(or none: the consumer law, R25) and the company's own category. A name that is neither a
+category nor an alias but *resembles* a catalogue name or alias is refused with suggestions,
+so a TV typed as 液晶电视 never silently loses 三包; the similarity rule is in ``_similar``.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from difflib import SequenceMatcher
 from typing import Any
 
 from .errors import EngineError, FieldError
@@ -32,9 +41,92 @@ UNITS = ("days", "working_days", "months")
 PAYERS = ("business", "consumer")
 FEE_KEYS = ("parts", "labour", "travel", "return_shipping_quality")
 POLICY_KEYS = {
-    "key", "name", "source", "layer_on", "categories", "default", "promises", "no_reason",
-    "fees", "refund_days", "refund_penalty", "dealer_split", "exemptions", "notes",
+    "key", "name", "source", "layer_on", "categories", "aliases", "default", "promises",
+    "no_reason", "fees", "refund_days", "refund_penalty", "dealer_split", "exemptions", "notes",
 }  # fmt: skip
+# R24: family cars have their own regime, which the engine does not cover (known names, so
+# they are never mistaken for a misspelt catalogue category).
+CARS = frozenset({"家用汽车", "汽车", "乘用车"})
+ALIAS_MAX = 40
+SUGGESTIONS_MAX = 3
+SIMILAR_RATIO = 0.75  # difflib ratio for a misspelling (same length, 3 characters or more)
+
+
+def normalise_name(text: str) -> str:
+    """A category name as compared: NFKC (full-width ＰＣ is PC), no spaces, case-folded."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def _similar(key: str, candidates: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The catalogue categories an unknown (normalised) name ``key`` resembles, best first.
+
+    ``candidates`` are the floor's catalogue names and aliases (normalised, with the category
+    each stands for). Three tests, strongest first; only the strongest that finds anything
+    is used:
+    1. the name *ends* with a candidate of 2 characters or more: Chinese compounds put the
+       kind last, so 液晶电视 is a 电视 and 手提电脑 a 电脑, while 电视柜 (a cabinet),
+       手机壳 (a case) or 电脑桌 (a desk) are not;
+    2. the name (2 characters or more) is part of a candidate: 电视机 of 彩色电视机, 电话 of
+       移动电话机 and 固定电话机, a shortened name;
+    3. a misspelling: as long as a candidate and difflib ratio >= 0.75 (彩色电视几 for
+       彩色电视机, 家用电冰相): typing Chinese goes wrong by a homophone, which keeps the
+       length. In effect one wrong character in 4 or more; in 3 characters one different
+       character is usually another product (洗碗机 is not 洗衣机, 电子秤 not 电子琴).
+    Anything else is plainly outside the catalogue (服装, 家具, 家用电器, 电子产品 …)."""
+    tiers: tuple[list[str], list[str], list[str]] = ([], [], [])
+    for cand, name in candidates:
+        if len(cand) >= 2 and key.endswith(cand):
+            tier = 0
+        elif len(key) >= 2 and key in cand:
+            tier = 1
+        elif (
+            len(key) >= 3
+            and len(cand) == len(key)
+            and SequenceMatcher(None, key, cand).ratio() >= SIMILAR_RATIO
+        ):
+            tier = 2
+        else:
+            continue
+        if name not in tiers[tier]:
+            tiers[tier].append(name)  # catalogue order
+    for found in tiers:
+        if found:
+            return tuple(found[:SUGGESTIONS_MAX])
+    return ()
+
+
+def _quoted(names: tuple[str, ...], last: str, sep: str) -> str:
+    q = [f'"{n}"' for n in names]
+    return q[0] if len(q) == 1 else sep.join(q[:-1]) + last + q[-1]
+
+
+@dataclass(frozen=True)
+class CategoryRef:
+    """What a category name in a request stands for under one policy."""
+
+    given: str
+    law: str  # the floor's catalogue category; "" outside the catalogue (R1, R25)
+    own: str  # the company policy's own category; "" when it has none for the name
+    alias_of: str  # the category the given name is an alias of; "" for a category name
+    names: frozenset[str]  # every name a company promise may list for these goods
+    suggestions: tuple[str, ...] = ()  # unknown but resembling catalogue names
+
+    def error(self) -> EngineError:
+        en = _quoted(self.suggestions, " or ", ", ")
+        zh = _quoted(self.suggestions, "或", "、")
+        return EngineError(
+            [
+                FieldError(
+                    "category",
+                    "unknown",
+                    f'Unknown category "{self.given}"; did you mean {en}?',
+                    f'未知品类"{self.given}"，您是否指{zh}？',
+                    self.suggestions,
+                )
+            ]
+        )
+
+
 PROMISE_KEYS = {
     "id", "remedies", "problems", "text", "basis", "channels", "categories", "within",
     "repair_over_days", "repairs_at_least",
@@ -125,7 +217,10 @@ class Policy:
     exemptions: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     base: Policy | None = None  # the resolved ``layer_on`` policy
+    # Normalised alias -> category, this policy's merged over its base's.
+    aliases: dict[str, str] = field(default_factory=dict, compare=False)
     data: dict = field(default_factory=dict, compare=False, repr=False)
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -134,6 +229,76 @@ class Policy:
         if rules is not None:
             return rules
         return self.default
+
+    @property
+    def floor(self) -> Policy:
+        """The statutory floor this policy is built on (itself when it is the floor)."""
+        policy = self
+        while policy.base is not None:
+            policy = policy.base
+        return policy
+
+    def resolve(self, name: str, *, strict: bool = True) -> CategoryRef:
+        """What the category ``name`` stands for (see the module docstring). With ``strict``,
+        an unknown name that resembles a catalogue name or alias is an EngineError on
+        ``category`` with suggestions; without, it is treated as outside the catalogue."""
+        memo = self._memo
+        ref = memo.get(name)
+        if ref is None:
+            ref = self._resolve(name)
+            if len(memo) < 20_000:
+                memo[name] = ref
+        if strict and ref.suggestions:
+            raise ref.error()
+        return ref
+
+    def _tables(self) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+        """(normalised category name of any layer -> name, the similarity candidates)."""
+        tables = self._memo.get(None)
+        if tables is None:
+            names: dict[str, str] = {}
+            layer: Policy | None = self
+            while layer is not None:
+                for n in layer.categories:
+                    names.setdefault(normalise_name(n), n)
+                layer = layer.base
+            floor = self.floor
+            candidates = [(normalise_name(n), n) for n in floor.categories]
+            candidates += [(a, t) for a, t in self.aliases.items() if t in floor.categories]
+            tables = self._memo[None] = (names, tuple(candidates))
+        return tables
+
+    def _resolve(self, name: str) -> CategoryRef:
+        floor = self.floor
+        names, candidates = self._tables()
+        key = normalise_name(name)
+        exact = name if name in names.values() else names.get(key, "")
+        target = self.aliases.get(key, "")
+        law = own = alias_of = ""
+        if exact in floor.categories:
+            law = exact
+        elif target in floor.categories:
+            law = target
+        if self is not floor:
+            if exact in self.categories:
+                own = exact
+            elif target in self.categories:
+                own = target
+            elif law in self.categories:
+                own = law
+        if not exact and target:
+            alias_of = target
+        suggestions: tuple[str, ...] = ()
+        if not (exact or target or name in CARS):
+            suggestions = _similar(key, candidates)
+        return CategoryRef(
+            given=name,
+            law=law,
+            own=own,
+            alias_of=alias_of,
+            names=frozenset(n for n in (name, law, own) if n),
+            suggestions=suggestions,
+        )
 
     @classmethod
     def from_dict(cls, data: dict, *, base: Policy | None = None) -> Policy:
@@ -279,6 +444,64 @@ class _Reader:
             unconfirmed=self._texts(d, "unconfirmed", path),
         )
 
+    def aliases(self, d: dict, categories: dict, base: Policy | None) -> dict[str, str]:
+        """``aliases``: {category: [other names]}. A category of this policy or of the one it
+        builds on; an alias is not itself a category name and names one category only. A
+        floor without the key (a copy saved before aliases existed) gets the shipped ones."""
+        inherited = dict(base.aliases) if base is not None else {}
+        if "aliases" not in d:
+            return inherited if base is not None else _default_aliases(categories)
+        value = d["aliases"]
+        if not isinstance(value, dict):
+            self.err(
+                "aliases",
+                "Must map a category name to a list of other names for it.",
+                "必须是“品类: [其他名称]”。",
+            )
+            return inherited
+        known = set(categories)
+        layer = base
+        while layer is not None:
+            known |= set(layer.categories)
+            layer = layer.base
+        taken = {normalise_name(n): n for n in known}
+        own: dict[str, str] = {}
+        for target, names in value.items():
+            path = f"aliases.{target}"
+            if target not in known:
+                self.err(
+                    path,
+                    "Not a category of this policy or of the policy it builds on.",
+                    "不是本政策或其所依据政策中的品类。",
+                )
+                continue
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                self.err(path, "Must be a list of text.", "必须是文字列表。")
+                continue
+            for alias in names:
+                key = normalise_name(alias)
+                if not key or len(alias) > ALIAS_MAX:
+                    self.err(
+                        path,
+                        f"Each name has 1 to {ALIAS_MAX} characters.",
+                        f"每个名称 1 到 {ALIAS_MAX} 个字。",
+                    )
+                elif key in taken:
+                    self.err(
+                        path,
+                        f'"{alias}" is already a category name.',
+                        f'"{alias}"已是品类名称。',
+                    )
+                elif own.get(key, target) != target:
+                    self.err(
+                        path,
+                        f'"{alias}" is also given for "{own[key]}".',
+                        f'"{alias}"同时列在"{own[key]}"下。',
+                    )
+                else:
+                    own[key] = target
+        return {**inherited, **own}
+
     def unknown(self, d: dict, known: set[str], path: str) -> None:
         """A misspelt key would be saved and silently ignored: name it instead."""
         for key in d:
@@ -348,6 +571,7 @@ class _Reader:
             cats = {}
         categories = {n: self.category(n, c, f"categories.{n}") for n, c in cats.items()}
         default = self.category("", d.get("default", {}), "default")
+        aliases = self.aliases(d, categories, base)
         promises = tuple(
             q for i, p in enumerate(d.get("promises", []) or []) if (q := self.promise(i, p))
         )
@@ -398,8 +622,24 @@ class _Reader:
             exemptions=self._texts(d, "exemptions", "policy"),
             notes=self._texts(d, "notes", "policy"),
             base=base,
+            aliases=aliases,
             data=d,
         )
         if self.errors:
             raise EngineError(self.errors)
         return policy
+
+
+def _default_aliases(categories: dict) -> dict[str, str]:
+    """The shipped national aliases for the categories a floor has (see ``_Reader.aliases``)."""
+    from .presets import NATIONAL
+
+    taken = {normalise_name(n) for n in categories}
+    out: dict[str, str] = {}
+    for target, names in NATIONAL.get("aliases", {}).items():
+        if target in categories:
+            for alias in names:
+                key = normalise_name(alias)
+                if key and key not in taken:
+                    out.setdefault(key, target)
+    return out

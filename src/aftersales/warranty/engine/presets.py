@@ -67,7 +67,8 @@ NATIONAL = {
         "燃气热水器": _first_batch_unconfirmed(large=True),
         "缝纫机": _first_batch_unconfirmed(),
         "钟表": _first_batch_unconfirmed(),
-        "摩托车": _first_batch_unconfirmed(large=True),
+        # R26 names motor vehicles among the durable goods.
+        "摩托车": _first_batch_unconfirmed(durable=True, large=True),
         "移动电话机": {
             "regime": "phone",
             "whole_unit_months": 12,
@@ -139,6 +140,37 @@ NATIONAL = {
                 ("音箱", {"扬声器": 24}),
             )
         },
+    },
+    # The names people type for the catalogue's categories (Policy.resolve). Not law: a
+    # convenience an administrator extends; an alias must not name two categories.
+    "aliases": {
+        "自行车": ["单车", "脚踏车"],
+        "彩色电视机": ["彩电", "电视", "电视机", "彩色电视", "液晶电视", "智能电视", "平板电视"],
+        "黑白电视机": ["黑白电视"],
+        "家用录像机": ["录像机"],
+        "收录机": ["录音机", "收录音机"],
+        "家用电冰箱": ["冰箱", "电冰箱", "家用冰箱"],
+        "电风扇": ["风扇", "电扇"],
+        "家用空调器": ["空调", "空调器", "空调机", "家用空调"],
+        "吸排油烟机": ["油烟机", "抽油烟机", "吸油烟机"],
+        "燃气热水器": ["煤气热水器"],
+        "钟表": ["手表", "腕表", "时钟", "闹钟", "挂钟"],
+        "摩托车": ["摩托"],
+        "移动电话机": ["手机", "移动电话", "智能手机"],
+        "固定电话机": ["固定电话", "座机", "固话"],
+        "微型计算机": [
+            "电脑",
+            "计算机",
+            "微机",
+            "个人电脑",
+            "台式机",
+            "台式电脑",
+            "笔记本",
+            "笔记本电脑",
+            "PC",
+        ],
+        "影碟机": ["DVD机", "VCD机", "DVD播放机"],
+        "音响功放": ["功放", "功放机", "功率放大器"],
     },
     # Everything else: the consumer law alone (R25).
     "default": {

@@ -13,7 +13,14 @@ from aftersales.workdays.calendar import WorkCalendar, official_calendar
 from .errors import EngineError, FieldError
 from .facts import Facts, read_facts
 from .periods import Periods, days_in_repair
-from .policy import CONFIRM_EXCEPTIONS, STATUTORY_EXCEPTIONS, CategoryRules, Policy, Promise
+from .policy import (
+    CARS,
+    CONFIRM_EXCEPTIONS,
+    STATUTORY_EXCEPTIONS,
+    CategoryRules,
+    Policy,
+    Promise,
+)
 from .presets import preset
 
 ORDER = ("return", "exchange", "free_repair", "paid_repair")
@@ -28,6 +35,8 @@ B_R8_PARTS = "R8 部分商品修理更换退货责任规定 第十二条（无�
 B_R9 = "R9 部分商品修理更换退货责任规定 第十三条"
 B_R11 = "R11 部分商品修理更换退货责任规定 第十五条（三包期内免费修理，含材料费、工时费）"
 B_R12 = "R12 部分商品修理更换退货责任规定（不实行三包，可实行收费修理）"
+# Outside the catalogue a paid repair is the business's service, not a duty of any law (R1).
+B_PAID = "有偿服务：收费修理（不属三包，也不是消费者权益保护法第二十四条规定的义务）"
 B_R17_RET = "R17 移动电话机商品修理更换退货责任规定 第十一条"
 B_R17_EXC = "R17 移动电话机商品修理更换退货责任规定 第十二条"
 B_R18 = "R18 移动电话机商品修理更换退货责任规定 第十三条"
@@ -47,6 +56,9 @@ B_R31 = "R31 网络购买商品七日无理由退货暂行办法 第八、九条
 B_R34 = "R34 网络购买商品七日无理由退货暂行办法 第十三、十四条"
 B_R35 = "R35 消费者权益保护法 第二十五条第三款（退回运费由消费者承担）"
 
+NO_EXCHANGE = "售出已超过 15 日，且未出现两次修理仍不能正常使用或修理超期的情形"
+_NO_EXCHANGE_BASIS = {b: f"{b}；{B_R7}；{B_R8_OWN}" for b in (B_R6, B_R17_EXC, B_R22_EXC)}
+
 EXCEPTION_TEXT = {
     "custom_made": "消费者定作的商品",
     "perishable": "鲜活易腐的商品",
@@ -63,16 +75,21 @@ EXEMPT_TEXT = {
     "no_documents": ("无三包凭证及有效发票，也无其他购买证明", "R12 第 3 项；R4"),
     "card_mismatch": ("三包凭证型号与修理产品型号不符或者涂改", "R12 第 4 项"),
 }
-CARS = frozenset({"家用汽车", "汽车", "乘用车"})
 SANBAO = frozenset({"sanbao", "phone", "fixed_phone", "pc", "av"})
 # The periods of the calendar the current ``evaluate`` call counts on (one per calendar, so
 # their caches survive between calls; a new company calendar gets a new one).
 _PERIODS_BY_CALENDAR: weakref.WeakKeyDictionary[WorkCalendar, Periods] = weakref.WeakKeyDictionary()
 _CURRENT: ContextVar[Periods] = ContextVar("periods")
+_OFFICIAL: list[Periods] = []  # the official calendar's, once made (the common case)
 
 
 def _periods_for(calendar: WorkCalendar | None) -> Periods:
-    calendar = calendar or official_calendar()
+    if calendar is None:
+        periods = _OFFICIAL[0] if _OFFICIAL else None
+        if periods is None:
+            periods = _periods_for(official_calendar())
+            _OFFICIAL.append(periods)
+        return periods
     periods = _PERIODS_BY_CALENDAR.get(calendar)
     if periods is None:
         periods = _PERIODS_BY_CALENDAR[calendar] = Periods(calendar)
@@ -102,13 +119,23 @@ _COMPANY_FEES = {}
 class Answer:
     """The answer being built: at most one option and one refusal per remedy."""
 
-    __slots__ = ("deadlines", "fees", "notes", "options", "period", "refused", "warranty_end")
+    __slots__ = (
+        "deadlines",
+        "fees",
+        "notes",
+        "options",
+        "period",
+        "refused",
+        "sanbao",
+        "warranty_end",
+    )
 
     def __init__(self) -> None:
+        self.sanbao = True  # catalogue goods (R1); False: the consumer law alone (R25)
         self.options: dict[str, dict] = {}
         self.deadlines: dict[str, date | None] = {}
         self.refused: dict[str, dict] = {}
-        self.notes: list[str] = []
+        self.notes: dict[str, None] = {}  # an ordered set
         self.fees: dict = _FEES.copy()
         self.warranty_end: date | None = None
         self.period: dict | None = None
@@ -122,7 +149,7 @@ class Answer:
             "basis": basis,
             "source": source,
             "deadline": deadline.isoformat() if deadline else None,
-            "provisional": _provisional(deadline),
+            "provisional": False,  # set by _finish for the options kept (R43)
             "why": why,
         }
 
@@ -131,13 +158,7 @@ class Answer:
             self.refused[remedy] = {"remedy": remedy, "reason": reason, "basis": basis}
 
     def note(self, text: str) -> None:
-        if text not in self.notes:
-            self.notes.append(text)
-
-
-def _provisional(day: date | None) -> bool:
-    """R43: a last day in a year whose State Council schedule is not published may move."""
-    return day is not None and _periods().cal.year_status(day.year) == "provisional"
+        self.notes[text] = None
 
 
 def _later(a: date | None, b: date | None) -> bool:
@@ -178,10 +199,13 @@ def evaluate(
         _CURRENT.reset(token)
 
 
+_PARSED: dict[str, Policy] = {}  # the presets by key, without preset()'s call overhead
+
+
 def _evaluate(facts: dict, policy: str | Policy) -> dict:
     if isinstance(policy, str):
         try:
-            policy = preset(policy)
+            policy = _PARSED.get(policy) or _PARSED.setdefault(policy, preset(policy))
         except KeyError:
             raise EngineError(
                 [
@@ -194,21 +218,25 @@ def _evaluate(facts: dict, policy: str | Policy) -> dict:
                 ]
             ) from None
     f = read_facts(facts)
+    ref = policy.resolve(f.category)  # R1; an unknown name like a catalogue one is an error
+    f.names = ref.names
     answer = Answer()
+    if ref.alias_of:
+        answer.note(f"品类“{f.category}”按“{ref.alias_of}”处理")
     try:
         if policy.base is None:
-            _law(f, policy, policy.category(f.category), answer)
+            _law(f, policy, policy.category(ref.law), answer)
         else:
-            company_cat = policy.categories.get(f.category)
+            company_cat = policy.categories.get(ref.own) if ref.own else None
             agreement = company_cat or (
                 policy.default if policy.default.whole_unit_months else None
             )
-            _law(f, policy.base, policy.base.category(f.category), answer, agreement=agreement)
+            _law(f, policy.base, policy.base.category(ref.law), answer, agreement=agreement)
             _company(f, policy, company_cat or policy.default, answer)
             for text in policy.base.notes:
-                answer.note(text)
+                answer.notes[text] = None
         for text in policy.notes:
-            answer.note(text)
+            answer.notes[text] = None
         return _finish(f, policy, answer)
     except (ValueError, OverflowError, ArithmeticError) as exc:
         if isinstance(exc, EngineError):
@@ -230,11 +258,17 @@ def _evaluate(facts: dict, policy: str | Policy) -> dict:
 
 
 def _law(f: Facts, floor: Policy, cat: CategoryRules, a: Answer, agreement=None) -> None:
+    sanbao = a.sanbao = cat.regime in SANBAO
     for text in cat.unconfirmed:
         a.note(text)
     if f.category in CARS:
         a.note("R24：家用汽车适用单独的三包规定，本引擎未覆盖，以下按消费者权益保护法处理")
-    if f.problem == "misuse" and not f.misuse_evidence and _burden_on_business(f, cat):
+    elif not sanbao:
+        a.note(
+            f"R1：“{f.category}”不在实施三包的商品目录内，不适用三包规定，"
+            "按消费者权益保护法第二十四条（R25）处理"
+        )
+    if f.problem == "misuse" and not f.misuse_evidence and _burden_on_business(f, cat, agreement):
         # R26: the business has to prove misuse; without its evidence it is a quality case.
         a.note(
             "R26：耐用商品自收货起 6 个月内发现瑕疵，由经营者承担举证责任；"
@@ -244,8 +278,9 @@ def _law(f: Facts, floor: Policy, cat: CategoryRules, a: Answer, agreement=None)
     if f.problem == "none":
         _no_reason(f, floor, a)
         reason = "未反映质量问题：换货、免费修理以出现性能故障为前提"
-        a.refuse("exchange", reason, B_R6 if cat.regime in SANBAO else B_R25)
-        a.refuse("free_repair", reason, B_R11 if cat.regime in SANBAO else B_R25)
+        a.refuse("exchange", reason, B_R6 if sanbao else B_R25)
+        a.refuse("free_repair", reason, B_R11 if sanbao else B_R25)
+        _record_period(f, cat, a, agreement)
         return
     if f.channel == "online" and f.problem == "quality":
         a.note(
@@ -254,22 +289,34 @@ def _law(f: Facts, floor: Policy, cat: CategoryRules, a: Answer, agreement=None)
     exempt = _exemption(f, cat)
     if exempt is not None:
         text, basis = EXEMPT_TEXT[exempt]
-        for remedy in FREE:
-            a.refuse(remedy, text, basis if cat.regime in SANBAO else f"{basis}；{B_R25}")
-        a.offer("paid_repair", B_R12, f"{text}，不实行三包，可以收费修理", None)
+        if sanbao:
+            for remedy in FREE:
+                a.refuse(remedy, text, basis)
+            a.offer("paid_repair", B_R12, f"{text}，不实行三包，可以收费修理", None)
+        else:
+            # R1/R25: no 三包 exemption outside the catalogue; the damage is simply not a
+            # quality defect, and a paid repair is the business's own service.
+            reason = f"{text}，不属于商品不符合质量要求的情形"
+            for remedy in FREE:
+                a.refuse(remedy, reason, B_R25)
+            a.offer("paid_repair", B_PAID, f"{text}，可以有偿修理", None)
         if exempt == "misuse":
-            _burden_of_proof(f, cat, a)
+            _burden_of_proof(f, cat, a, agreement)
+        _record_period(f, cat, a, agreement)
         return
-    if cat.regime in SANBAO:
+    if sanbao:
         _sanbao(f, floor, cat, a)
     else:
         _general(f, cat, a, agreement)
 
 
 def _exemption(f: Facts, cat: CategoryRules) -> str | None:
-    """R12: the cases where 三包 does not apply (paid repair only)."""
+    """R12: the cases where 三包 does not apply (paid repair only). Items 3 and 4 (documents)
+    are 三包 conditions: outside the catalogue (R1) the consumer law (R25) asks for none."""
     if f.problem in ("misuse", "unauthorized_repair", "force_majeure"):
         return f.problem
+    if cat.regime not in SANBAO:
+        return None
     if f.card_model_mismatch_or_altered:
         return "card_mismatch"
     has_docs = f.has_invoice_or_card is not False or f.other_proof_of_purchase
@@ -278,17 +325,32 @@ def _exemption(f: Facts, cat: CategoryRules) -> str | None:
     return None
 
 
-def _burden_on_business(f: Facts, cat: CategoryRules) -> bool:
-    """R26: durable goods (cars named first), a defect within 6 months of receipt."""
+def _burden_on_business(f: Facts, cat: CategoryRules, agreement=None) -> bool:
+    """R26: durable goods (motor vehicles, computers, TVs, refrigerators, air conditioners,
+    washing machines …: the catalogue's ``durable``, a company category's, or a car), a
+    defect within 6 months of receipt."""
     received = f.received_date or f.purchase_date
-    durable = cat.durable or f.category in CARS
+    durable = cat.durable or (agreement is not None and agreement.durable) or f.category in CARS
     return bool(durable and received and f.report_date <= _periods().months_end(received, 6))
 
 
-def _burden_of_proof(f: Facts, cat: CategoryRules, a: Answer) -> None:
+def _burden_of_proof(f: Facts, cat: CategoryRules, a: Answer, agreement=None) -> None:
     """R26: durable goods, defect within 6 months of receipt: the business proves misuse."""
-    if _burden_on_business(f, cat) and f.misuse_evidence:
+    if _burden_on_business(f, cat, agreement) and f.misuse_evidence:
         a.note("R26：收货 6 个月内的耐用商品，使用不当已有经营者的证据")
+
+
+def _record_period(f: Facts, cat: CategoryRules, a: Answer, agreement) -> None:
+    """Every answer states where the customer stands (the end of the period), also when it
+    offers nothing free: the 三包 period of catalogue goods, else the agreed warranty."""
+    if cat.regime in SANBAO:
+        start = _warranty_start(f, cat, a, required=False)
+        if start is not None:
+            _sanbao_period(f, cat, a, start)
+    else:
+        received = f.received_date or f.purchase_date
+        if received is not None:
+            _general_period(f, cat, a, agreement, received)
 
 
 def _no_reason(f: Facts, floor: Policy, a: Answer) -> None:
@@ -344,7 +406,7 @@ def _no_reason(f: Facts, floor: Policy, a: Answer) -> None:
     a.fees["refund_basis"] = B_R34
 
 
-def _warranty_start(f: Facts, cat: CategoryRules, a: Answer) -> date:
+def _warranty_start(f: Facts, cat: CategoryRules, a: Answer, required: bool = True) -> date | None:
     """R2: the invoice date; R10: an exchange restarts it; R21: a phone without documents
     starts on the 90th day after the factory date."""
     if f.exchanged_on:
@@ -363,6 +425,8 @@ def _warranty_start(f: Facts, cat: CategoryRules, a: Answer) -> date:
     if f.received_date:
         a.note("未提供发票日期，三包有效期暂按签收日期计算")
         return f.received_date
+    if not required:
+        return None
     raise EngineError(
         [
             FieldError(
@@ -386,17 +450,12 @@ def _intervals(f: Facts) -> tuple:
     return (*f.repair_intervals, (f.sent_for_repair, until))
 
 
-def _sanbao(f: Facts, floor: Policy, cat: CategoryRules, a: Answer) -> None:
-    """R2–R11, R16–R23: catalogue goods with a performance fault."""
-    regime = cat.regime
-    report = f.report_date
-    has_docs = f.has_invoice_or_card is not False
-    phone_no_docs = regime == "phone" and not has_docs  # R21
-    start = _warranty_start(f, cat, a)
-    if phone_no_docs and f.factory_date and not f.other_proof_of_purchase:
-        a.note(f"R21：无发票和三包凭证，以出厂日期后第 90 日（{_fmt(start)}）为三包期起算日")
-    kind, months, part = cat.part_months(f.part)
-    extra = days_in_repair(_intervals(f), start)
+def _sanbao_period(f: Facts, cat: CategoryRules, a: Answer, start: date) -> tuple:
+    """R2, R3, R14, R16: the period of the unit of account (whole, main part or component)
+    from ``start``, pushed back by the days in repair. Sets the answer's end and period."""
+    kind, months, part = cat.part_months(f.part) if f.part else ("whole", cat.whole_unit_months, "")
+    intervals = _intervals(f) if f.sent_for_repair else f.repair_intervals
+    extra = days_in_repair(intervals, start) if intervals else 0
     end = _periods().months_end(start, months, extra) if months else None
     a.warranty_end = end
     a.period = {
@@ -408,30 +467,47 @@ def _sanbao(f: Facts, floor: Policy, cat: CategoryRules, a: Answer) -> None:
     }
     if extra:
         a.note(f"R2：扣除修理占用和待修时间，三包有效期顺延 {extra} 日")
+    return kind, months, part, end
+
+
+def _sanbao(f: Facts, floor: Policy, cat: CategoryRules, a: Answer) -> None:
+    """R2–R11, R16–R23: catalogue goods with a performance fault."""
+    regime = cat.regime
+    report = f.report_date
+    has_docs = f.has_invoice_or_card is not False
+    # R21: a phone with neither documents nor a copy, dated from its factory date (without
+    # a factory date it is exempt, R12 item 3): free repair only, accessories included.
+    r21 = regime == "phone" and not has_docs and not f.other_proof_of_purchase
+    start = _warranty_start(f, cat, a)
+    if r21:
+        a.note(f"R21：无发票和三包凭证，以出厂日期后第 90 日（{_fmt(start)}）为三包期起算日")
+    kind, _months, part, end = _sanbao_period(f, cat, a, start)
     in_period = end is not None and report <= end
     sale = f.purchase_date
-    # Lost documents: R4 (general rules: every duty), R21 (phones), R22 (PCs: repair, exchange).
-    may_return = has_docs or regime == "sanbao"
-    may_exchange = has_docs or (regime != "phone") or bool(f.other_proof_of_purchase)
+    # Lost documents: R4 (every duty, the 7-day return included), R21 (phones: repair, and
+    # exchange with a copy of the invoice), R22 art. 9 (PCs: repair and exchange).
+    may_return = has_docs or regime not in ("phone", "pc")
+    may_exchange = not r21
     if not has_docs:
         if regime == "pc":
             a.refuse("return", "发票和三包凭证遗失，凭其他购买证明只可修理、换货", "R22 第九条")
         elif regime == "phone":
             a.refuse("return", "发票和三包凭证遗失，不适用退货", B_R21)
-            if not f.other_proof_of_purchase:
+            if r21:
                 a.refuse("exchange", "发票和三包凭证遗失且无发票复印件，只可免费修理", B_R21)
         else:
             a.note("R4：三包凭证或发票遗失，但能证明在三包有效期内的，仍享受三包")
-    if regime == "phone" and kind == "component":
-        _phone_accessory(f, cat, part, end, a)
+    if regime == "phone" and kind == "component" and not r21:
+        _phone_accessory(f, cat, part, end, may_return, a)
         return
     ret_basis, exc_basis, rep_basis = B_R5, B_R6, B_R11
     if regime == "phone":
         ret_basis, exc_basis = B_R17_RET, B_R17_EXC
     elif regime == "pc":
         ret_basis, exc_basis, rep_basis = B_R22_RET, B_R22_EXC, B_R22_REP
-    last7 = _periods().days_end(sale, cat.return_days) if sale and cat.return_days else None
-    last15 = _periods().days_end(sale, cat.exchange_days) if sale and cat.exchange_days else None
+    days_end = _periods().days_end
+    last7 = days_end(sale, cat.return_days) if sale and cat.return_days else None
+    last15 = days_end(sale, cat.exchange_days) if sale and cat.exchange_days else None
     if last7 and report <= last7 and may_return and not f.exchanged_on:
         why = f"售出 7 日内（至 {_fmt(last7)}）出现性能故障，可选择退货、换货或修理"
         a.offer("return", ret_basis, why, last7)
@@ -446,6 +522,7 @@ def _sanbao(f: Facts, floor: Policy, cat: CategoryRules, a: Answer) -> None:
             f"售出 15 日内（至 {_fmt(last15)}）出现性能故障，可选择换货或修理",
             last15,
         )
+        _return_for_exchange(f, cat, last15, may_return, a)  # R9 / R18: days 8–15 too
     if not in_period:
         what = {"whole": "整机", "main_part": f"主要部件（{part}）", "component": part}[kind]
         reason = f"{what}三包有效期已于 {_fmt(end)} 届满" if end else "该品类无三包有效期规定"
@@ -455,9 +532,9 @@ def _sanbao(f: Facts, floor: Policy, cat: CategoryRules, a: Answer) -> None:
             "paid_repair", "R2、R3；R12 超过三包有效期可以收费修理", f"{reason}，可以收费修理", None
         )
         return
-    what = "主要部件" if kind == "main_part" else "整机"
-    if regime == "phone" and not has_docs and not f.other_proof_of_purchase:
-        a.offer("free_repair", B_R21, f"三包有效期内（至 {_fmt(end)}）免费修理", end)
+    what = "整机" if kind == "whole" else "主要部件" if kind == "main_part" else part
+    if r21:
+        a.offer("free_repair", B_R21, f"{what}三包有效期内（至 {_fmt(end)}）免费修理", end)
     else:
         a.offer(
             "free_repair",
@@ -465,17 +542,17 @@ def _sanbao(f: Facts, floor: Policy, cat: CategoryRules, a: Answer) -> None:
             f"{what}三包有效期内（至 {_fmt(end)}）免费修理，不收材料费和工时费",
             end,
         )
-    _repairs_failed(f, cat, end, may_exchange, a)
-    _repair_overdue(f, cat, end, may_exchange, a)
+    if cat.repeat_repairs and f.prior_repairs >= cat.repeat_repairs:
+        _repairs_failed(f, cat, end, may_exchange, may_return, a)
+    if f.sent_for_repair:
+        _repair_overdue(f, cat, end, may_exchange, may_return, a)
     if "exchange" not in a.options:
-        a.refuse(
-            "exchange",
-            "售出已超过 15 日，且未出现两次修理仍不能正常使用或修理超期的情形",
-            f"{exc_basis}；{B_R7}；{B_R8_OWN}",
-        )
+        a.refuse("exchange", NO_EXCHANGE, _NO_EXCHANGE_BASIS[exc_basis])
 
 
-def _repairs_failed(f: Facts, cat: CategoryRules, end: date, may_exchange: bool, a: Answer):
+def _repairs_failed(
+    f: Facts, cat: CategoryRules, end: date, may_exchange: bool, may_return: bool, a: Answer
+) -> None:
     """R7 (general), R18 (phones): two repairs and still not working."""
     limit = cat.repeat_repairs
     if not limit or f.prior_repairs < limit or not may_exchange:
@@ -483,71 +560,105 @@ def _repairs_failed(f: Facts, cat: CategoryRules, end: date, may_exchange: bool,
     why = f"三包有效期内修理 {f.prior_repairs} 次仍不能正常使用，凭修理记录免费换货"
     if cat.regime == "phone":
         a.offer("exchange", B_R18, why, end)
-        if f.same_model_available is False:
-            a.offer(
-                "return",
-                B_R18_RET,
-                "应换货但无同型号、同规格产品，消费者不接受其他型号的，可以退货",
-                end,
-            )
-        else:
+        if f.same_model_available is not False:
             a.refuse(
                 "return", "手机两次修理仍不能正常使用的，只换主机；无同型号可换时才可退货", B_R18
             )
-        return
-    a.offer("exchange", B_R7, why, end)
-    _return_instead_of_exchange(f, cat, end, a, B_R7)
+    else:
+        a.offer("exchange", B_R7, why, end)
+    _return_for_exchange(f, cat, end, may_return, a)
 
 
-def _repair_overdue(f: Facts, cat: CategoryRules, end: date, may_exchange: bool, a: Answer):
+def _overdue(f: Facts, days: int) -> tuple[bool, date, int]:
+    """Is a repair unrepaired "more than ``days`` days" after hand-in (R8, R15, R20, and the
+    company's ``repair_over_days``)? The limit is a period of ``days`` days (R38): the hand-in
+    day does not count, and a last day on a statutory rest day moves to the end of the next
+    working day. Returns (over, the limit's last day, days since hand-in)."""
+    until = f.still_unrepaired_on or f.report_date
+    limit = _periods().days_end(f.sent_for_repair, days)
+    return until > limit, limit, (until - f.sent_for_repair).days
+
+
+def _repair_overdue(
+    f: Facts, cat: CategoryRules, end: date, may_exchange: bool, may_return: bool, a: Answer
+) -> None:
     """R8 / R20: unrepaired too long (repairer's fault, or the producer sent no parts);
     R15: a loaner where the category's rules give one."""
     if not f.sent_for_repair:
         return
-    until = f.still_unrepaired_on or f.report_date
-    days = (until - f.sent_for_repair).days
-    if cat.loaner_after_days and days > cat.loaner_after_days:
-        a.fees["loaner"] = True
-        a.note(f"R15：送修 {cat.loaner_after_days} 日内未修好的，应免费提供备用机直至原机修复")
+    if cat.loaner_after_days:
+        over, limit, _days = _overdue(f, cat.loaner_after_days)
+        if over:
+            a.fees["loaner"] = True
+            a.note(
+                f"R15：送修 {cat.loaner_after_days} 日内（至 {_fmt(limit)}）未修好的，"
+                "应免费提供备用机直至原机修复"
+            )
     granted = None
-    if f.delay_cause == "repairer" and cat.repair_days_own and days > cat.repair_days_own:
-        granted = (
-            B_R8_OWN,
-            f"因修理者原因送修已 {days} 日未修好（超过 {cat.repair_days_own} 日），"
-            "由修理者免费更换",
-        )
-    if (
-        f.delay_cause == "producer_no_parts"
-        and cat.repair_days_parts
-        and days > cat.repair_days_parts
-    ):
-        basis = B_R20 if cat.regime in ("phone", "fixed_phone") else B_R8_PARTS
-        granted = (
-            basis,
-            f"生产者未按期供应零配件，送修已 {days} 日未修好"
-            f"（超过 {cat.repair_days_parts} 日），免费换货",
-        )
+    if f.delay_cause == "repairer" and cat.repair_days_own:
+        over, limit, days = _overdue(f, cat.repair_days_own)
+        if over:
+            granted = (
+                B_R8_OWN,
+                f"因修理者原因送修已 {days} 日未修好（超过 {cat.repair_days_own} 日，"
+                f"期限至 {_fmt(limit)}），由修理者免费更换",
+            )
+    if f.delay_cause == "producer_no_parts" and cat.repair_days_parts:
+        over, limit, days = _overdue(f, cat.repair_days_parts)
+        if over:
+            basis = B_R20 if cat.regime in ("phone", "fixed_phone") else B_R8_PARTS
+            granted = (
+                basis,
+                f"生产者未按期供应零配件，送修已 {days} 日未修好"
+                f"（超过 {cat.repair_days_parts} 日，期限至 {_fmt(limit)}），免费换货",
+            )
     if granted and may_exchange:
         a.offer("exchange", granted[0], granted[1], end)
-        if cat.regime == "phone":
-            if f.same_model_available is False:
-                a.offer(
-                    "return",
-                    B_R18_RET,
-                    "应换货但无同型号、同规格产品，消费者不接受其他型号的，可以退货",
-                    end,
-                )
-        else:
-            _return_instead_of_exchange(f, cat, end, a, granted[0])
+        _return_for_exchange(f, cat, end, may_return, a)
 
 
-def _return_instead_of_exchange(f: Facts, cat: CategoryRules, end: date, a: Answer, why_basis):
-    """R9: where an exchange is due, a return instead — free when no same model is available,
-    with depreciation on used goods when the consumer prefers a return anyway."""
-    if "return" in a.options:
-        # Still inside the 7 days (R5): a full refund; R9 only matters once those are over.
-        a.note("R9：7 日后符合换货条件的仍可退货，但可收取折旧费")
+def _return_for_exchange(
+    f: Facts, cat: CategoryRules, deadline: date, may_return: bool, a: Answer
+) -> None:
+    """R9 (art. 13): "符合换货条件的" — whichever rule made the exchange due (R6 days 8–15, R7,
+    R8) — a return instead. Phones: only when no same model is available (R18, art. 18).
+    Without the documents a phone (R21) or a PC (R22 art. 9) is never returned."""
+    if not may_return:
         return
+    phone = cat.regime == "phone"
+    if phone and f.same_model_available is not False:
+        return
+    current = a.deadlines.get("return", False)
+    if current is not False:
+        # Inside the 7 days the full refund (R5/R17/R22) stands; say how long a return
+        # stays possible after it.
+        if _later(deadline, current):
+            if phone:
+                a.note(
+                    f"R18：{_fmt(current)} 之后至 {_fmt(deadline)}，应换货而无同型号、"
+                    "同规格产品的，仍可退货"
+                )
+            else:
+                a.note(
+                    f"R9：{_fmt(current)} 之后至 {_fmt(deadline)}，符合换货条件的仍可退货；"
+                    "有同型号、同规格产品而仍要求退货的，可收取折旧费"
+                )
+        return
+    if phone:
+        a.offer(
+            "return",
+            B_R18_RET,
+            "应换货但无同型号、同规格产品，消费者不接受其他型号的，可以退货",
+            deadline,
+        )
+        return
+    _return_instead_of_exchange(f, cat, deadline, a)
+
+
+def _return_instead_of_exchange(f: Facts, cat: CategoryRules, end: date, a: Answer) -> None:
+    """R9: where an exchange is due, a return instead — free when no same model is available,
+    with depreciation on used goods when the consumer prefers a return anyway (the article's
+    second branch, which applies in days 8–15 as it does after R7/R8; docs/decisions.md)."""
     if f.same_model_available is False:
         a.offer(
             "return",
@@ -557,7 +668,14 @@ def _return_instead_of_exchange(f: Facts, cat: CategoryRules, end: date, a: Answ
         )
         a.note("R9：无同型号可换而退货时是否可收折旧费，条文未写明 [未确认]，此处不收")
         return
-    a.offer("return", B_R9, "符合换货条件，消费者仍要求退货的，可以退货，但可收取折旧费", end)
+    if f.same_model_available is None:
+        why = (
+            "符合换货条件，消费者要求退货的，可以退货；有同型号、同规格产品而仍要求退货的，"
+            "可收取折旧费"
+        )
+    else:
+        why = "符合换货条件，消费者仍要求退货的，可以退货，但可收取折旧费"
+    a.offer("return", B_R9, why, end)
     rate = cat.depreciation_per_day
     start = f.exchanged_on or f.purchase_date or f.received_date
     days = max(0, (f.report_date - start).days - days_in_repair(_intervals(f), start))
@@ -575,8 +693,11 @@ def _return_instead_of_exchange(f: Facts, cat: CategoryRules, end: date, a: Answ
     a.fees["depreciation_basis"] = f"{B_R9}（自发票日至退货日，扣除修理占用和待修时间）"
 
 
-def _phone_accessory(f: Facts, cat: CategoryRules, part: str, end: date | None, a: Answer):
-    """R19: a phone accessory in its own period is exchanged; exchanged twice, returned."""
+def _phone_accessory(
+    f: Facts, cat: CategoryRules, part: str, end: date | None, may_return: bool, a: Answer
+) -> None:
+    """R19: a phone accessory in its own period is exchanged; exchanged twice, returned
+    (not without the original documents, R21)."""
     if end is None or f.report_date > end:
         reason = f"{part}三包有效期已于 {_fmt(end)} 届满" if end else f"{part}无三包期"
         for remedy in FREE:
@@ -589,7 +710,7 @@ def _phone_accessory(f: Facts, cat: CategoryRules, part: str, end: date | None, 
         f"{part}在其三包有效期内（至 {_fmt(end)}）出现性能故障，免费更换同品牌同型号",
         end,
     )
-    if f.prior_repairs >= 2:
+    if f.prior_repairs >= 2 and may_return:
         a.offer("return", B_R19, f"{part}已更换两次仍不能正常使用，可以退货", end)
         a.note("R19：随机配件按退货时的单独售价退款，单独购买的配件按发票价格退款")
     else:
@@ -597,8 +718,34 @@ def _phone_accessory(f: Facts, cat: CategoryRules, part: str, end: date | None, 
     a.refuse("free_repair", "配件在三包期内出现故障的，以更换为准", B_R19)
 
 
+def _general_period(
+    f: Facts, cat: CategoryRules, a: Answer, agreement: CategoryRules | None, received: date
+) -> tuple | None:
+    """The agreed warranty of goods outside the catalogue (R25 "依照…当事人约定"), if any:
+    the company's period for the category, else one the floor itself gives the category."""
+    rules = agreement if agreement and agreement.whole_unit_months else cat
+    kind, months, part = rules.part_months(f.part)
+    if not months:
+        return None
+    start = f.exchanged_on or (
+        f.purchase_date if rules.window_from == "sale" and f.purchase_date else received
+    )
+    extra = days_in_repair(_intervals(f), start)
+    end = _periods().months_end(start, months, extra)
+    a.warranty_end = end
+    a.period = {
+        "unit": kind,
+        "part": part,
+        "starts_on": start.isoformat(),
+        "months": months,
+        "extended_days": extra,
+    }
+    return kind, months, part, end
+
+
 def _general(f: Facts, cat: CategoryRules, a: Answer, agreement: CategoryRules | None) -> None:
-    """R25: goods outside the 三包 catalogue that do not meet quality requirements."""
+    """R25: goods outside the 三包 catalogue that do not meet quality requirements. No 三包
+    condition applies (R1): no documents are asked for (R12 items 3, 4 are 三包 rules)."""
     received = f.received_date or f.purchase_date
     if received is None:
         raise EngineError(
@@ -622,27 +769,14 @@ def _general(f: Facts, cat: CategoryRules, a: Answer, agreement: CategoryRules |
             f"收货已超过 7 日（{_fmt(last)}），此后仅在符合法定解除合同条件时可以退货",
             B_R25,
         )
-    rules = agreement if agreement and agreement.whole_unit_months else cat
-    kind, months, part = rules.part_months(f.part)
-    if months:
-        start = f.exchanged_on or (
-            f.purchase_date if rules.window_from == "sale" and f.purchase_date else received
-        )
-        extra = days_in_repair(_intervals(f), start)
-        end = _periods().months_end(start, months, extra)
-        a.warranty_end = end
-        a.period = {
-            "unit": kind,
-            "part": part,
-            "starts_on": start.isoformat(),
-            "months": months,
-            "extended_days": extra,
-        }
+    period = _general_period(f, cat, a, agreement, received)
+    if period is not None:
+        _kind, _months, part, end = period
         if f.report_date > end:
             what = f"{part}的" if part else ""
             for remedy in ("exchange", "free_repair"):
                 a.refuse(remedy, f"已超过约定的{what}质量保证期（{_fmt(end)}）", B_R25)
-            a.offer("paid_repair", B_R25, "超过质量保证期，可以收费修理", None)
+            a.offer("paid_repair", B_PAID, "超过质量保证期，可以收费修理", None)
             return
         why = f"质量保证期内（至 {_fmt(end)}）商品不符合质量要求的，可以要求更换、修理"
         a.offer("exchange", B_R25, why, end)
@@ -685,7 +819,7 @@ def _company(f: Facts, policy: Policy, cat: CategoryRules, a: Answer) -> None:
             continue
         if p.channels and f.channel not in p.channels:
             continue
-        if p.categories and f.category not in p.categories:
+        if p.categories and not any(n in p.categories for n in f.names):
             continue
         free = [r for r in p.remedies if r != "paid_repair"]
         if free and (no_docs or (exempt and "paid_repair" not in p.remedies)):
@@ -697,12 +831,11 @@ def _company(f: Facts, policy: Policy, cat: CategoryRules, a: Answer) -> None:
             continue
         if last is not None and f.report_date > last:
             continue
-        if p.repair_over_days is not None:
-            if not f.sent_for_repair:
-                continue
-            until = f.still_unrepaired_on or f.report_date
-            if (until - f.sent_for_repair).days <= p.repair_over_days:
-                continue
+        # "more than N days" counted as the law's limits are (R8, R38): one rule.
+        if p.repair_over_days is not None and (
+            not f.sent_for_repair or not _overdue(f, p.repair_over_days)[0]
+        ):
+            continue
         if p.repairs_at_least is not None and f.prior_repairs < p.repairs_at_least:
             continue
         for remedy in p.remedies:
@@ -777,7 +910,7 @@ def _finish(f: Facts, policy: Policy, a: Answer) -> dict:
             basis = B_R25_FEES
     else:
         parts = labour = "consumer" if "paid_repair" in options else None
-        basis = B_R12 if parts else ""
+        basis = (B_R12 if a.sanbao else B_PAID) if parts else ""
     fees["parts"] = parts
     fees["labour"] = labour
     fees["repair_basis"] = basis
@@ -799,12 +932,20 @@ def _finish(f: Facts, policy: Policy, a: Answer) -> dict:
         out_fees["depreciation_basis"] = ""
     opts = [options[r] for r in ORDER if r in options]
     refused = [a.refused[r] for r in ORDER if r in a.refused and r not in options]
-    end_provisional = _provisional(a.warranty_end)
-    years = sorted(
-        {int(o["deadline"][:4]) for o in opts if o["provisional"]}
-        | ({a.warranty_end.year} if end_provisional else set())
-    )
+    provisional_year = _periods().provisional_year
+    years = set()
+    deadlines = a.deadlines
+    for o in opts:
+        day = deadlines[o["remedy"]]
+        if day is not None and provisional_year(day.year):
+            o["provisional"] = True
+            years.add(day.year)
+    end = a.warranty_end
+    end_provisional = end is not None and provisional_year(end.year)
+    if end_provisional:
+        years.add(end.year)
     if years:
+        years = sorted(years)
         a.note(
             f"R43：{'、'.join(str(y) for y in years)}年的法定节假日安排尚未公布，"
             "落在该年的截止日期按法定节日暂定，公布后可能顺延"
@@ -817,5 +958,5 @@ def _finish(f: Facts, policy: Policy, a: Answer) -> dict:
         "warranty_end_provisional": end_provisional,
         "period": a.period,
         "fees": out_fees,
-        "notes": a.notes,
+        "notes": list(a.notes),
     }

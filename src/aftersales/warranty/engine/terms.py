@@ -23,11 +23,14 @@ def _floor(policy: Policy) -> Policy:
 
 
 def terms_for(policy: Policy, category_name: str) -> dict:
+    """The terms for ``category_name``, a category or an alias of one (彩电 is 彩色电视机).
+    Never an error: a name the engine would refuse as unknown gets the consumer-law terms."""
     floor = _floor(policy)
-    law: CategoryRules = floor.category(category_name)
+    ref = policy.resolve(category_name, strict=False)
+    law: CategoryRules = floor.category(ref.law)
     own: CategoryRules | None = None
     if policy is not floor:
-        own = policy.categories.get(category_name) or (
+        own = (policy.categories.get(ref.own) if ref.own else None) or (
             policy.default if policy.default.whole_unit_months else None
         )
     whole = max(
@@ -57,7 +60,9 @@ def terms_for(policy: Policy, category_name: str) -> dict:
             promises.append(f"质量保证期 {whole} 个月，期内质量问题免费修理")
     if policy is not floor:
         promises.extend(
-            p.text for p in policy.promises if not p.categories or category_name in p.categories
+            p.text
+            for p in policy.promises
+            if not p.categories or any(n in p.categories for n in ref.names)
         )
     no_reason = floor.no_reason
     fees = [

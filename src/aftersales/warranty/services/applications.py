@@ -341,15 +341,34 @@ def open_application_for(case):
     )
 
 
+# The statuses of a case the customer's link no longer offers an application on: once
+# resolved the link asks them to confirm or reject the result (rejecting reopens the case,
+# and with it the form); confirmed, closed or cancelled, a new problem is a new case.
+PORTAL_CLOSED_STATUSES = frozenset({"resolved", "confirmed", "closed", "cancelled"})
+
+
+def portal_may_apply(case) -> bool:
+    """Whether the customer may apply for a remedy from their case's link."""
+    return case.status not in PORTAL_CLOSED_STATUSES
+
+
 @transaction.atomic
 def application_from_portal(*, case, requested: str, reason: str, files: list) -> Application:
     """The customer applies through the signed link of their case (the portal): one open
-    application per case; their photos go with it."""
+    application per case, while the case is being handled; their photos go with it."""
     if open_application_for(case) is not None:
         raise Conflict(
             _("An application for this case is already being handled."), code="already_applied"
         )
-    if not case.is_open:
+    if case.status == "resolved":
+        raise Conflict(
+            _(
+                "The case is resolved: please confirm or reject the result first. Rejecting "
+                "it reopens the case."
+            ),
+            code="resolved",
+        )
+    if not portal_may_apply(case):
         raise Conflict(_("The case is finished; a new problem is a new case."), code="finished")
     errors: dict[str, list[str]] = {}
     checked = _check_files(files, errors)
@@ -425,7 +444,8 @@ def application_review(
     if overridden:
         notify(
             recipients=role_users(Role.SALES_VP) + role_users(Role.ADMIN),
-            title=_("The 三包 rules were overridden on %(number)s") % {"number": app.number},
+            title=_("The Three Guarantees (三包) rules were overridden on %(number)s")
+            % {"number": app.number},
             body=_("%(who)s: %(decision)s — %(reason)s")
             % {
                 "who": actor.get_full_name() or actor.get_username(),
@@ -462,6 +482,17 @@ def application_request_goods(
     ):
         if not (value or "").strip():
             errors[field] = [_("This field is required.")]
+    for field, value in (
+        ("return_address", return_address),
+        ("return_contact", return_contact),
+        ("return_phone", return_phone),
+        ("carrier", carrier),
+        ("tracking_no", tracking_no),
+    ):
+        # Refused, not cut short: a return phone missing its last digits reaches nobody.
+        limit = Application._meta.get_field(field).max_length
+        if len((value or "").strip()) > limit:
+            errors[field] = [_("At most %(n)s characters.") % {"n": limit}]
     payer = shipping_payer or (app.answer.get("fees", {}).get("return_shipping") or "business")
     if payer not in Application.ShippingPayer.values:
         errors["shipping_payer"] = [_("Choose who pays the shipping.")]
@@ -758,35 +789,35 @@ def application_ship_replacement(
     expected_version: int | None = None,
 ) -> Application:
     """R10: the replacement (same model and specification), its serial, and a new 三包
-    certificate whose period starts today."""
+    certificate whose period starts today. The replacement is a real unit in stock
+    (``replacement_problem``); any other serial is refused with 409, naming it."""
     from aftersales.catalog.models import SerialNumber
+    from aftersales.catalog.services import normalized_code
 
     app = _step(application, actor, "ship_replacement", expected_version)
-    serial_text = (replacement_serial or "").strip()
-    errors: dict[str, list[str]] = {}
-    serial = None
+    serial_text = normalized_code(replacement_serial).upper()
     if app.product.serial_tracked and not serial_text:
-        errors["replacement_serial"] = [_("Enter the replacement's serial number.")]
-    if serial_text:
-        serial = SerialNumber.objects.filter(serial=serial_text).first()
-        if serial is not None and serial.product_id != app.product_id:
-            errors["replacement_serial"] = [_("This serial number belongs to another product.")]
-        elif serial is not None and serial.owner_id and serial.owner_id != app.customer_id:
-            errors["replacement_serial"] = [_("This serial number is already someone else's.")]
-        elif app.serial_id and serial_text == app.serial.serial:
-            errors["replacement_serial"] = [_("The replacement cannot be the returned unit.")]
-    if errors:
-        raise InvalidInput(fields=errors)
-    today = timezone.localdate()
-    if serial_text and serial is None:
-        serial = SerialNumber.objects.create(
-            serial=serial_text,
-            product=app.product,
-            owner=app.customer,
-            sale_ref=app.order.number if app.order_id else "",
-            warranty_start=today,
+        raise InvalidInput(
+            fields={"replacement_serial": [_("Enter the replacement's serial number.")]}
         )
-    elif serial is not None:
+    serial = None
+    if serial_text:
+        # Locked, so two exchanges cannot hand out the same unit.
+        serial = (
+            SerialNumber.objects.select_for_update(of=("self",))
+            .select_related("product", "batch")
+            .filter(serial=serial_text)
+            .first()
+        )
+        problem = replacement_problem(app, serial, serial_text)
+        if problem:
+            raise Conflict(
+                problem,
+                code="replacement_serial_refused",
+                fields={"replacement_serial": [problem]},
+            )
+    today = timezone.localdate()
+    if serial is not None:
         serial.owner = app.customer
         serial.warranty_start = today
         serial.save(update_fields=["owner", "warranty_start", "updated_at"])
@@ -797,6 +828,66 @@ def application_ship_replacement(
     _reissue_card(app, actor, serial, today)
     _unit_back_with_us(app, actor)  # the old certificate is already marked replaced
     return app
+
+
+RELEASED_BATCH = ("passed", "released_by_exception")  # catalog.Batch.QualityStatus
+HIGHER_SPECIFICATION_MARK = "更高规格"
+
+
+def replacement_problem(app: Application, serial, text: str) -> str | None:
+    """Why ``serial`` may not be the replacement unit of an exchange, or None. The unit must:
+
+    - exist (a number nobody registered is not a unit in the warehouse);
+    - be of the application's product, or of a higher specification where the policy
+      allows one (``higher_specification_allowed``);
+    - come from a released batch: passed inspection, or released by exception (QC-2);
+    - be unsold: no owner, never on a delivery, and not the returned unit itself.
+    """
+    from aftersales.sales.selectors import serials_shipped
+
+    if serial is None:
+        return _("Serial %(serial)s does not exist: enter the number on the replacement unit.") % {
+            "serial": text
+        }
+    if app.serial_id and serial.pk == app.serial_id:
+        return _("Serial %(serial)s is the returned unit itself.") % {"serial": serial.serial}
+    if serial.product_id != app.product_id and not higher_specification_allowed(
+        app, serial.product
+    ):
+        return _("Serial %(serial)s is a %(product)s, not a %(expected)s.") % {
+            "serial": serial.serial,
+            "product": serial.product,
+            "expected": app.product,
+        }
+    if serial.batch is None or serial.batch.quality_status not in RELEASED_BATCH:
+        return _("Serial %(serial)s is not from a released batch (%(batch)s).") % {
+            "serial": serial.serial,
+            "batch": serial.batch.batch_no if serial.batch else "—",
+        }
+    if serial.owner_id is not None or serials_shipped([serial.pk]):
+        return _("Serial %(serial)s is already sold.") % {"serial": serial.serial}
+    return None
+
+
+def higher_specification_allowed(app: Application, product) -> bool:
+    """A simple rule until specifications are modelled: another product may replace the
+    application's when the application's 三包 policy promises an exchange for "the same or a
+    higher specification" (an exchange promise whose text says 更高规格, e.g. S11 一、3 in the
+    sales-contract preset), and the product is of the same category at a list price no lower
+    than the original's. Everywhere else the replacement is the same product."""
+    from aftersales.core.errors import ApplicationError
+
+    from .policies import policy_for
+
+    original = app.product
+    if product.category_id != original.category_id or product.list_price < original.list_price:
+        return False
+    try:
+        policy = policy_for(app.policy_key or None)
+    except ApplicationError:
+        return False
+    promises = [*policy.promises, *(policy.base.promises if policy.base else ())]
+    return any("exchange" in p.remedies and HIGHER_SPECIFICATION_MARK in p.text for p in promises)
 
 
 def _reissue_card(app: Application, actor, serial, today) -> None:
@@ -810,7 +901,8 @@ def _reissue_card(app: Application, actor, serial, today) -> None:
     invoice = old.invoice_date if old else _purchase_date(app) or today
     card_issue(
         actor=actor,
-        product=app.product,
+        # A higher specification (S11) is another product: the new card is for the unit given.
+        product=serial.product if serial is not None else app.product,
         customer=app.customer,
         invoice_date=invoice,
         serial=serial,

@@ -175,7 +175,7 @@ def _policy(policy_key: str | None):
         return policy_for(policy_key)
     except (LookupError, ValueError, NotFound) as exc:
         raise InvalidInput(
-            fields={"policy_key": [_("There is no 三包 policy with this key.")]},
+            fields={"policy_key": [_("There is no Three Guarantees (三包) policy with this key.")]},
             code="unknown_policy",
         ) from exc
 
@@ -187,8 +187,27 @@ def terms_for_product(product, *, policy_key: str | None = None) -> dict:
 
     policy = _policy(policy_key)
     category = category_for(product.category if product.category_id else None, policy_key)
-    terms = dict(policy.terms_for(category))
+    terms = _own_main_parts(policy, category, dict(policy.terms_for(category)))
     terms["policy_key"] = getattr(policy, "key", None) or policy_key or ""
+    return terms
+
+
+def _own_main_parts(policy, category: str, terms: dict) -> dict:
+    """A company policy that names the main parts of a category describes its product: a 4K
+    LCD TV has a panel, a backlight, a main board and a power board, not the picture tube and
+    flyback transformer of the 1995 catalogue. The certificate then lists the company's main
+    parts (each at least as long as a statutory period of the same name); the statutory list
+    is kept beside them in ``statutory_main_parts``, and every decision still applies it (the
+    engine layers the company's periods on the law's, R1)."""
+    if getattr(policy, "base", None) is None:
+        return terms
+    own = policy.categories.get(category)
+    if own is None or not own.main_parts:
+        return terms
+    names = {name for name, _months in own.main_parts}
+    listed = terms.get("main_parts") or []
+    terms["main_parts"] = [p for p in listed if p["name"] in names]
+    terms["statutory_main_parts"] = [p for p in listed if p["name"] not in names]
     return terms
 
 
@@ -216,7 +235,7 @@ def card_issue(
     transaction, so one serial number never has two certificates in force.
     """
     if not can_issue_card(actor):
-        raise PermissionDenied(_("You may not issue 三包 certificates."))
+        raise PermissionDenied(_("You may not issue Three Guarantees (三包) certificates."))
     if not _in_scope(actor, customer):
         raise PermissionDenied(_("A dealer issues certificates to its own customers only."))
     today = timezone.localdate()
@@ -371,7 +390,7 @@ def card_issue_by_reference(
     from aftersales.sales.selectors import order_list_for_user
 
     if not can_issue_card(actor):
-        raise PermissionDenied(_("You may not issue 三包 certificates."))
+        raise PermissionDenied(_("You may not issue Three Guarantees (三包) certificates."))
     errors: dict[str, list[str]] = {}
     product_sku, serial_no = (product_sku or "").strip(), (serial_no or "").strip()
     order_no, replaces_no = (order_no or "").strip(), (replaces_no or "").strip()

@@ -23,8 +23,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,9 +76,12 @@ COST_FIELDS = ("parts_cost", "labour_cost", "other_cost")
 # --- reads ----------------------------------------------------------------------------------
 
 
-def claim_list_for_user(user, *, status: str = "", dealer: str = "") -> QuerySet[DealerClaim]:
+def claim_list_for_user(
+    user, *, status: str = "", dealer: str = "", judged: bool | None = None
+) -> QuerySet[DealerClaim]:
     """The claims the reader may see, newest first: a dealer's people see their own dealer's
-    only (a dealer user without a dealer sees none); ``dealer`` is a dealer code."""
+    only (a dealer user without a dealer sees none); ``dealer`` is a dealer code; ``judged``:
+    only those whose case the quality department has (True) or has not (False) judged."""
     if not can_view_claims(user):
         return DealerClaim.objects.none()
     claims = DealerClaim.objects.select_related(
@@ -92,6 +96,11 @@ def claim_list_for_user(user, *, status: str = "", dealer: str = "") -> QuerySet
         claims = claims.filter(status=status)
     if dealer:
         claims = claims.filter(dealer__code=dealer)
+    if judged is not None:
+        verdicts = ResponsibilityJudgement.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Case), subject_id=OuterRef("case_id")
+        )
+        claims = claims.filter(Exists(verdicts) if judged else ~Exists(verdicts))
     return claims.order_by("-created_at", "-id")
 
 

@@ -56,8 +56,10 @@ def _local(value) -> date | None:
 
 def category_for(category, policy_key: str | None = None) -> str:
     """The category name the policy knows for a catalogue category: the nearest 三包 name up
-    the tree (彩色电视机 for 电视), else the nearest name the policy lists (the company's own
-    categories, e.g. 日用品 for 厨具), else the category's own name (general rules)."""
+    the tree (彩色电视机 for 电视), else the nearest name the policy lists or has as an alias
+    (the company's own categories, e.g. 日用品 for 厨具; 冰箱 is 家用电冰箱), else the
+    category's own name: the consumer-law rules, unless the name resembles a catalogue name,
+    which the engine refuses with suggestions (set the category's 三包 name then)."""
     if category is None:
         return ""
     chain = list(reversed(category.path()))
@@ -65,10 +67,10 @@ def category_for(category, policy_key: str | None = None) -> str:
         if node.sanbao_category:
             return node.sanbao_category
     policy = policy_for(policy_key)
-    known = set(policy.categories) | set(policy.base.categories if policy.base else ())
     for node in chain:
-        if node.name in known:
-            return node.name
+        ref = policy.resolve(node.name, strict=False)
+        if ref.law or ref.own:
+            return ref.own or ref.law
     return category.name
 
 

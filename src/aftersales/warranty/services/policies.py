@@ -46,7 +46,9 @@ def policy_for(key: str | None = None, *, _seen: frozenset[str] = frozenset()) -
         try:
             return preset(key)
         except KeyError:
-            raise NotFound(_("There is no 三包 policy “%(key)s”.") % {"key": key}) from None
+            raise NotFound(
+                _("There is no Three Guarantees (三包) policy “%(key)s”.") % {"key": key}
+            ) from None
     cached = _CACHE.get((row.key, row.version))
     if cached is not None and cached.base is _base_now(cached):
         return cached
@@ -66,10 +68,17 @@ def _base_now(policy: Policy):
 
 
 def policy_choices() -> list[tuple[str, str]]:
+    """(key, name) of every active policy, the default first; names in the reader's language
+    (a shipped policy's English name on an English page)."""
+    from ..seeded import policy_label
+
     rows = {r.key: r.name for r in Rulebook.objects.filter(active=True).only("key", "name")}
     for key, data in PRESETS.items():
         rows.setdefault(key, data["name"])
-    return sorted(rows.items(), key=lambda kv: (kv[0] != DEFAULT_KEY, kv[0]))
+    return sorted(
+        ((key, policy_label(key, name)) for key, name in rows.items()),
+        key=lambda kv: (kv[0] != DEFAULT_KEY, kv[0]),
+    )
 
 
 def rulebooks_install(rulebook_model=Rulebook) -> int:
@@ -93,7 +102,7 @@ def rulebooks_install(rulebook_model=Rulebook) -> int:
 def rulebook_get(key: str) -> Rulebook:
     row = Rulebook.objects.filter(key=key).first()
     if row is None:
-        raise NotFound(_("There is no 三包 policy “%(key)s”.") % {"key": key})
+        raise NotFound(_("There is no Three Guarantees (三包) policy “%(key)s”.") % {"key": key})
     return row
 
 
@@ -110,7 +119,7 @@ def rulebook_save(
     """Create or change a policy. The data are checked by the engine first; a policy that
     would not parse is never saved."""
     if not can_edit_policies(actor):
-        raise PermissionDenied(_("Only administrators change 三包 policies."))
+        raise PermissionDenied(_("Only administrators change Three Guarantees (三包) policies."))
     if not isinstance(data, dict):
         raise InvalidInput(fields={"data": [_("The rules must be a JSON object.")]})
     data = {**data, "key": key}
@@ -145,7 +154,7 @@ def rulebook_save(
 @transaction.atomic
 def rulebook_make_default(*, actor, key: str) -> Rulebook:
     if not can_edit_policies(actor):
-        raise PermissionDenied(_("Only administrators change 三包 policies."))
+        raise PermissionDenied(_("Only administrators change Three Guarantees (三包) policies."))
     row = rulebook_get(key)
     for old in Rulebook.objects.select_for_update().filter(is_default=True).exclude(pk=row.pk):
         old.is_default = False

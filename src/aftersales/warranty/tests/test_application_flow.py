@@ -11,6 +11,7 @@ from aftersales.quality.models import Nonconformance
 from aftersales.service.models import Case
 from aftersales.sla.models import SlaClock
 from aftersales.warranty.models import Application, WarrantyCard
+from aftersales.warranty.tests.stock import stock_unit
 from aftersales.workdays.calendar import official_calendar
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,7 @@ def test_an_exchange_issues_the_new_serial_and_restarts_the_warranty(
     _step(boss, app["number"], "request_goods", return_address="仓库", return_contact="赵",
           return_phone="021-1")  # fmt: skip
     _step(wh, app["number"], "receive", intact=True, disposition="quarantine")
+    stock_unit(tv_case.product, "SN-NEW-0001")  # a real unit in the warehouse
     r = _step(wh, app["number"], "ship_replacement", replacement_serial="SN-NEW-0001")
     assert r.status_code == 200, r.json()
     assert r.json()["replacement_serial"] == "SN-NEW-0001"

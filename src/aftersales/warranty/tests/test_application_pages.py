@@ -20,6 +20,7 @@ from aftersales.customers.tests.factories import CustomerFactory, DealerFactory,
 from aftersales.service.models import Case
 from aftersales.warranty.models import Application, ApplicationEvent, Evidence, WarrantyCard
 from aftersales.warranty.services import applications as flow
+from aftersales.warranty.tests.stock import stock_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -608,6 +609,7 @@ def test_an_exchange_issues_a_new_certificate_from_today(
     assert "请输入换货产品的序列号。" in messages_on(html)
     assert status_on(html) == "已收到商品"
 
+    stock_unit(tv_case.product, "SN-NEW-0001")  # a real unit in the warehouse
     html = post_step(client, app, "ship_replacement", replacement_serial="SN-NEW-0001")
     assert status_on(html) == "已发出换货"
     assert "SN-NEW-0001" in html

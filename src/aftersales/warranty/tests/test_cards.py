@@ -21,6 +21,7 @@ from aftersales.sales.models import Order
 from aftersales.warranty.models import RepairRecord, WarrantyCard
 from aftersales.warranty.pdf import card_pdf, months_cn
 from aftersales.warranty.permissions import CARD_ROLES, can_issue_card, can_view_warranty
+from aftersales.warranty.presentation import NAMES
 from aftersales.warranty.services import cards as services
 from aftersales.warranty.services.policies import policy_for
 
@@ -114,8 +115,10 @@ def test_repair_days_lengthen_the_periods(clerk, tv, customer):
         repairer="维修站甲",
     )
     periods = services.card_periods(card)
-    assert periods.repair_days == 10  # both ends count (engine convention)
-    assert periods.whole_unit_ends_on == date(2025, 10, 11)  # a make-up working Saturday
+    # R2 with R38 (art. 201): returned − handed in, the hand-in day not counted: 9 days.
+    # [Changed for issue 18: both ends counted before, 10 days and 2025-10-11.]
+    assert periods.repair_days == 9
+    assert periods.whole_unit_ends_on == date(2025, 10, 10)  # 2025-10-01 + 9, a Friday
 
 
 def test_an_exchange_issues_a_new_card_that_restarts_the_period(clerk, tv, serial, customer):
@@ -349,10 +352,10 @@ def test_public_promises_page_for_an_anonymous_visitor(client, tv):
     terms = expected_terms()
     assert "液晶彩色电视机" in html
     assert "Whole unit: 1 year." in html
-    for part in terms["main_parts"]:
-        assert f"{part['name']}: 3 years" in html
+    for part in terms["main_parts"]:  # the shipped names in English (picture tube …)
+        assert f"{NAMES.get(part['name'], part['name'])}: 3 years" in html
     for text in terms.get("exemptions", []) + terms.get("promises", []):
-        assert text in html
+        assert text in html  # in English, with the Chinese original beside it
     if terms.get("return_days"):
         assert f"within {terms['return_days']} days" in html
     assert client.get(reverse("warranty:promises", args=["NOPE"])).status_code == 404
@@ -467,7 +470,7 @@ def test_api_issue_read_repair_and_print(api_as, clerk, tv, serial, customer):
     )
     assert repair.status_code == 201
     assert repair.json()["repairs"][0]["fault"] == "无图像"
-    assert repair.json()["periods"]["repair_days"] == 2
+    assert repair.json()["periods"]["repair_days"] == 1  # 04-02 − 04-01 (R2, R38)
     listed = api.get("/api/v1/warranty/cards/", {"q": "SN-TV"}).json()
     assert listed["count"] == 1 and listed["results"][0]["number"] == number
     assert api.get(f"/api/v1/warranty/cards/{number}/").json()["repairs"][0]["repairer"] == "甲"

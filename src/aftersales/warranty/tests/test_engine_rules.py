@@ -165,11 +165,16 @@ def test_r5_fault_within_7_days_of_sale_return_exchange_or_repair():
     assert result["fees"]["depreciation"] is None
 
 
-def test_r5_on_the_8th_day_the_return_is_gone():
-    """R5: 2025-03-11 is the 8th day after the sale: no return any more (exchange remains)."""
-    result = run(report_date="2025-03-11")
-    assert "return" not in offered(result)
-    assert cites(refused(result)["return"], "R5")
+def test_r5_on_the_8th_day_the_full_refund_is_gone():
+    """R5: 2025-03-11 is the 8th day after the sale: the R5 return (full refund of the invoice
+    price) is over; the exchange remains (R6), and with it only the R9 return, which may
+    charge depreciation (8 days at 0.1 %). [Changed for issue 18: the old test said no
+    return at all, but R9 art. 13 covers every case where an exchange is due.]"""
+    result = run(report_date="2025-03-11", price=3000)
+    option = offered(result)["return"]
+    assert cites(option, "R9") and not cites(option, "R5")
+    assert result["fees"]["depreciation"]["days"] == 8
+    assert result["fees"]["depreciation"]["amount"] == "24.00"
     assert "exchange" in offered(result)
 
 
@@ -188,11 +193,15 @@ def test_r5_r38_7th_day_on_national_day_rolls_to_the_first_working_day():
     assert "free_repair" in offered(late)
 
 
-def test_r6_days_8_to_15_exchange_or_repair_but_no_return():
-    """R6: a fault on day 8–15 after sale: exchange (free, same model) or repair."""
+def test_r6_days_8_to_15_exchange_or_repair_and_r9_return_with_depreciation():
+    """R6: a fault on day 8–15 after sale: exchange (free, same model) or repair. R9: the
+    exchange being due, a consumer who would rather return may, with depreciation, until the
+    exchange's last day. [Changed for issue 18: the old test said {exchange, free_repair}.]"""
     result = run(report_date=LAST_15)
     options = offered(result)
-    assert set(options) == {"exchange", "free_repair"}
+    assert set(options) == {"return", "exchange", "free_repair"}
+    assert cites(options["return"], "R9")
+    assert options["return"]["deadline"] == LAST_15
     assert options["exchange"]["deadline"] == LAST_15
     assert cites(options["exchange"], "R6")
     assert "第十条" in options["exchange"]["basis"]
@@ -240,9 +249,10 @@ def test_r8_repairer_takes_more_than_30_days_free_exchange():
         delay_cause="repairer",
     )
     assert cites(offered(over)["exchange"], "R8")
-    # R2: the 32 days in repair (06-02 … 07-03) push the year's end from 2026-03-03 to
-    # 04-04, a Saturday in the 清明 holiday (04-04 … 04-06): the next working day is 04-07.
-    assert offered(over)["exchange"]["deadline"] == "2026-04-07"
+    # R2: the 31 days in repair (07-03 − 06-02; the hand-in day is not counted, R38) push the
+    # year's end from 2026-03-03 to Fri 04-03, a working day. [Changed for issue 18: the old
+    # count of 32 days (both ends) gave 04-04 -> 04-07.]
+    assert offered(over)["exchange"]["deadline"] == "2026-04-03"
 
     exactly_30 = run(
         report_date="2025-07-02",
@@ -255,18 +265,19 @@ def test_r8_repairer_takes_more_than_30_days_free_exchange():
 
 def test_r8_no_parts_for_more_than_90_days_free_exchange():
     """R8: the producer supplied no parts and the TV is unrepaired more than 90 days after
-    hand-in (2025-06-02 -> 09-01 is 91 days): free exchange. At 90 (08-31) not yet, and 61
-    days (the phone limit, R20) are not enough for a TV."""
+    hand-in. From 2025-06-02 the 90th day is Sun 08-31, a rest day, so the limit is the end of
+    Mon 09-01 (R38); the exchange is due from Tue 09-02. 61 days (the phone limit, R20) are
+    not enough for a TV. [Changed for issue 18: the old test gave the exchange on 09-01.]"""
     over = run(
-        report_date="2025-09-01",
+        report_date="2025-09-02",
         sent_for_repair="2025-06-02",
-        still_unrepaired_on="2025-09-01",
+        still_unrepaired_on="2025-09-02",
         delay_cause="producer_no_parts",
     )
     assert cites(offered(over)["exchange"], "R8")
     assert "90" in offered(over)["exchange"]["basis"]
 
-    for day in ("2025-08-31", "2025-08-02"):
+    for day in ("2025-09-01", "2025-08-31", "2025-08-02"):
         not_yet = run(
             report_date=day,
             sent_for_repair="2025-06-02",

@@ -22,9 +22,9 @@ from aftersales.service.selectors import case_get_for_user
 
 from .. import selectors
 from ..engine.policy import CONFIRM_EXCEPTIONS, STATUTORY_EXCEPTIONS
-from ..engine.rules import EXCEPTION_TEXT
 from ..models import Application, Evidence, Payment, Remedy, WarrantyCard
 from ..permissions import can_apply, can_view_warranty
+from ..presentation import exception_label, name_label
 from ..services import applications as flow
 from ..services.evaluation import evaluate_facts, facts_from_case
 from ..services.policies import policy_choices
@@ -44,13 +44,17 @@ def _problem_labels() -> list[tuple[str, str]]:
 def application_list(request):
     if not can_view_warranty(request.user):
         raise Http404
-    f = {k: request.GET.get(k, "").strip() for k in ("q", "status", "overridden", "late")}
+    f = {
+        k: request.GET.get(k, "").strip()
+        for k in ("q", "status", "overridden", "late", "refund_due")
+    }
     qs = selectors.application_filter(
         request.user,
         status=f["status"] or ("" if f["q"] else "open"),
         q=f["q"],
         overridden=f["overridden"] == "1",
         late=f["late"] == "1",
+        refund_due=f["refund_due"] == "1",
     ).order_by("-created_at", "-id")
     page = DeferredJoinPaginator(
         qs,
@@ -153,7 +157,7 @@ def application_new(request):
             "remedies": Remedy.choices,
             "problems": _problem_labels(),
             "exceptions": [
-                (k, EXCEPTION_TEXT[k]) for k in STATUTORY_EXCEPTIONS + CONFIRM_EXCEPTIONS
+                (k, exception_label(k)) for k in STATUTORY_EXCEPTIONS + CONFIRM_EXCEPTIONS
             ],
             "methods": Payment.Method.choices,
             "price": post.get("price") if post else flow.price_paid_for(case),
@@ -244,7 +248,7 @@ FACT_LABELS = {
     "report_date": gettext_lazy("Reported on"),
     "problem": gettext_lazy("Problem"),
     "prior_repairs": gettext_lazy("Repairs so far"),
-    "has_invoice_or_card": gettext_lazy("Invoice or 三包 certificate"),
+    "has_invoice_or_card": gettext_lazy("Invoice or Three Guarantees (三包) certificate"),
     "failed_part": gettext_lazy("Failed part"),
     "exchanged_on": gettext_lazy("Exchanged on"),
     "repair_intervals": gettext_lazy("Days in repair"),
@@ -252,6 +256,19 @@ FACT_LABELS = {
     "no_reason_exception": gettext_lazy("No-reason return exception"),
     "consumer_confirmed_at_checkout": gettext_lazy("Confirmed at checkout"),
     "price": gettext_lazy("Price"),
+    "misuse_evidence": gettext_lazy("Evidence of misuse"),
+    "other_proof_of_purchase": gettext_lazy("Other proof of purchase"),
+    "card_model_mismatch_or_altered": gettext_lazy("Certificate altered or of another model"),
+    "same_model_available": gettext_lazy("Same model available to exchange"),
+    "sent_for_repair": gettext_lazy("Sent for repair on"),
+    "still_unrepaired_on": gettext_lazy("Still not repaired on"),
+    "factory_date": gettext_lazy("Production date"),
+    "component": gettext_lazy("Component"),
+    "delay_cause": gettext_lazy("Cause of the delay"),
+}
+DELAY_CAUSE_LABELS = {
+    "repairer": gettext_lazy("The repairer's own delay"),
+    "producer_no_parts": gettext_lazy("No parts from the producer"),
 }
 
 
@@ -266,7 +283,11 @@ def _facts_rows(facts: dict) -> list[tuple[str, object]]:
         elif key == "problem":
             value = dict(_problem_labels()).get(value, value)
         elif key == "no_reason_exception":
-            value = EXCEPTION_TEXT.get(value, value)
+            value = exception_label(value)
+        elif key == "category":
+            value = name_label(value)
+        elif key == "delay_cause":
+            value = DELAY_CAUSE_LABELS.get(value, value)
         rows.append((label, value))
     return rows
 

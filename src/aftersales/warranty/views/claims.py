@@ -100,7 +100,8 @@ def claim_list(request):
     if status not in DealerClaim.Status.values:
         status = ""
     dealer = "" if own else request.GET.get("dealer", "").strip()
-    claims = services.claim_list_for_user(user, status=status, dealer=dealer)
+    judged = {"yes": True, "no": False}.get(request.GET.get("judged", ""))
+    claims = services.claim_list_for_user(user, status=status, dealer=dealer, judged=judged)
     page = Paginator(claims, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -109,6 +110,7 @@ def claim_list(request):
             "page": page,
             "status": status,
             "dealer": dealer,
+            "judged": request.GET.get("judged", "") if judged is not None else "",
             "statuses": DealerClaim.Status.choices,
             "dealers": [] if own else dealer_list(),
             "is_dealer": own,

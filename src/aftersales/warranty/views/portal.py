@@ -24,8 +24,8 @@ def track_panel(case, request, token: str) -> str:
     current = flow.open_application_for(case)
     answer = None
     if current is None:
-        if not case.is_open:
-            return ""
+        if not flow.portal_may_apply(case):
+            return ""  # resolved: the page asks to confirm or reject; finished: a new case
         try:
             answer = evaluate_facts(facts_from_case(case))
         except ApplicationError:

@@ -70,3 +70,11 @@ def _year_of(value) -> int | None:
     if isinstance(value, str) and value[:4].isdigit():
         return int(value[:4])
     return None
+
+
+@register.filter
+def holiday_name(name: str) -> str:
+    """``{{ d.name|holiday_name }}``: a statutory holiday's name in the reader's language."""
+    from aftersales.workdays.names import holiday_name as label
+
+    return label(name or "")

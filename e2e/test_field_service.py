@@ -101,6 +101,7 @@ def booked_visit():
 
 def draw_signature(page, canvas) -> None:
     """A finger stroke (touch events) and a pen-like stroke (mouse) across the pad."""
+    canvas.scroll_into_view_if_needed()  # touches land where the screen shows the pad
     box = canvas.bounding_box()
     x, y, w, h = box["x"], box["y"], box["width"], box["height"]
     cdp = page.context.new_cdp_session(page)

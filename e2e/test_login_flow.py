@@ -63,7 +63,8 @@ def test_administrator_manages_people_and_sees_the_timeline(page, shot, demo_com
     assert page.get_by_test_id("user-table").locator("tbody tr").count() == 10
     shot("06-users-zh")
 
-    page.fill("input[name=q]", "杨")
+    # The list's own box, not the search box in the top bar.
+    page.get_by_test_id("user-filter").locator("input[name=q]").fill("杨")
     # A locator, not a JavaScript string: the pages' Content-Security-Policy forbids eval.
     page.get_by_test_id("user-table").locator("tbody tr").nth(1).wait_for(state="detached")
     assert "杨敏" in page.get_by_test_id("user-table").inner_text()

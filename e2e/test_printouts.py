@@ -97,3 +97,44 @@ def test_the_customers_pages_show_the_company(page, shot, demo_company):
     assert brand.locator("img").evaluate("img => img.naturalWidth") > 0  # the logo loads
     assert "400-820-1234" in page.get_by_test_id("footer").inner_text()
     shot("93-track-with-company")
+
+
+REGISTERS = {
+    "orders": "/orders/register/",
+    "ledger": "/orders/ledger/",
+    "delivery-notes": "/orders/delivery-notes/",
+    "service": "/service/register/",
+    "complaints": "/service/register/complaints/",
+}
+
+
+def test_every_register_prints_whole_tokens_and_every_glyph(page, demo_company):
+    """Issue 17 item 9: each register's PDF, fetched by the signed-in administrator, read back
+    with pdftotext (no number, date or name broken across lines, no empty box for a glyph)
+    and drawn as PNGs (pdftoppm) into e2e/artifacts/ to be looked at."""
+    from aftersales.sales.models import Order
+    from aftersales.service.models import Case
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    numbers = [o.number for o in Order.objects.all()] + [c.number for c in Case.objects.all()]
+    sign_in(page, "admin")
+    page.wait_for_url("**/")
+    from conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, url in REGISTERS.items():
+        response = page.request.get(f"{url}?format=pdf")
+        assert response.ok and response.body().startswith(b"%PDF"), (url, response.status)
+        data = response.body()
+        text = text_of(data)
+        assert "\ufffd" not in text and "□" not in text, name
+        joined = text.replace("\n", "")
+        broken = [n for n in numbers if n in joined and n not in text]
+        assert not broken, (name, broken)  # a document number split over two lines
+        prefix = ARTIFACTS / f"register-{name}"
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-", str(prefix)],
+            input=data,
+            check=True,
+        )

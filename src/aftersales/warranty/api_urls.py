@@ -7,4 +7,5 @@ urlpatterns = [
     path("warranty/", include("aftersales.warranty.api.application_urls")),
     path("warranty/", include("aftersales.warranty.api.card_urls")),
     path("warranty/", include("aftersales.warranty.api.claim_urls")),
+    path("warranty/", include("aftersales.warranty.api.compliance_urls")),
 ]

@@ -27,10 +27,18 @@ CARD_ROLES = (
 # Who decides a dealer's claim against the manufacturer (S8: the quality department judges).
 CLAIM_DECIDE_ROLES = (Role.QUALITY, Role.SALES_VP, Role.ADMIN)
 VIEW_ROLES = tuple(r for r in Role if r != Role.QUALITY_INSPECTION)
+# Who reads the compliance register (WAR-14, S14 六): refusals, overrides and late refunds
+# with what each may cost. The quality department, the after-sales service, the
+# vice-president and administrators; not a dealer's people.
+COMPLIANCE_ROLES = (Role.QUALITY, Role.SERVICE, Role.SALES_VP, Role.ADMIN)
 
 
 def can_view_warranty(user) -> bool:
     return user_has_role(user, *VIEW_ROLES)
+
+
+def can_view_compliance(user) -> bool:
+    return user_has_role(user, *COMPLIANCE_ROLES) and not is_dealer_user(user)
 
 
 def can_apply(user) -> bool:

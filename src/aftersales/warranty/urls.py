@@ -8,6 +8,7 @@ urlpatterns = [
     path("policies/", include("aftersales.warranty.views.policy_urls")),
     path("", include("aftersales.warranty.views.card_urls")),
     path("claims/", include("aftersales.warranty.views.claim_urls")),
+    path("compliance/", include("aftersales.warranty.views.compliance_urls")),
     # Last: an application's number is a single path segment.
     path("", include("aftersales.warranty.views.application_urls")),
 ]

@@ -11,8 +11,9 @@ from aftersales.accounts.roles import Role
 from aftersales.core.navigation import list_url
 from aftersales.core.workbench import Figure, Todo, weekly_counts
 
+from .compliance import LATE_REFUND, late_refunds_for
 from .models import Application, DealerClaim
-from .permissions import can_refund, can_review, can_view_warranty
+from .permissions import can_refund, can_review, can_view_compliance, can_view_warranty
 from .selectors import application_filter, application_list_for_user
 from .services.claims import claim_list_for_user
 
@@ -68,4 +69,14 @@ def figures(user, ctx):
             weekly_counts(application_list_for_user(user), "created_at", ctx),
             url=list_url("warranty:application-list", status="all"),
             order=35,
+        )
+    # WAR-14: the late refunds (three times the refund at stake) by the week they fell due,
+    # for management and the quality department; administrators' workbench keeps to the system.
+    if can_view_compliance(user) and user_has_role(user, Role.QUALITY, Role.SERVICE, Role.SALES_VP):
+        yield Figure(
+            "warranty.late_refunds",
+            _("Late refunds"),
+            weekly_counts(late_refunds_for(user, ctx.today), "refund_due_on", ctx, dates=True),
+            url=list_url("warranty:compliance", kind=LATE_REFUND),
+            order=36,
         )

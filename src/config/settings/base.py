@@ -172,6 +172,8 @@ CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {"task": "sla.sweep", "schedule": env.get_int("SLA_SWEEP_SECONDS", 300)},
     # Hourly; each owner is reminded at most once a day (the action remembers the day).
     "quality-overdue-actions": {"task": "quality.remind_overdue_actions", "schedule": 3600},
+    # Hourly; each refund past its due day is alerted once (the application remembers it).
+    "warranty-refund-overdue": {"task": "warranty.refund_overdue_sweep", "schedule": 3600},
     "service-mail-intake": {
         "task": "service.fetch_mail",
         "schedule": env.get_int("CASE_IMAP_SECONDS", 120),

@@ -72,6 +72,7 @@ APPLY = roles(CS, SV, D, S, A)  # warranty.can_apply
 CARD_ISSUE = roles(S, L, SV, CS, D, A)  # warranty.can_issue_card
 CLAIM_SUBMIT = roles(D, SV, A)  # warranty.can_submit_claim
 CLAIM_VIEW = roles(D, SV, A, Q, VP)  # warranty.can_view_claims (submit, decide or settle)
+COMPLIANCE = roles(Q, SV, VP, A)  # warranty.can_view_compliance
 # repairs
 WORK_ORDER_VIEW = roles(CS, SV, L, D, A)  # repairs.can_view_work_orders
 WORK_ORDER_CREATE = roles(CS, SV, D, A)  # repairs.can_create_work_order
@@ -214,6 +215,7 @@ PAGES: dict[str, Access] = {
     "warranty:claim-new": page(CLAIM_SUBMIT),
     "warranty:claim-statement": page(CLAIM_VIEW, query="dealer={dealer_code}"),
     "warranty:claim-detail": page(CLAIM_VIEW, scoped=SCOPED),
+    "warranty:compliance": page(COMPLIANCE),
     "warranty:application-list": page(WARRANTY_VIEW),
     "warranty:application-new": page(APPLY, query="case={case}", scoped=302),
     "warranty:application-detail": page(WARRANTY_VIEW, scoped=SCOPED),
@@ -304,6 +306,8 @@ API: dict[str, Access] = {
     "GET /api/v1/warranty/claims/": api(CLAIM_VIEW),
     "GET /api/v1/warranty/claims/statement/": api(CLAIM_VIEW, query="dealer={dealer_code}"),
     "GET /api/v1/warranty/claims/{number}/": api(CLAIM_VIEW, scoped=SCOPED),
+    "GET /api/v1/warranty/compliance/": api(COMPLIANCE),
+    "GET /api/v1/warranty/compliance/summary/": api(COMPLIANCE),
     # repairs
     "GET /api/v1/loaners/": api(LOANER_VIEW),
     "GET /api/v1/maintenance-plans/": api(WORK_ORDER_VIEW),

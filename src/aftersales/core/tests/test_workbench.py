@@ -538,13 +538,13 @@ PAGE_QUERIES = {
     "admin": 76,
     "cs": 79,
     "dealer": 77,
-    "dispatcher": 83,
+    "dispatcher": 84,
     "inspector": 75,
     "logistics": 76,
-    "quality": 79,
+    "quality": 80,
     "sales": 76,
-    "tech": 83,
-    "vp": 82,
+    "tech": 84,
+    "vp": 83,
 }
 
 

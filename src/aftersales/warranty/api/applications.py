@@ -7,13 +7,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.catalog.models import Product, SerialNumber
 from aftersales.core.api import Pagination, flatten_fields, query_flag
 from aftersales.core.errors import InvalidInput, NotFound, PermissionDenied
+from aftersales.core.input_guard import GuardedJSONParser
 from aftersales.core.schema import error_response, paginated
 from aftersales.core.timeline import actor_name
 from aftersales.customers.models import Customer
@@ -237,7 +238,8 @@ class ApplicationStepApi(APIView):
     ``version`` guards against a stale copy (409). A step the status does not allow is 409
     ``illegal_transition``."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # JSON through the input guard like every other body (NUL, over-long text: a 400).
+    parser_classes = [GuardedJSONParser, MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
         version = serializers.IntegerField(required=False)

@@ -844,6 +844,12 @@ def _company(f: Facts, policy: Policy, cat: CategoryRules, a: Answer) -> None:
             if remedy == "paid_repair" and any(r in a.options for r in ("free_repair",)):
                 continue
             a.offer(remedy, f"公司承诺：{p.basis}", p.text, last, source="company")
+    if "free_repair" in a.options and "paid_repair" in a.options:
+        # The floor's paid repair (its 三包 or part period over, R2/R3, R19) yields to the
+        # company's free repair under a longer agreed period (R1 art. 4: it binds); offering
+        # both would let the same repair be charged (issue 18 A10).
+        del a.options["paid_repair"]
+        del a.deadlines["paid_repair"]
     company = dict(policy.fees)
     if policy.refund_days:
         company["refund_days"] = policy.refund_days
@@ -899,7 +905,8 @@ def _finish(f: Facts, policy: Policy, a: Answer) -> dict:
     elif free_repair is not None:
         parts = company.get("parts", "business")
         labour = company.get("labour", "business")
-        basis = f"公司承诺：{free_repair['basis']}"
+        # The option's basis already reads 公司承诺：… (_company offers it so).
+        basis = free_repair["basis"]
         if quality and (parts == "consumer" or labour == "consumer"):
             # R25 para 2: repairs of goods that do not meet quality requirements cost the
             # consumer nothing the business must bear; the company's term yields to the law.

@@ -47,6 +47,15 @@ def can_view_claims(user) -> bool:
     return allowed(user)
 
 
+@register.filter
+def can_view_compliance(user) -> bool:
+    """``{% if request.user|can_view_compliance %}``: may the person open the compliance
+    register."""
+    from ..permissions import can_view_compliance as allowed
+
+    return allowed(user)
+
+
 @register.simple_tag
 def present_answer(answer, editor=False):
     """``{% present_answer answer editor=… as shown %}``: the answer's texts for this page."""

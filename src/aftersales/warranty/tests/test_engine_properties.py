@@ -4,18 +4,25 @@
 (b) A company preset never offers less than the national floor, for 三包 catalogue goods and
     for the online no-reason return.
 (c) Any dict in, only EngineError out.
+(d) issue 18 A10, national and every company preset: a later report adds no remedy at all
+    unless the law (or the promise) makes one appear with time; every return has a deadline;
+    goods outside the catalogue are offered nothing that cites a 三包 article; ``provisional``
+    is set exactly on the deadlines in a year without a published holiday schedule (R43).
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import date, timedelta
+from functools import cache
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aftersales.warranty.engine import PRESETS, EngineError, evaluate, preset
+from aftersales.warranty.tests.test_provisional_dates import calendar_with_sample_2027
 
 FREE = ("return", "exchange", "free_repair")
 PROPERTY_SETTINGS = settings(
@@ -44,10 +51,23 @@ def iso(d: date | None) -> str | None:
 
 
 @st.composite
-def claims(draw, categories=CATALOGUE + OUTSIDE, problems=None, channels=None):
+def claims(
+    draw,
+    categories=CATALOGUE + OUTSIDE,
+    problems=None,
+    channels=None,
+    first_sale=FIRST,
+    last_sale=LAST,
+    open_repairs=False,
+    unreceived=False,
+):
     """Consistent facts (dates in order) and a second, later report date. Anything that
     depends on "today" is pinned: a repair still running is always given its own
-    ``still_unrepaired_on``, so only the report date moves."""
+    ``still_unrepaired_on``, so only the report date moves. With ``open_repairs`` a running
+    repair is handed in at most 120 days before the report (and the later report often comes
+    within 120 days), and may also come without it
+    (still unrepaired on the report date); with
+    ``unreceived`` the goods may not have been signed for yet (no received date)."""
     category = draw(st.sampled_from(categories))
     channel = draw(st.sampled_from(channels or ["online", "offline"]))
     problem = draw(
@@ -55,10 +75,13 @@ def claims(draw, categories=CATALOGUE + OUTSIDE, problems=None, channels=None):
             problems or ["quality", "none", "misuse", "unauthorized_repair", "force_majeure"]
         )
     )
-    sale = draw(st.dates(FIRST, LAST))
+    sale = draw(st.dates(first_sale, last_sale))
     received = sale + timedelta(days=draw(st.integers(0, 10)))
     first = max(sale, received) + timedelta(days=draw(st.integers(0, 500)))
-    later = first + timedelta(days=draw(st.integers(1, 400)))
+    gaps = st.integers(1, 400)
+    if open_repairs:  # often just past a repair limit (30, 60, 90 days)
+        gaps = st.one_of(st.integers(1, 120), gaps)
+    later = first + timedelta(days=draw(gaps))
     span = (first - sale).days
 
     def day_between() -> date:
@@ -89,12 +112,17 @@ def claims(draw, categories=CATALOGUE + OUTSIDE, problems=None, channels=None):
         f["repair_intervals"] = intervals
     if draw(st.integers(0, 3)) == 0:
         f["exchanged_on"] = iso(day_between())
-    if draw(st.integers(0, 2)) == 0:
-        sent = day_between()
+    if draw(st.integers(0, 1 if open_repairs else 2)) == 0:
+        if open_repairs:
+            # Near the report, so the repair limits (30, 60, 90 days) can pass in between.
+            sent = max(sale, first - timedelta(days=draw(st.integers(0, 120))))
+        else:
+            sent = day_between()
         f["sent_for_repair"] = iso(sent)
-        f["still_unrepaired_on"] = iso(
-            sent + timedelta(days=draw(st.integers(0, (first - sent).days)))
-        )
+        if not (open_repairs and draw(st.booleans())):
+            f["still_unrepaired_on"] = iso(
+                sent + timedelta(days=draw(st.integers(0, (first - sent).days)))
+            )
         f["delay_cause"] = draw(st.sampled_from(["repairer", "producer_no_parts"]))
     if draw(st.booleans()):
         f["goods_intact"] = draw(st.booleans())
@@ -108,6 +136,8 @@ def claims(draw, categories=CATALOGUE + OUTSIDE, problems=None, channels=None):
         f["factory_date"] = iso(sale - timedelta(days=draw(st.integers(0, 200))))
     if draw(st.booleans()):
         f["price"] = draw(st.integers(0, 20000))
+    if unreceived and draw(st.integers(0, 3)) == 0:
+        del f["received_date"]
     return f, iso(later)
 
 
@@ -150,7 +180,9 @@ def test_b_a_company_preset_never_offers_less_than_the_law(f, key):
     """(b) R1: the 三包 figures are minimums and a company's promises add to them. For goods
     in the 三包 catalogue (any problem, channel) and for the online no-reason return (R27),
     every remedy the national preset offers is offered under each company preset, with a
-    deadline no earlier (None: no limit).
+    deadline no earlier (None: no limit). A paid repair (the 三包 period over) is the one
+    remedy that may instead be replaced by the company's free repair: offering both would let
+    the same repair be charged (issue 18 A10).
 
     Not stated for other goods outside the catalogue: there the consumer law makes the
     company's agreed warranty the measure (R25 "依照国家规定、当事人约定"), so an agreed
@@ -158,6 +190,9 @@ def test_b_a_company_preset_never_offers_less_than_the_law(f, key):
     law = {o["remedy"]: o for o in evaluate(f)["options"]}
     ours = {o["remedy"]: o for o in evaluate(f, key)["options"]}
     for remedy, option in law.items():
+        if remedy == "paid_repair" and "free_repair" in ours:
+            assert "paid_repair" not in ours, (key, f)
+            continue
         assert remedy in ours, (key, remedy, f)
         assert _not_earlier(ours[remedy]["deadline"], option["deadline"]), (key, remedy, f)
 
@@ -306,3 +341,193 @@ def test_c_out_of_range_price_or_date_is_an_engine_error(changes):
     }
     with contextlib.suppress(EngineError):
         evaluate(raw)
+
+
+# -- (d) issue 18 A10 --------------------------------------------------------------------------
+
+ALL_PRESETS = ["national", *COMPANY_PRESETS]
+A10_SETTINGS = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+# Exchanges due because a repair ran over its limit (R8: 30 days the repairer's fault, 90
+# without parts; R20: 60 for phones), and the return that may replace a due exchange (R9;
+# phones R18 art. 18).
+OVERDUE_EXCHANGE = ("R8 ", "R20 ")
+RETURN_FOR_EXCHANGE = ("R9 ", "R18 ")
+
+
+def _open_repair(f: dict) -> bool:
+    """Handed in and not seen back: unrepaired up to the report date itself."""
+    return "sent_for_repair" in f and "still_unrepaired_on" not in f
+
+
+def _overdue_promise(key: str, basis: str) -> bool:
+    """A company promise that applies once a repair has run more than N days."""
+    return any(
+        f"公司承诺：{p.basis}" == basis and p.repair_over_days is not None
+        for p in preset(key).promises
+    )
+
+
+def _why_new(remedy: str, option: dict, f: dict, key: str, earlier: dict, after: dict) -> bool:
+    """Is there a legal reason for ``remedy`` to be offered on the later report only?"""
+    if remedy == "paid_repair":
+        # R2/R3 (the period ran out), R12 (R26: after 6 months the misuse exemption applies
+        # without the business's proof), R19 (a phone accessory's own period ran out): the paid
+        # repair takes the place of a free remedy that lapsed.
+        if "free_repair" in earlier and "free_repair" not in after:
+            return True
+        exchange = earlier.get("exchange")
+        return bool(exchange and exchange["basis"].startswith("R19") and "exchange" not in after)
+    if not _open_repair(f):
+        return False
+    # A repair still open on the report date: the R8/R20 limit (or a company's "more than N
+    # days") can pass between the two reports, and with the exchange the R9/R18 return.
+    exchange = after.get("exchange")
+    exchange_by_overdue = bool(
+        exchange
+        and (
+            exchange["basis"].startswith(OVERDUE_EXCHANGE)
+            or _overdue_promise(key, exchange["basis"])
+        )
+    )
+    if remedy == "exchange":
+        return exchange_by_overdue
+    if remedy == "return":
+        if option["source"] == "company":
+            return _overdue_promise(key, option["basis"])
+        return exchange_by_overdue and option["basis"].startswith(RETURN_FOR_EXCHANGE)
+    return False
+
+
+# Quality faults three times as often: most time-dependent rules (R5–R9, R20) need one.
+WEIGHTED_PROBLEMS = ["quality"] * 3 + ["none", "misuse", "unauthorized_repair", "force_majeure"]
+
+
+@A10_SETTINGS
+@given(
+    claims(problems=WEIGHTED_PROBLEMS, open_repairs=True, unreceived=True),
+    st.sampled_from(ALL_PRESETS),
+)
+def test_d_r2_r8_issue_18_a10_a_later_report_never_adds_any_remedy(claim, key):
+    """(d) issue 18 A10, R2–R8, R12, R19, R25, R32, every preset: reporting the same facts
+    later never adds a remedy, paid repair included. Two genuine exceptions, asserted exactly:
+
+    - a paid repair replaces a free remedy that lapsed: the free repair at the end of the
+      三包 or agreed period (R2/R3), or after R26's 6 months the misuse exemption (R12); a
+      phone accessory's exchange at the end of its own period (R19);
+    - a repair still open on the report date (no ``still_unrepaired_on``) can pass its limit
+      between the two reports: the exchange of R8/R20 (or a company's "repair over N days"
+      promise) appears, and with it the return of R9/R18 (art. 13 / phone art. 18).
+
+    Everything else (windows, periods, R26) only runs out with time."""
+    f, later = claim
+    earlier = {o["remedy"]: o for o in evaluate(f, key)["options"]}
+    after = {o["remedy"]: o for o in evaluate({**f, "report_date": later}, key)["options"]}
+    for remedy in set(after) - set(earlier):
+        assert _why_new(remedy, after[remedy], f, key, earlier, after), (key, remedy, f, later)
+
+
+@A10_SETTINGS
+@given(claims(unreceived=True), st.sampled_from(ALL_PRESETS))
+def test_d_r5_r25_r27_issue_18_a10_a_return_offered_always_has_a_deadline(claim, key):
+    """(d) issue 18 A10, R5/R9/R17/R18/R19/R22/R25/R27 and the company's promises: a return
+    offered always says its last day. Two exceptions, asserted exactly:
+
+    - goods bought online and not signed for yet (no received date) keep the no-reason return
+      (R27) with no last day yet, as the 7 days only start the day after signing (R32);
+    - a company promise that names no time limit, on goods for which the company agreed no
+      period (S1: food with a quality or safety problem is taken back): the engine must not
+      invent a limit the promise does not set (R1 art. 4: the promise binds as made)."""
+    f, later = claim
+    for report in (f["report_date"], later):
+        result = evaluate({**f, "report_date": report}, key)
+        for option in result["options"]:
+            if option["remedy"] != "return" or option["deadline"] is not None:
+                continue
+            if option["source"] == "company":
+                assert _unlimited_promise(key, f["category"], option["basis"]), (key, f, option)
+                continue
+            assert "received_date" not in f and f["problem"] == "none", (key, f, report, option)
+            assert f["channel"] == "online" and option["basis"].startswith("R27"), option
+
+
+def _unlimited_promise(key: str, category: str, basis: str) -> bool:
+    """A promise without a window, by a company that agreed no period for ``category``."""
+    policy = preset(key)
+    own = policy.resolve(category, strict=False).own
+    rules = policy.categories.get(own) if own else None
+    if (rules or policy.default).whole_unit_months:
+        return False
+    return any(f"公司承诺：{p.basis}" == basis and p.window is None for p in policy.promises)
+
+
+# The 三包 rules of RULES-CN: R2–R23 (sections A and B) and R24 (the car 三包 rules). R1 is the
+# scope rule that says which goods they cover, so citing it does not apply them.
+SANBAO_RULES = frozenset(range(2, 25))
+SANBAO_TITLES = ("修理更换退货责任规定", "移动电话机三包规定")
+
+
+def cites_sanbao(basis: str) -> bool:
+    """Does ``basis`` cite a 三包 article (an R-number in SANBAO_RULES, or a 三包 regulation by
+    its title)? ("不属三包" or "无国家三包规定" do not cite one.)"""
+    if any(title in basis for title in SANBAO_TITLES):
+        return True
+    return any(int(n) in SANBAO_RULES for n in re.findall(r"(?<![A-Za-z0-9])R(\d+)", basis))
+
+
+@A10_SETTINGS
+@given(claims(categories=OUTSIDE, unreceived=True), st.sampled_from(ALL_PRESETS))
+def test_d_r1_issue_18_a10_goods_outside_the_catalogue_get_nothing_citing_sanbao(claim, key):
+    """(d) issue 18 A10, R1 (R24 for cars): for goods outside the catalogue no option, and no
+    fee rule of one, cites a 三包 article (R2–R24): the consumer law (R25, R27…), the company's
+    own promises or a paid service only — paid repairs for misuse included (not R12)."""
+    f, later = claim
+    for report in (f["report_date"], later):
+        result = evaluate({**f, "report_date": report}, key)
+        for option in result["options"]:
+            assert not cites_sanbao(option["basis"]), (key, f, report, option)
+        fees = result["fees"]
+        for name in ("repair_basis", "depreciation_basis", "return_shipping_basis"):
+            assert not cites_sanbao(fees[name]), (key, f, report, name, fees[name])
+        assert fees["depreciation"] is None
+
+
+# R42/R40: the official schedules run to 2026 (the 2026 notice is the last published); the
+# sample 2027 notice (workdays/tests/notices) adds 2027 to a calendar that imported it.
+LAST_PUBLISHED = {"official": 2026, "with-2027": 2027}
+
+
+@cache
+def _calendars() -> dict:
+    return {"official": None, "with-2027": calendar_with_sample_2027()}
+
+
+@A10_SETTINGS
+@given(
+    claims(first_sale=date(2025, 10, 1), last_sale=date(2027, 12, 31), unreceived=True),
+    st.sampled_from(ALL_PRESETS),
+    st.sampled_from(sorted(LAST_PUBLISHED)),
+)
+def test_d_r43_issue_18_a10_provisional_exactly_in_unpublished_years(claim, key, which):
+    """(d) issue 18 A10, R43: an option is ``provisional`` exactly when its deadline falls in a
+    year whose holiday schedule is not published (after 2026 on the official calendar, after
+    2027 on one that imported the 2027 notice); options without a deadline never are. The same
+    holds for ``warranty_end``. Sales from late 2025 to 2027, so deadlines straddle the
+    years."""
+    f, later = claim
+    last = LAST_PUBLISHED[which]
+    calendar = _calendars()[which]
+    for report in (f["report_date"], later):
+        result = evaluate({**f, "report_date": report}, key, calendar=calendar)
+        for option in result["options"]:
+            deadline = option["deadline"]
+            expected = deadline is not None and int(deadline[:4]) > last
+            assert option["provisional"] is expected, (which, key, f, report, option)
+        end = result["warranty_end"]
+        assert result["warranty_end_provisional"] is (end is not None and int(end[:4]) > last)
+        r43 = [n for n in result["notes"] if n.startswith("R43")]
+        if any(o["provisional"] for o in result["options"]) or result["warranty_end_provisional"]:
+            assert len(r43) == 1, (which, key, f, report, result["notes"])
+        else:
+            assert not r43

@@ -11,6 +11,7 @@ No database: the engine is pure Python.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -851,3 +852,303 @@ def test_r36_online_tv_without_a_fault_is_a_no_reason_return_at_the_consumers_co
     assert cites(offered(result)["return"], "R27")
     assert result["fees"]["return_shipping"] == "consumer"
     assert "free_repair" not in offered(result)
+
+
+# -- issue 18, part A: engine corrections, one test (or more) per item -------------------------
+
+
+def test_r9_r6_issue_18_a1_day_11_no_same_model_tv_offers_a_return():
+    """R9 (art. 13) with R6, issue 18 A1: a colour TV bought in a shop on Mon 2025-03-03, a
+    quality fault on 03-14 (day 11: past the 7-day return, inside the 15 days). The exchange is
+    due (R6), there is no same model, so the seller must take it back: a return under R9 until
+    the exchange's last day (Tue 03-18), free of depreciation."""
+    result = run(report_date="2025-03-14", same_model_available=False, price=3000)
+    options = offered(result)
+    assert set(options) == {"return", "exchange", "free_repair"}
+    assert cites(options["exchange"], "R6")
+    assert cites(options["return"], "R9") and not cites(options["return"], "R5")
+    assert "第十三条" in options["return"]["basis"]
+    assert options["return"]["deadline"] == LAST_15
+    assert result["fees"]["depreciation"] is None
+
+
+@pytest.mark.parametrize(
+    ("category", "basis"), [("移动电话机", "R18"), ("微型计算机", "R9")], ids=["phone", "pc"]
+)
+def test_r9_r17_r22_issue_18_a1_day_11_no_same_model_phone_and_pc(category, basis):
+    """R9/R17/R22, issue 18 A1: the day 8–15 exchange of a phone (R17 art. 12) or a PC (R22
+    art. 12) with no same model also gives a return (phones: R18 art. 18; PCs: R9)."""
+    result = run(category=category, report_date="2025-03-14", same_model_available=False)
+    options = offered(result)
+    assert {"return", "exchange", "free_repair"} == set(options)
+    assert cites(options["exchange"], "R17" if category == "移动电话机" else "R22")
+    assert cites(options["return"], basis)
+    assert options["return"]["deadline"] == LAST_15
+
+
+def test_r21_issue_18_a2_phone_battery_without_invoice_free_repair_only():
+    """R21 (with R16), issue 18 A2: a phone battery, no invoice and no 三包凭证, factory date
+    2025-01-01, fault reported 2025-06-01. The period starts on the 90th day after the factory
+    date (2025-04-01); the battery's 6 months end on 10-01, in the National Day break (R39), so
+    on Thu 2025-10-09 (R38). Only free repair: no R19 exchange, no return."""
+    result = run(
+        **PHONE,
+        component="电池",
+        purchase_date=None,
+        received_date=None,
+        has_invoice_or_card=False,
+        factory_date="2025-01-01",
+        report_date="2025-06-01",
+    )
+    assert set(offered(result)) == {"free_repair"}
+    assert cites(offered(result)["free_repair"], "R21")
+    assert {"return", "exchange"} <= set(refused(result))
+    assert refused(result)["exchange"]["basis"].startswith("R21")
+    assert result["period"]["starts_on"] == "2025-04-01"
+    assert result["period"]["unit"] == "component"
+    assert result["warranty_end"] == "2025-10-09"
+
+
+def test_r4_r23_issue_18_a3_disc_player_lost_documents_other_proof_return_on_day_3():
+    """R4 (释义 6) with R23, issue 18 A3: a disc player (家用视听), invoice and 三包凭证 lost
+    but the purchase otherwise proven; fault on day 3 (2025-03-06): every 三包 duty applies,
+    the 7-day return included (unlike phones, R21, and PCs, R22 art. 9)."""
+    result = run(
+        category="影碟机",
+        has_invoice_or_card=False,
+        other_proof_of_purchase=True,
+        report_date="2025-03-06",
+    )
+    options = offered(result)
+    assert set(options) == {"return", "exchange", "free_repair"}
+    assert cites(options["return"], "R5")
+    assert options["return"]["deadline"] == LAST_7
+    assert notes_with(result, "R4")
+
+
+@pytest.mark.parametrize("same_model", [None, True, False])
+def test_r22_art9_issue_18_a3_pc_lost_documents_two_repairs_never_a_return(same_model):
+    """R22 art. 9, issue 18 A3: a PC, documents lost, other proof, repaired twice and still
+    failing, reported 2025-11-20: repair and exchange (R7) only, never a return (not even the
+    R9 return when no same model is available)."""
+    result = run(
+        category="微型计算机",
+        has_invoice_or_card=False,
+        other_proof_of_purchase=True,
+        prior_repairs=2,
+        report_date="2025-11-20",
+        same_model_available=same_model,
+    )
+    assert set(offered(result)) == {"exchange", "free_repair"}
+    assert cites(offered(result)["exchange"], "R7")
+    assert cites(offered(result)["free_repair"], "R22")
+    assert refused(result)["return"]["basis"].startswith("R22")
+
+
+# The 三包 rules of RULES-CN: R2–R23 (sections A and B) and R24 (the car 三包 rules). R1 is the
+# scope rule that says which goods they cover, so citing it does not apply them.
+SANBAO_RULES = frozenset(range(2, 25))
+SANBAO_TITLES = ("修理更换退货责任规定", "移动电话机三包规定")
+
+
+def cites_sanbao(basis: str) -> bool:
+    """Does ``basis`` cite a 三包 article (an R-number in SANBAO_RULES, or a 三包 regulation by
+    its title)? ("不属三包" or "无国家三包规定" do not cite one.)"""
+    if any(title in basis for title in SANBAO_TITLES):
+        return True
+    return any(int(n) in SANBAO_RULES for n in re.findall(r"(?<![A-Za-z0-9])R(\d+)", basis))
+
+
+def test_r1_r25_issue_18_a4_clothes_quality_defect_without_invoice():
+    """R1 + R25 (CRPL art. 24), issue 18 A4: clothes are outside the catalogue, so the 三包
+    condition of an invoice (R12 item 3) does not apply. A quality defect on day 2 (received
+    Mon 2025-03-03, reported 03-05): return within 7 days of receipt (to Mon 03-10), then
+    exchange or repair; nothing cites a 三包 article."""
+    result = run(category="服装", has_invoice_or_card=False, report_date="2025-03-05")
+    options = offered(result)
+    assert set(options) == {"return", "exchange", "free_repair"}
+    assert options["return"]["deadline"] == LAST_7
+    for option in options.values():
+        assert cites(option, "R25"), option
+        assert not cites_sanbao(option["basis"]), option
+    assert not cites_sanbao(result["fees"]["repair_basis"])
+
+    late = run(category="服装", has_invoice_or_card=False, report_date="2025-03-11")
+    assert set(offered(late)) == {"exchange", "free_repair"}
+    assert cites(refused(late)["return"], "R25")
+
+
+def test_r1_r12_issue_18_a4_clothes_misuse_paid_repair_cites_no_sanbao_article():
+    """R1/R12, issue 18 A4: clothes damaged by misuse get a paid repair, but as the business's
+    own service: neither the option nor the fee basis cites R12 or any other 三包 article."""
+    result = run(category="服装", problem="misuse", report_date="2025-03-05")
+    assert set(offered(result)) == {"paid_repair"}
+    paid = offered(result)["paid_repair"]
+    assert not cites_sanbao(paid["basis"]), paid
+    assert not paid["basis"].startswith("R12")
+    assert result["fees"]["parts"] == "consumer"
+    assert not cites_sanbao(result["fees"]["repair_basis"])
+    for r in result["refused"]:
+        assert not cites_sanbao(r["basis"]), r
+
+
+def test_r8_r38_issue_18_a5_30_day_limit_ending_in_labour_day_is_not_yet_passed():
+    """R8 with R38/R39, issue 18 A5: a TV handed in Tue 2025-04-01 and still unrepaired on
+    05-02 by the repairer's fault. The 30th day, 05-01, opens the Labour Day break (05-01 …
+    05-05), so the limit runs to the end of Tue 05-06: on 05-02 (and 05-06) there is no R8
+    exchange yet; on 05-07 there is."""
+    repair = {"sent_for_repair": "2025-04-01", "delay_cause": "repairer"}
+    for day in ("2025-05-02", "2025-05-06"):
+        result = run(report_date=day, still_unrepaired_on=day, **repair)
+        assert "exchange" not in offered(result), day
+        assert "free_repair" in offered(result)
+    over = run(report_date="2025-05-07", still_unrepaired_on="2025-05-07", **repair)
+    assert cites(offered(over)["exchange"], "R8")
+    assert "2025年5月6日" in offered(over)["exchange"]["why"]
+
+
+def test_r8_r20_issue_18_a5_phone_60_day_limit_rolls_over_a_rest_day():
+    """R20 with R38, issue 18 A5: a phone handed in 2025-03-31 for lack of parts; the 60th day
+    is Fri 05-30, a working day, so the limit is passed on 05-31. Handed in 04-02 instead, the
+    60th day is Sun 06-01, inside the Dragon Boat break (05-31 … 06-02): the limit runs to Tue
+    06-03, and 06-03 is not yet over it."""
+    parts = {**PHONE, "delay_cause": "producer_no_parts"}
+    over = run(
+        **parts,
+        sent_for_repair="2025-03-31",
+        report_date="2025-05-31",
+        still_unrepaired_on="2025-05-31",
+    )
+    assert cites(offered(over)["exchange"], "R20")
+    not_yet = run(
+        **parts,
+        sent_for_repair="2025-04-02",
+        report_date="2025-06-03",
+        still_unrepaired_on="2025-06-03",
+    )
+    assert "exchange" not in offered(not_yet)
+
+
+def test_r26_issue_18_a6_motorcycles_are_durable_goods():
+    """R26, issue 18 A6: the law names motor vehicles among the durable goods, so a 摩托车
+    (catalogue, R14) misuse claim within 6 months of receipt puts the proof on the business:
+    without its evidence the fault is a quality problem (free repair)."""
+    result = run(category="摩托车", problem="misuse", report_date="2025-06-02")
+    assert notes_with(result, "R26")
+    assert "free_repair" in offered(result)
+    assert "paid_repair" not in offered(result)
+    alias = run(category="摩托", problem="misuse", report_date="2025-06-02")
+    assert notes_with(alias, "R26")
+    proved = run(category="摩托车", problem="misuse", misuse_evidence=True)
+    assert set(offered(proved)) == {"paid_repair"}
+
+
+def test_r2_r38_issue_18_a7_days_in_repair_are_returned_minus_handed_in():
+    """R2 with R38 (docs/decisions.md), issue 18 A7: handed in 05-10 and back 05-30 is 20 days
+    (returned − handed in; the hand-in day is not counted). The year from Mon 2025-03-03 ends
+    on 2026-03-03 + 20 days = Mon 2026-03-23, a working day."""
+    from datetime import date
+
+    from aftersales.warranty.engine.periods import days_in_repair
+
+    intervals = [["2025-05-10", "2025-05-30"]]
+    result = run(report_date="2025-06-10", repair_intervals=intervals)
+    assert result["period"]["extended_days"] == 20
+    assert result["warranty_end"] == "2026-03-23"
+    assert offered(result)["free_repair"]["deadline"] == "2026-03-23"
+    assert notes_with(result, "顺延 20 日")
+    assert days_in_repair([(date(2025, 5, 10), date(2025, 5, 30))], date(2025, 3, 3)) == 20
+    assert days_in_repair([(date(2025, 5, 10), date(2025, 5, 10))], date(2025, 3, 3)) == 0
+
+
+@pytest.mark.parametrize(
+    ("alias", "category", "rule"),
+    [
+        ("手机", "移动电话机", "R17"),
+        ("彩电", "彩色电视机", "R5"),
+        ("电视", "彩色电视机", "R5"),
+        ("电脑", "微型计算机", "R22"),
+        ("笔记本", "微型计算机", "R22"),
+        ("笔记本电脑", "微型计算机", "R22"),
+        ("冰箱", "家用电冰箱", "R5"),
+        ("空调", "家用空调器", "R5"),
+        ("摩托", "摩托车", "R5"),
+    ],
+)
+def test_r1_r14_issue_18_a8_category_aliases_map_to_the_catalogue(alias, category, rule):
+    """R1/R14, issue 18 A8: the names people type stand for the catalogue category: the same
+    answer as the catalogue name, plus a note saying which category was used."""
+    by_alias = run(category=alias)
+    by_name = run(category=category)
+    assert by_alias["options"] == by_name["options"]
+    assert by_alias["warranty_end"] == by_name["warranty_end"] == YEAR_END
+    assert cites(offered(by_alias)["return"], rule)
+    assert f"品类“{alias}”按“{category}”处理" in by_alias["notes"]
+
+
+@pytest.mark.parametrize(
+    ("given", "suggestion"),
+    [("手提电脑", "微型计算机"), ("液晶电视机", "彩色电视机"), ("彩色电视几", "彩色电视机")],
+)
+def test_r1_issue_18_a8_unknown_category_like_a_catalogue_one_is_an_error(given, suggestion):
+    """R1, issue 18 A8: a name that is not in the catalogue but resembles one is not silently
+    treated as outside the catalogue: an EngineError on ``category`` suggests the category."""
+    from aftersales.warranty.engine import EngineError
+
+    with pytest.raises(EngineError) as caught:
+        run(category=given)
+    (error,) = caught.value.errors
+    assert error.field == "category"
+    assert error.code == "unknown"
+    assert suggestion in error.suggestions
+    assert f'您是否指"{suggestion}"' in error.zh or f"您是否指“{suggestion}”" in error.zh
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"problem": "none"},
+        {"problem": "none", "channel": "online"},
+        {"problem": "misuse", "misuse_evidence": True},
+        {"problem": "unauthorized_repair"},
+        {"problem": "force_majeure"},
+        {"has_invoice_or_card": False},
+        {"card_model_mismatch_or_altered": True},
+        {"report_date": "2026-06-01"},
+    ],
+    ids=[
+        "none",
+        "none-online",
+        "misuse",
+        "unauthorised",
+        "force-majeure",
+        "no-docs",
+        "card",
+        "late",
+    ],
+)
+def test_r2_r3_issue_18_a9_every_answer_states_the_end_of_the_period(changes):
+    """R2/R3 (R12 exemptions, R27 no-reason), issue 18 A9: the answer states the 三包 period's
+    end (Tue 2026-03-03 for the TV bought 2025-03-03) whatever it offers, also when exempt
+    (paid repair only), when no problem is reported, or after the period."""
+    result = run(**changes)
+    assert result["warranty_end"] == YEAR_END
+    assert result["period"]["starts_on"] == SALE
+    assert result["warranty_end_provisional"] is False
+
+
+def test_r16_r21_issue_18_a9_exempt_phone_component_states_its_own_period_end():
+    """R16/R12, issue 18 A9: a misused phone battery (evidence given) still states the
+    battery's 6-month end (Wed 2025-09-03)."""
+    result = run(**PHONE, component="电池", problem="misuse", misuse_evidence=True)
+    assert set(offered(result)) == {"paid_repair"}
+    assert result["warranty_end"] == "2025-09-03"
+
+
+def test_s5_a_company_free_repair_names_the_promise_once_in_its_fee_basis():
+    """A company's free repair beyond the law (S5, the sales-contract preset): the fee basis
+    reads 公司承诺：… once, as the option's basis does."""
+    result = run("s5-s11-contract", received_date="2025-03-10", report_date="2026-03-05")
+    assert offered(result)["free_repair"]["source"] == "company"
+    basis = result["fees"]["repair_basis"]
+    assert basis.startswith("公司承诺：") and "公司承诺：公司承诺" not in basis

@@ -35,10 +35,11 @@ RUN_ENV := DEBUG=$(or $(DEBUG),0) PUBLIC_BASE_URL=$(or $(PUBLIC_BASE_URL),http:/
 
 run: $(VENV)/.installed
 	@mkdir -p var
-	@$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
-	@$(RUN_ENV) $(MANAGE) seed_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops)"
-	@$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload
+	@$(RUN_ENV) $(MANAGE) migrate --noinput -v 0 --skip-checks
+	@$(RUN_ENV) $(MANAGE) check
+	@$(RUN_ENV) $(MANAGE) seed_demo --skip-checks
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops; server log in var/runserver.log)"
+	@$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload --skip-checks > var/runserver.log
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check src e2e bench

@@ -5,7 +5,7 @@ every JSON ``POST`` body, sent with each hostile value, on the demo company (``s
 - **NUL** (``"a\\x00b"``) and **1 MB of text** are refused with a 400 that names the field
   (``core.input_guard``): never a 500 (PostgreSQL cannot store a NUL), never a stalled worker.
   A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (1 M Chinese characters, 3 MB) is refused by
-  Django before any parser reads it: a 400 that can name no field.
+  Django before any parser reads it: a 413 ``too_large`` that can name no field.
 - **Formula prefixes** (``=HYPERLINK(…)``, ``+1+1``, ``-2+3``, ``@SUM(A1)``) and **PDF/HTML
   markup** are refused (4xx) or stored as typed: read back from the answer, a ``GET`` of the
   record or, for text kept only in a record's history, the database.
@@ -989,15 +989,16 @@ def test_hostile_text_is_refused_or_stored_as_typed_and_exported_safely(
         posts = {path for path, item in schema["paths"].items() if "post" in item}
         assert posts - {t.operation for t in walked} == set(NOT_WALKED)
 
-    with subtests.test("a JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 400"):
+    with subtests.test("a JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413"):
         # 1 M characters of Chinese are 3 MB of UTF-8: Django refuses the body before the
-        # input guard can read it, so no field is named — but it is a 400, never a 500.
+        # input guard can read it, so no field is named; the API's JSON error, never a 500.
         answer = rolled_back(
             lambda: api("admin").post(
                 "/api/v1/customers/", {"name": "长" * 1_000_000, "mobile": PHONE}, format="json"
             )
         )
-        assert answer.status_code == 400, answer.content[:300]
+        assert answer.status_code == 413, answer.content[:300]
+        assert answer.json()["code"] == "too_large"
 
     with subtests.test("every operation with text starts from a valid body, or is listed"):
         invalid = {t.operation: t.why_invalid for t in walked if not t.valid}

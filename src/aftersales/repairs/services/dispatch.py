@@ -171,6 +171,8 @@ def work_order_schedule(
         errors["technician"] = [_("Choose a technician.")]
     if start is None or end is None or end <= start:
         errors["end"] = [_("The visit must end after it starts.")]
+    elif start < timezone.now() - timedelta(minutes=5):
+        errors["start"] = [_("The visit cannot be in the past.")]
     elif technician is not None:
         away = absent_on(timezone.localdate(start), [technician]).get(technician.pk)
         if away is not None:
@@ -181,8 +183,6 @@ def work_order_schedule(
                     "why": away or _("leave"),
                 }
             ]
-    elif start < timezone.now() - timedelta(minutes=5):
-        errors["start"] = [_("The visit cannot be in the past.")]
     reason = (reason or "").strip()
     late = wo.onsite_due_at is not None and start is not None and start > wo.onsite_due_at
     if late and not reason:

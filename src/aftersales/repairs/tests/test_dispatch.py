@@ -80,6 +80,20 @@ def test_a_visit_after_the_limit_needs_a_reason(make_user, dispatcher, customer,
     assert WorkOrder.objects.get(pk=wo.pk).status == WorkOrder.Status.SCHEDULED
 
 
+def test_a_visit_in_the_past_is_refused_with_a_technician_chosen(make_user, dispatcher, customer):
+    """SVC-7: a visit booked for yesterday is refused on its start, technician or not."""
+    tech = technician(make_user, "t1", "陈杰", "浦东新区")
+    wo = _work(dispatcher, customer)
+    yesterday = tomorrow_at(9) - timedelta(days=2)
+    with pytest.raises(InvalidInput) as error:
+        dispatch.work_order_schedule(
+            actor=dispatcher, work_order=wo, technician=tech, start=yesterday,
+            end=yesterday + timedelta(hours=2),
+        )  # fmt: skip
+    assert "start" in error.value.fields
+    assert WorkOrder.objects.get(pk=wo.pk).status == WorkOrder.Status.NEW
+
+
 def test_moving_a_visit_keeps_its_history_and_tells_the_customer(make_user, dispatcher, customer):
     first = technician(make_user, "t1", "陈杰", "浦东新区")
     second = technician(make_user, "t2", "杨敏", "浦东新区")

@@ -28,6 +28,13 @@ def months_cn(months) -> str:
     return f"{months}个月"
 
 
+def _source_cn(source: str, contract_number: str) -> str:
+    """Where a whole-unit period comes from (WAR-1, S5, issue 18 B1)."""
+    if source == "contract":
+        return f"合同 {contract_number}"
+    return {"law": "法定", "catalogue": "产品目录"}.get(source, source)
+
+
 def _day(value) -> str:
     return value.isoformat() if value else "—"
 
@@ -51,6 +58,10 @@ def card_pdf(card: WarrantyCard, *, company: str | None = None) -> bytes:
             "successor": successor,
             "periods": [(name, months_cn(m), _day(end)) for name, m, end in period_rows],
             "repair_days": periods.repair_days,
+            "period_sources": [
+                (_source_cn(s.source, periods.contract_number), months_cn(s.months), s.applies)
+                for s in periods.whole_unit_sources
+            ],
             "repairs": [
                 {
                     "sent_on": _day(r.sent_on),

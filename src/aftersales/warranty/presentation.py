@@ -282,11 +282,30 @@ def basis_english(text: str) -> str | None:
     if not text:
         return ""
     if text.startswith(COMPANY):
-        return f"Our promise: {text[len(COMPANY) :]}"
+        own = text[len(COMPANY) :]
+        return f"Our promise: {agreed_english(own) or own}"
     parts = [_citation(p) for p in text.split("；")]
     if any(p is None for p in parts):
         return None
     return "; ".join(parts)
+
+
+_AGREED = (  # the agreed whole-unit periods (cards.agreed_basis; WAR-1, S5, issue 18 B1)
+    (
+        re.compile(r"^合同 (?P<no>\S+) 约定质保 (?P<n>\d+) 个月$"),
+        "contract {no}: {n}-month warranty",
+    ),
+    (re.compile(r"^产品目录约定质保 (?P<n>\d+) 个月$"), "our catalogue: {n}-month warranty"),
+)
+
+
+def agreed_english(text: str) -> str | None:
+    """An agreed period's basis (合同 SO-… 约定质保 24 个月) in English, or None."""
+    for pattern, english_text in _AGREED:
+        m = pattern.match(text.strip())
+        if m is not None:
+            return english_text.format(**m.groupdict())
+    return None
 
 
 def basis_said(text: str) -> Said:
@@ -371,6 +390,13 @@ def _known(table: dict[str, str | None]):
     return convert
 
 
+def _known_agreed(text: str) -> str:
+    rendered = agreed_english(text)
+    if rendered is None:
+        raise _Unknown(text)
+    return rendered
+
+
 _KINDS = {  # placeholder -> (regular expression, rendering)
     "d": (_DATE, _iso),
     "d2": (_DATE, _iso),
@@ -386,6 +412,7 @@ _KINDS = {  # placeholder -> (regular expression, rendering)
     "exempt": (r".+?", _known(_EXEMPTION_BY_TEXT)),
     "reason": (r".+?", lambda t: _sentence(t, bare=True)),
     "text": (r".+?", str),
+    "agreed": (r".+?", _known_agreed),
 }
 
 # (the engine's sentence with {placeholders}, its English). The first that matches is used.
@@ -725,6 +752,15 @@ SENTENCES = [
         "[unconfirmed] R23: the periods of household audio-visual goods are known from a "
         "summary only.",
     ),
+    (
+        "公司承诺：{agreed}（至 {d}），三包有效期届满后仍免费修理",
+        "Our promise ({agreed}, until {d}): free repair also after the Three Guarantees "
+        "period ends.",
+    ),
+    (
+        "约定质保期内（至 {d}）免费修理",
+        "Within the agreed warranty period (until {d}): free repair.",
+    ),
     # a certificate's terms (engine/terms.py)
     (
         "售出 {n} 日内出现性能故障，可选择退货、换货或修理；{m} 日内可选择换货或修理（{law}）",
@@ -745,6 +781,10 @@ SENTENCES = [
         "商品不符合质量要求的，收货 7 日内可以退货，此后可以要求更换、修理",
         "Goods that do not meet quality requirements may be returned within 7 days of receipt, "
         "and exchanged or repaired after that.",
+    ),
+    (
+        "{agreed}，整机质保期内质量问题免费修理",
+        "{agreed}: quality problems of the whole unit are repaired free of charge within it.",
     ),
     (
         "质量保证期 {n} 个月，期内质量问题免费修理",

@@ -46,6 +46,12 @@ class WarrantyCardPartSerializer(serializers.Serializer):
     ends_on = serializers.DateField(allow_null=True)
 
 
+class WarrantyCardSourceSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    months = serializers.IntegerField(allow_null=True)
+    applies = serializers.BooleanField()
+
+
 class WarrantyCardPeriodsSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     whole_unit_months = serializers.IntegerField(allow_null=True)
@@ -53,6 +59,11 @@ class WarrantyCardPeriodsSerializer(serializers.Serializer):
     main_parts = WarrantyCardPartSerializer(many=True)
     components = WarrantyCardPartSerializer(many=True)
     repair_days = serializers.IntegerField(help_text="Days in repair, added to every period (R2).")
+    whole_unit_source = serializers.CharField(
+        help_text="Where the whole-unit period comes from: law, catalogue or contract (S5)."
+    )
+    whole_unit_sources = WarrantyCardSourceSerializer(many=True)
+    contract_number = serializers.CharField(allow_blank=True)
 
 
 class WarrantyCardRepairSerializer(serializers.Serializer):

@@ -86,6 +86,19 @@ def facts_schema() -> dict:
         },
         "delay_cause": {"type": "string", "enum": list(facts.DELAY_CAUSES), **nullable},
         "no_reason_exception": {"type": "string", "enum": list(facts.EXCEPTIONS), **nullable},
+        "agreed_warranty": {
+            "type": "object",
+            "properties": {
+                "months": {"type": "integer", "minimum": 1, "maximum": 600},
+                "basis": {"type": "string", "minLength": 1, "maxLength": facts.AGREED_BASIS_MAX},
+            },
+            "required": ["months", "basis"],
+            "additionalProperties": False,
+            **nullable,
+            "description": "A whole-unit period the company agreed beyond the law (an "
+            "order's contract or the catalogue, S5): after the statutory period and until it "
+            "ends, a quality fault is repaired free as the company's promise.",
+        },
         "price": {
             "anyOf": [
                 {"type": "number", "minimum": 0, "maximum": float(facts.MAX_PRICE)},

@@ -39,6 +39,7 @@ ALLOWED = frozenset(
         "delay_cause",
         "no_reason_exception",
         "price",
+        "agreed_warranty",
     )
 )
 DELAY_CAUSES = ("repairer", "producer_no_parts")
@@ -60,6 +61,7 @@ class Facts:
     delay_cause = None
     no_reason_exception = None
     price = None
+    agreed_warranty: tuple[int, str] | None = None  # (months, basis): WAR-1, S5, issue 18 B1
 
 
 for _key in DATE_KEYS + BOOL_KEYS:
@@ -78,6 +80,7 @@ _KIND = {
     "delay_cause": "delay",
     "no_reason_exception": "exception",
     "price": "price",
+    "agreed_warranty": "agreed",
 }
 _DATES: dict[str, date] = {}
 _PRICES: dict[str, Decimal] = {}
@@ -218,6 +221,8 @@ def read_facts(raw: dict) -> Facts:
                 _err(errors, key, "Must be text.", "必须是文字。")
         elif kind == "intervals":
             values[key] = _intervals(value, errors)
+        elif kind == "agreed":
+            values[key] = _agreed(value, errors)
         elif kind == "delay":
             if value in DELAY_CAUSES:
                 values[key] = value
@@ -251,6 +256,40 @@ def read_facts(raw: dict) -> Facts:
     if errors:
         raise EngineError(errors)
     return f
+
+
+AGREED_BASIS_MAX = 200
+
+
+def _agreed(value, errors) -> tuple[int, str] | None:
+    """``agreed_warranty``: {"months": 1–600, "basis": "合同 SO-… 约定质保 24 个月"}, the
+    whole-unit period the company gave beyond the law (a contract's or the catalogue's, S5)."""
+    if not isinstance(value, dict) or set(value) - {"months", "basis"}:
+        _err(
+            errors,
+            "agreed_warranty",
+            'Must be {"months": …, "basis": …}.',
+            '必须是 {"months": …, "basis": …}。',
+        )
+        return None
+    months, basis = value.get("months"), value.get("basis", "")
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 600:
+        _err(
+            errors,
+            "agreed_warranty.months",
+            "Months must be a whole number from 1 to 600.",
+            "月数必须是 1 到 600 的整数。",
+        )
+        return None
+    if not isinstance(basis, str) or not basis.strip() or len(basis) > AGREED_BASIS_MAX:
+        _err(
+            errors,
+            "agreed_warranty.basis",
+            f"Say where the period comes from (1 to {AGREED_BASIS_MAX} characters).",
+            f"请说明期限的来源（1 到 {AGREED_BASIS_MAX} 个字）。",
+        )
+        return None
+    return months, basis.strip()
 
 
 def _intervals(value, errors) -> tuple[tuple[date, date], ...]:

@@ -235,6 +235,8 @@ def _evaluate(facts: dict, policy: str | Policy) -> dict:
             _company(f, policy, company_cat or policy.default, answer)
             for text in policy.base.notes:
                 answer.notes[text] = None
+        if f.agreed_warranty is not None:
+            _agreed(f, answer)
         for text in policy.notes:
             answer.notes[text] = None
         return _finish(f, policy, answer)
@@ -858,6 +860,55 @@ def _company(f: Facts, policy: Policy, cat: CategoryRules, a: Answer) -> None:
         a.note(policy.refund_penalty)
     for text in policy.exemptions:
         a.note(f"公司规定不属三包：{text}（法定三包范围内以法律为准，R1、R4）")
+
+
+def _agreed(f: Facts, a: Answer) -> None:
+    """WAR-1, S5, issue 18 B1: a whole-unit period the company agreed beyond the law (an
+    order's contract, the catalogue's own period). The company may give more than the law,
+    never less (R1 art. 4): inside the law's period its answer stands as it is; after it, and
+    until the agreed period ends, a quality fault is repaired free as the company's promise."""
+    months, basis = f.agreed_warranty
+    start = f.exchanged_on or f.purchase_date or f.received_date
+    if start is None:
+        return
+    extra = days_in_repair(_intervals(f), start)
+    end = _periods().months_end(start, months, extra)
+    law_end = a.warranty_end
+    if law_end is not None and end <= law_end:
+        return  # the law's period is as long or longer: nothing more is promised
+    exempt = f.problem in ("misuse", "unauthorized_repair", "force_majeure") or bool(
+        f.card_model_mismatch_or_altered
+    )
+    no_docs = f.has_invoice_or_card is False and not f.other_proof_of_purchase
+    if f.problem != "quality" or exempt or no_docs:
+        return
+    current = a.options.get("free_repair")
+    if current is not None and current["source"] == "law":
+        # Inside the statutory period the law's answer is unchanged; say what follows it.
+        if current["deadline"] is not None:
+            a.note(f"公司承诺：{basis}（至 {_fmt(end)}），三包有效期届满后仍免费修理")
+        return
+    if f.report_date > end:
+        return
+    a.offer(
+        "free_repair",
+        f"公司承诺：{basis}",
+        f"约定质保期内（至 {_fmt(end)}）免费修理",
+        end,
+        source="company",
+    )
+    a.warranty_end = end
+    a.period = {
+        "unit": "whole",
+        "part": "",
+        "starts_on": start.isoformat(),
+        "months": months,
+        "extended_days": extra,
+    }
+    if "paid_repair" in a.options:
+        # The floor's paid repair (its period over) yields to the agreed free repair.
+        del a.options["paid_repair"]
+        del a.deadlines["paid_repair"]
 
 
 def _no_reason_allowed(f: Facts) -> bool:

@@ -128,6 +128,18 @@ class CardPeriods:
     main_parts: list[PartPeriod] = field(default_factory=list)
     components: list[PartPeriod] = field(default_factory=list)
     repair_days: int = 0
+    # Where the whole-unit period comes from (WAR-1, S5, issue 18 B1): "law", "catalogue" or
+    # "contract", and the months of each (empty: the policy's period alone).
+    whole_unit_source: str = "law"
+    whole_unit_sources: list[SourcePeriod] = field(default_factory=list)
+    contract_number: str = ""
+
+
+@dataclass(frozen=True)
+class SourcePeriod:
+    source: str  # law | catalogue | contract
+    months: int | None
+    applies: bool
 
 
 def card_periods(card: WarrantyCard, *, repairs=None, today: date | None = None) -> CardPeriods:
@@ -156,6 +168,8 @@ def card_periods(card: WarrantyCard, *, repairs=None, today: date | None = None)
         ]
 
     whole = terms.get("whole_unit_months")
+    source = terms.get("whole_unit_source") or "law"
+    sources = terms.get("whole_unit_sources") or {}
     return CardPeriods(
         starts_on=card.starts_on,
         whole_unit_months=whole,
@@ -163,6 +177,13 @@ def card_periods(card: WarrantyCard, *, repairs=None, today: date | None = None)
         main_parts=parts(terms.get("main_parts")),
         components=parts(terms.get("components")),
         repair_days=extra,
+        whole_unit_source=source,
+        whole_unit_sources=[
+            SourcePeriod(source=s, months=sources.get(s), applies=s == source)
+            for s in SOURCES
+            if s in sources and (s == "law" or sources.get(s))
+        ],
+        contract_number=terms.get("contract_number") or "",
     )
 
 
@@ -208,6 +229,70 @@ def _own_main_parts(policy, category: str, terms: dict) -> dict:
     listed = terms.get("main_parts") or []
     terms["main_parts"] = [p for p in listed if p["name"] in names]
     terms["statutory_main_parts"] = [p for p in listed if p["name"] not in names]
+    return terms
+
+
+# --- the company's own periods (WAR-1, S5, issue 18 B1) ------------------------------------------
+
+SOURCES = ("law", "catalogue", "contract")  # on a tie the first wins: the law before a promise
+
+
+def catalogue_months(product) -> int | None:
+    """The catalogue's own whole-unit period for the product: its category's warranty policy
+    (the nearest up the tree), if it has one."""
+    category = product.category if product is not None and product.category_id else None
+    policy = category.effective_warranty_policy() if category is not None else None
+    return policy.warranty_months if policy is not None and policy.warranty_months else None
+
+
+def whole_unit_periods(terms: dict, *, product, order=None) -> dict:
+    """The whole-unit period of a unit sold on ``order``: the longest of the policy's (the
+    statutory floor, ``terms``), the catalogue's own and the order's contract period. The
+    company may give more than the law, never less (S5): a shorter contract or catalogue
+    period never shortens the law's. Returns the keys a certificate's terms keep."""
+    months = {
+        "law": terms.get("whole_unit_months"),
+        "catalogue": catalogue_months(product),
+        "contract": order.warranty_months if order is not None else None,
+    }
+    source = max(SOURCES, key=lambda s: (months[s] or 0, -SOURCES.index(s)))
+    return {
+        "whole_unit_months": months[source] or None,
+        "whole_unit_source": source if months[source] else "law",
+        "whole_unit_sources": months,
+        "contract_number": order.number if order is not None else "",
+    }
+
+
+def agreed_basis(source: str, months: int, contract_number: str = "") -> str:
+    """Where an agreed period comes from, as the engine's answer cites it."""
+    if source == "contract":
+        return f"合同 {contract_number} 约定质保 {months} 个月"
+    return f"产品目录约定质保 {months} 个月"
+
+
+def agreed_warranty(terms: dict) -> dict | None:
+    """The engine fact ``agreed_warranty`` for a certificate's terms (None: the law's period
+    applies, or is the longest)."""
+    source = (terms or {}).get("whole_unit_source")
+    if source not in ("catalogue", "contract"):
+        return None
+    months = terms["whole_unit_sources"][source]
+    return {"months": months, "basis": agreed_basis(source, months, terms.get("contract_number"))}
+
+
+def _with_company_periods(terms: dict, *, product, order) -> dict:
+    """``terms`` with the whole-unit period's source, when the catalogue or the order has a
+    period of its own (else the terms are the policy's, unchanged)."""
+    periods = whole_unit_periods(terms, product=product, order=order)
+    sources = periods["whole_unit_sources"]
+    if not (sources["catalogue"] or sources["contract"]):
+        return terms
+    terms.update(periods)
+    source = periods["whole_unit_source"]
+    if source != "law":
+        basis = agreed_basis(source, periods["whole_unit_months"], periods["contract_number"])
+        terms["promises"] = [*terms.get("promises", []), f"{basis}，整机质保期内质量问题免费修理"]
     return terms
 
 
@@ -283,7 +368,9 @@ def card_issue(
             ]
     if errors:
         raise InvalidInput(fields=errors)
-    terms = terms_for_product(product, policy_key=policy_key)
+    terms = _with_company_periods(
+        terms_for_product(product, policy_key=policy_key), product=product, order=order
+    )
     card = WarrantyCard.objects.create(
         number=document_number_next(kind="warranty_card"),
         product=product,

@@ -130,10 +130,29 @@ def facts_from_case(case, policy_key: str | None = None, **overrides) -> dict:
             facts["delay_cause"] = (
                 "producer_no_parts" if open_repair.waiting_for_parts else "repairer"
             )
+    agreed = _agreed_warranty(case, card, policy_key)
+    if agreed is not None:
+        facts["agreed_warranty"] = agreed
     for key, value in overrides.items():
         if value is not None:
             facts[key] = value
     return facts
+
+
+def _agreed_warranty(case, card, policy_key: str | None) -> dict | None:
+    """WAR-1, S5, issue 18 B1: the company's whole-unit period beyond the law — as the
+    certificate froze it, else as the case's order and the catalogue give it today."""
+    from .cards import agreed_warranty, terms_for_product, whole_unit_periods
+
+    if card is not None:
+        return agreed_warranty(card.terms)
+    if case.product is None or (case.order is None and case.product.category_id is None):
+        return None
+    try:
+        terms = terms_for_product(case.product, policy_key=policy_key)
+    except InvalidInput:
+        return None
+    return agreed_warranty(whole_unit_periods(terms, product=case.product, order=case.order))
 
 
 def order_channel_online(order) -> bool:

@@ -36,7 +36,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,7 +170,10 @@ def _amount(kind: str):
 def _shape(kind: str, qs: QuerySet) -> QuerySet:
     amount = _amount(kind)
     late = kind == LATE_REFUND
-    none_dt = Value(None, output_field=DateTimeField())
+    # Typed NULLs (NULL::date): PostgreSQL cannot match an untyped NULL with a date column
+    # across the UNION's branches.
+    none_dt = Cast(Value(None), output_field=DateTimeField())
+    none_day = Cast(Value(None), output_field=DateField())
     return qs.annotate(
         kind=Value(kind, output_field=CharField()),
         case_number=F("case__number"),
@@ -178,7 +181,7 @@ def _shape(kind: str, qs: QuerySet) -> QuerySet:
         product_name=F("product__name"),
         amount=amount,
         exposure=amount * THREEFOLD if late else amount,
-        due_on=F("refund_due_on") if late else Value(None, output_field=DateField()),
+        due_on=F("refund_due_on") if late else none_day,
         decided_at=none_dt if late else F("reviewed_at"),
         refunded=F("refunded_at") if late else none_dt,
         why=Value("", output_field=CharField()) if late else F("review_note"),

@@ -187,6 +187,10 @@ BASIS_TITLES = {
     "B_R31": f"R31 {ONLINE_RETURNS}, arts. 8 and 9",
     "B_R34": f"R34 {ONLINE_RETURNS}, arts. 13 and 14",
     "B_R35": f"R35 {CONSUMER_LAW}, art. 25 para. 3 (the customer pays the return shipping)",
+    "B_WAR5": "WAR-5 S5 sales contract, II. Returns and exchanges, 1.b misleading sale (notice "
+    "with evidence within 15 working days of discovering it)",
+    "B_WAR3": "WAR-3 S7 return and exchange rules, I. 1.(2) specification mismatch (with proof "
+    "of purchase)",
 }
 _BASES = {getattr(R, key): title for key, title in BASIS_TITLES.items() if hasattr(R, key)}
 
@@ -417,6 +421,40 @@ _KINDS = {  # placeholder -> (regular expression, rendering)
 
 # (the engine's sentence with {placeholders}, its English). The first that matches is used.
 SENTENCES = [
+    # grounds (WAR-5, S5, issue 18 B3; WAR-3, S7, issue 18 B5)
+    (
+        "销售中存在虚假宣传或与宣传不符，且有证据，发现后 15 个工作日内（至 {d}）可以退货",
+        "The goods were sold with false advertising or are not as advertised, with evidence: "
+        "a return within 15 working days of discovering it (until {d}).",
+    ),
+    (
+        "以销售误导（虚假宣传、与宣传不符）为由退货，须提供相关证据",
+        "A return for a misleading sale (false advertising, goods not as advertised) needs "
+        "evidence.",
+    ),
+    (
+        "已超过发现销售误导后 15 个工作日的退货期限（至 {d}）",
+        "The 15 working days for a return after discovering a misleading sale are over "
+        "(until {d}).",
+    ),
+    (
+        "交付的商品与约定规格不符，质量保证期内（至 {d}）可以退货或换货",
+        "The goods delivered do not match the agreed specification: a return or an exchange "
+        "within the quality guarantee period (until {d}).",
+    ),
+    (
+        "交付的商品与约定规格不符，可以退货或换货",
+        "The goods delivered do not match the agreed specification: a return or an exchange.",
+    ),
+    (
+        "以规格不符为由退货、换货，须提供购买凭证",
+        "A return or an exchange for a specification mismatch needs proof of purchase.",
+    ),
+    (
+        "已超过三包或约定的质量保证期（{d}），规格不符按合同约定处理",
+        "The Three Guarantees or agreed quality guarantee period is over ({d}); a "
+        "specification mismatch is handled as the contract says.",
+    ),
     # options
     (
         "售出 7 日内（至 {d}）出现性能故障，可选择退货、换货或修理",

@@ -71,6 +71,13 @@ def facts_schema() -> dict:
     props = {"policy": {"type": "string", **nullable, "description": "A policy's key."}}
     props |= {key: {**day, **nullable} for key in facts.DATE_KEYS}
     props |= {key: {"type": "boolean", **nullable} for key in facts.BOOL_KEYS}
+    props["misrepresented_on"]["description"] = (
+        "WAR-5, S5: the day the consumer discovered the goods were misrepresented (false "
+        "advertising); with misrepresentation_evidence, a return within 15 working days."
+    )
+    props["spec_mismatch"]["description"] = (
+        "WAR-3, S7: the goods delivered are not of the ordered specification (return or exchange)."
+    )
     props |= {
         "category": {"type": "string", "minLength": 1},
         "channel": {"type": "string", "enum": ["online", "offline"]},

@@ -17,6 +17,7 @@ DATE_KEYS = (
     "sent_for_repair",
     "still_unrepaired_on",
     "factory_date",
+    "misrepresented_on",
 )
 BOOL_KEYS = (
     "has_invoice_or_card",
@@ -26,6 +27,8 @@ BOOL_KEYS = (
     "consumer_confirmed_at_checkout",
     "same_model_available",
     "misuse_evidence",
+    "misrepresentation_evidence",
+    "spec_mismatch",
 )
 ALLOWED = frozenset(
     (
@@ -372,6 +375,30 @@ def _check_order(f: Facts, errors) -> None:
             "delay_cause",
             "Say why the repair is late.",
             "请说明修理延误的原因。",
+            "required",
+        )
+    if f.misrepresented_on:
+        # WAR-5, S5, issue 18 B3: discovered after the sale, not after the claim.
+        if sale and f.misrepresented_on < sale:
+            _err(
+                errors,
+                "misrepresented_on",
+                "Discovered before it was bought.",
+                "发现日期早于购买日期。",
+            )
+        if report and f.misrepresented_on > report:
+            _err(
+                errors,
+                "misrepresented_on",
+                "Discovered after the report date.",
+                "发现日期晚于报告日期。",
+            )
+    elif f.misrepresentation_evidence:
+        _err(
+            errors,
+            "misrepresented_on",
+            "Say when the misrepresentation was discovered.",
+            "请填写发现与宣传不符的日期。",
             "required",
         )
     for a, _b in f.repair_intervals:

@@ -55,6 +55,10 @@ B_R30 = "R30 网络购买商品七日无理由退货暂行办法 第七条"
 B_R31 = "R31 网络购买商品七日无理由退货暂行办法 第八、九条"
 B_R34 = "R34 网络购买商品七日无理由退货暂行办法 第十三、十四条"
 B_R35 = "R35 消费者权益保护法 第二十五条第三款（退回运费由消费者承担）"
+# Grounds the company's own documents give (REQUIREMENTS WAR-3, WAR-5; issue 18 B3, B5).
+B_WAR5 = "WAR-5 S5 销售合同 二、退换货流程 1.b 销售误导（发现问题后 15 个工作日内通知并提供证据）"
+B_WAR3 = "WAR-3 S7 退换货规定 一、1.(2) 产品规格不符（提供购买凭证）"
+MISREPRESENTATION_WORKING_DAYS = 15  # S5: "发现问题后的15个工作日内"
 
 NO_EXCHANGE = "售出已超过 15 日，且未出现两次修理仍不能正常使用或修理超期的情形"
 _NO_EXCHANGE_BASIS = {b: f"{b}；{B_R7}；{B_R8_OWN}" for b in (B_R6, B_R17_EXC, B_R22_EXC)}
@@ -157,6 +161,11 @@ class Answer:
         if remedy not in self.refused:
             self.refused[remedy] = {"remedy": remedy, "reason": reason, "basis": basis}
 
+    def refuse_instead(self, remedy, reason, basis) -> None:
+        """The refusal of the ground the customer raised, in place of a general one (issue 18
+        B3, B5: "no evidence" says more than "no quality problem")."""
+        self.refused[remedy] = {"remedy": remedy, "reason": reason, "basis": basis}
+
     def note(self, text: str) -> None:
         self.notes[text] = None
 
@@ -237,6 +246,10 @@ def _evaluate(facts: dict, policy: str | Policy) -> dict:
                 answer.notes[text] = None
         if f.agreed_warranty is not None:
             _agreed(f, answer)
+        if f.misrepresented_on is not None:  # the claim; evidence alone claims nothing
+            _misrepresentation(f, answer)
+        if f.spec_mismatch:
+            _spec_mismatch(f, answer)
         for text in policy.notes:
             answer.notes[text] = None
         return _finish(f, policy, answer)
@@ -909,6 +922,58 @@ def _agreed(f: Facts, a: Answer) -> None:
         # The floor's paid repair (its period over) yields to the agreed free repair.
         del a.options["paid_repair"]
         del a.deadlines["paid_repair"]
+
+
+def _misrepresentation(f: Facts, a: Answer) -> None:
+    """WAR-5, S5, issue 18 B3: goods sold with false or exaggerated advertising (虚假宣传、
+    夸大广告、误导消费者) may be returned when the buyer gives notice with evidence within 15
+    working days of discovering it (S5 二、1.b), counted on the engine's calendar as the
+    company's working-day windows are (R41: the day of discovery not counted)."""
+    if not f.misrepresentation_evidence:
+        a.refuse_instead(
+            "return", "以销售误导（虚假宣传、与宣传不符）为由退货，须提供相关证据", B_WAR5
+        )
+        return
+    last = _periods().working_days_end(f.misrepresented_on, MISREPRESENTATION_WORKING_DAYS)
+    if f.report_date > last:
+        a.refuse_instead(
+            "return",
+            f"已超过发现销售误导后 15 个工作日的退货期限（至 {_fmt(last)}）",
+            B_WAR5,
+        )
+        return
+    a.offer(
+        "return",
+        B_WAR5,
+        "销售中存在虚假宣传或与宣传不符，且有证据，"
+        f"发现后 15 个工作日内（至 {_fmt(last)}）可以退货",
+        last,
+        source="company",
+    )
+
+
+def _spec_mismatch(f: Facts, a: Answer) -> None:
+    """WAR-3, S7, issue 18 B5: the goods delivered are not of the ordered specification — a
+    ground for a return or an exchange on a case, not only at acceptance. S7 asks for proof of
+    purchase and names no period of its own, so the claim runs within the 三包 or agreed
+    period the answer already states (none stated: no limit is set here)."""
+    if f.has_invoice_or_card is False and not f.other_proof_of_purchase:
+        reason = "以规格不符为由退货、换货，须提供购买凭证"
+        for remedy in ("return", "exchange"):
+            a.refuse_instead(remedy, reason, B_WAR3)
+        return
+    end = a.warranty_end
+    if end is not None and f.report_date > end:
+        reason = f"已超过三包或约定的质量保证期（{_fmt(end)}），规格不符按合同约定处理"
+        for remedy in ("return", "exchange"):
+            a.refuse_instead(remedy, reason, B_WAR3)
+        return
+    if end is not None:
+        why = f"交付的商品与约定规格不符，质量保证期内（至 {_fmt(end)}）可以退货或换货"
+    else:
+        why = "交付的商品与约定规格不符，可以退货或换货"
+    for remedy in ("return", "exchange"):
+        a.offer(remedy, B_WAR3, why, end, source="company")
 
 
 def _no_reason_allowed(f: Facts) -> bool:

@@ -41,7 +41,13 @@ def _future_dates(facts: dict) -> dict[str, list[str]]:
     """Things that have not happened yet cannot be facts (the engine knows no "today")."""
     today = timezone.localdate()
     errors = {}
-    for key in ("purchase_date", "received_date", "report_date", "exchanged_on"):
+    for key in (
+        "purchase_date",
+        "received_date",
+        "report_date",
+        "exchanged_on",
+        "misrepresented_on",
+    ):
         value = facts.get(key)
         if isinstance(value, str) and value > today.isoformat():
             errors[key] = [_("This date is in the future.")]

@@ -80,7 +80,14 @@ def application_list(request):
 def _facts_from_post(post, base: dict) -> dict:
     """The agent's corrections to what the records say (the form on the new page)."""
     facts = dict(base)
-    for key in ("purchase_date", "received_date", "channel", "problem", "failed_part"):
+    for key in (
+        "purchase_date",
+        "received_date",
+        "channel",
+        "problem",
+        "failed_part",
+        "misrepresented_on",
+    ):
         if key in post:
             value = post.get(key, "").strip()
             facts[key] = value or None
@@ -89,6 +96,8 @@ def _facts_from_post(post, base: dict) -> dict:
         "goods_intact",
         "consumer_confirmed_at_checkout",
         "misuse_evidence",
+        "misrepresentation_evidence",
+        "spec_mismatch",
     ):
         if f"{key}_present" in post:
             facts[key] = post.get(key) == "1"
@@ -265,6 +274,9 @@ FACT_LABELS = {
     "factory_date": gettext_lazy("Production date"),
     "component": gettext_lazy("Component"),
     "delay_cause": gettext_lazy("Cause of the delay"),
+    "misrepresented_on": gettext_lazy("Misrepresentation discovered on"),
+    "misrepresentation_evidence": gettext_lazy("Evidence of the misrepresentation"),
+    "spec_mismatch": gettext_lazy("Not the ordered specification"),
 }
 DELAY_CAUSE_LABELS = {
     "repairer": gettext_lazy("The repairer's own delay"),

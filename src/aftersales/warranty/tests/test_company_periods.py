@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,14 +15,23 @@ from aftersales.catalog.tests.factories import CategoryFactory, ProductFactory
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.sales.models import Order
 from aftersales.warranty.engine import evaluate
+from aftersales.warranty.engine.periods import add_months
 from aftersales.warranty.services import cards as services
 from aftersales.warranty.services.evaluation import evaluate_facts, facts_from_case
 
 pytestmark = pytest.mark.django_db
 
+# A fixed today: the periods counted from it must not move with the real date.
+TODAY = datetime(2026, 12, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine):
+    time_machine.move_to(TODAY, tick=False)
+
 
 def months_ago(n: int) -> date:
-    return timezone.localdate() - relativedelta(months=n)
+    return add_months(timezone.localdate(), -n)
 
 
 @pytest.fixture
@@ -80,7 +89,7 @@ def test_a_24_month_contract_makes_the_certificate_say_24_months_from_the_contra
     assert "适用" not in html.split('data-testid="period-source-law"')[1].split("</tr>")[0]
     assert "合同 SO-20261207-0001 约定质保 24 个月，整机质保期内质量问题免费修理" in html
     periods = services.card_periods(card)
-    assert periods.whole_unit_ends_on >= months_ago(18) + relativedelta(months=24)
+    assert periods.whole_unit_ends_on >= add_months(months_ago(18), 24)
 
 
 def test_a_claim_in_month_18_gets_the_company_free_repair_citing_the_contract(

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from test_field_service import PHONE, no_sideways_scroll
 from test_login_flow import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,3 +58,9 @@ def test_a_late_refund_on_the_compliance_register_with_its_threefold_exposure(
     assert row.get_by_test_id("exposure").inner_text() == "3 × 2999.00 = 8997.00"
     assert "8997.00" in page.get_by_test_id("total-late_refund-exposure").inner_text()
     shot("120-compliance-late-refund")
+
+    # On a phone the register scrolls inside its table, not the whole page sideways.
+    page.set_viewport_size(PHONE)
+    page.reload()
+    no_sideways_scroll(page)
+    shot("121-compliance-late-refund-390")

@@ -355,11 +355,7 @@ class ShipApi(APIView):
         for index, raw in enumerate(data.validated_data["lines"]):
             line = self.LineSerializer(data=raw)
             if not line.is_valid():
-                raise InvalidInput(
-                    fields={
-                        f"lines[{index}].{k}": [str(m) for m in v] for k, v in line.errors.items()
-                    }
-                )
+                raise _ship_line_error(index, line.errors)
             values = line.validated_data
             order_line = OrderLine.objects.filter(pk=values["order_line"], order=order).first()
             if order_line is None:

@@ -26,6 +26,7 @@ TODAY = datetime(2026, 12, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 def _today(time_machine):
     time_machine.move_to(TODAY, tick=False)
 
+
 # A TV bought in store, no fault: only the ground raised can give a return.
 BASE = {
     "category": "彩色电视机",

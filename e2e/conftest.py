@@ -62,3 +62,24 @@ def shot(page):
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """The live server runs in this process and each test gets an emptied database, so what
+    the process keeps between requests (the company calendar, message texts, the cached
+    company profile) must not outlive the test that built it: a 2027 schedule announced by
+    one test would otherwise still count another test's deadlines."""
+    from django.core.cache import cache
+
+    from aftersales.core.messaging import forget_message_templates
+    from aftersales.workdays.store import forget_company_calendar
+
+    def forget():
+        cache.clear()
+        forget_company_calendar()
+        forget_message_templates()
+
+    forget()
+    yield
+    forget()

@@ -189,6 +189,8 @@ BASIS_TITLES = {
     "B_R35": f"R35 {CONSUMER_LAW}, art. 25 para. 3 (the customer pays the return shipping)",
     "B_WAR5": "WAR-5 S5 sales contract, II. Returns and exchanges, 1.b misleading sale (notice "
     "with evidence within 15 working days of discovering it)",
+    "B_WAR6": "WAR-6 S8 Three Guarantees rules, III. 10: the quality department judges "
+    "serious defects from the photos",
     "B_WAR3": "WAR-3 S7 return and exchange rules, I. 1.(2) specification mismatch (with proof "
     "of purchase)",
 }
@@ -288,6 +290,8 @@ def basis_english(text: str) -> str | None:
     if text.startswith(COMPANY):
         own = text[len(COMPANY) :]
         return f"Our promise: {agreed_english(own) or own}"
+    if text.startswith("延保："):  # an extended warranty's plan (S14 五、2)
+        return sentence_english(text)
     parts = [_citation(p) for p in text.split("；")]
     if any(p is None for p in parts):
         return None
@@ -417,10 +421,36 @@ _KINDS = {  # placeholder -> (regular expression, rendering)
     "reason": (r".+?", lambda t: _sentence(t, bare=True)),
     "text": (r".+?", str),
     "agreed": (r".+?", _known_agreed),
+    "ref": (r"[A-Za-z0-9-]+", str),
 }
 
 # (the engine's sentence with {placeholders}, its English). The first that matches is used.
 SENTENCES = [
+    # an extended warranty (S14 五、2, issue 18 B2)
+    (
+        "延保：{text}（{ref}）：{d} 三包有效期届满后，延长保修至 {d2}",
+        "Extended warranty {text} ({ref}): after the Three Guarantees period ends on {d}, "
+        "the warranty runs on until {d2}.",
+    ),
+    (
+        "延保：{text}（{ref}）：延保期已于 {d} 届满",
+        "Extended warranty {text} ({ref}): it ended on {d}.",
+    ),
+    (
+        "延保：{text}（{ref}）",
+        "Extended warranty {text} ({ref})",
+    ),
+    ("延保不含“{part}”", "The extended warranty does not cover the {part}."),
+    ("延保期内（至 {d}）免费修理", "Within the extended warranty (until {d}): free repair."),
+    # the quality department's verdict on photos (WAR-6, S8 三、10)
+    (
+        "须待品质部根据照片判定为严重缺陷",
+        "Only once the quality department has judged the photos to show a serious defect.",
+    ),
+    (
+        "品质部根据照片判定不属严重缺陷",
+        "The quality department judged from the photos that the defect is not serious.",
+    ),
     # grounds (WAR-5, S5, issue 18 B3; WAR-3, S7, issue 18 B5)
     (
         "销售中存在虚假宣传或与宣传不符，且有证据，发现后 15 个工作日内（至 {d}）可以退货",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -29,6 +30,7 @@ BOOL_KEYS = (
     "misuse_evidence",
     "misrepresentation_evidence",
     "spec_mismatch",
+    "cannot_repair_in_time",
 )
 ALLOWED = frozenset(
     (
@@ -43,12 +45,29 @@ ALLOWED = frozenset(
         "no_reason_exception",
         "price",
         "agreed_warranty",
+        "extended_warranty",
+        "quality_verdict",
     )
 )
 DELAY_CAUSES = ("repairer", "producer_no_parts")
+VERDICTS = ("serious", "not_serious")
 FIRST_YEAR, LAST_YEAR = 2004, 2095  # the calendar's span, less room for the longest period
 MAX_PRICE = Decimal("1000000000")
 EXCEPTIONS = STATUTORY_EXCEPTIONS + CONFIRM_EXCEPTIONS
+
+
+@dataclass(frozen=True)
+class Extended:
+    """An extended warranty sold on the unit (S14 五、2, issue 18 B2): ``months`` after the
+    statutory (or agreed) period ends, repairs of ``parts`` and ``labour`` as the plan covers
+    them, never for the parts it excludes."""
+
+    plan: str
+    number: str
+    months: int
+    parts: bool = True
+    labour: bool = True
+    exclusions: tuple[str, ...] = ()
 
 
 class Facts:
@@ -65,6 +84,8 @@ class Facts:
     no_reason_exception = None
     price = None
     agreed_warranty: tuple[int, str] | None = None  # (months, basis): WAR-1, S5, issue 18 B1
+    extended_warranty: Extended | None = None  # a plan sold on the unit: S14, issue 18 B2
+    quality_verdict = None  # "serious" | "not_serious": the quality dept on photos (WAR-6, S8)
 
 
 for _key in DATE_KEYS + BOOL_KEYS:
@@ -84,6 +105,8 @@ _KIND = {
     "no_reason_exception": "exception",
     "price": "price",
     "agreed_warranty": "agreed",
+    "extended_warranty": "extended",
+    "quality_verdict": "verdict",
 }
 _DATES: dict[str, date] = {}
 _PRICES: dict[str, Decimal] = {}
@@ -226,6 +249,18 @@ def read_facts(raw: dict) -> Facts:
             values[key] = _intervals(value, errors)
         elif kind == "agreed":
             values[key] = _agreed(value, errors)
+        elif kind == "extended":
+            values[key] = _extended(value, errors)
+        elif kind == "verdict":
+            if value in VERDICTS:
+                values[key] = value
+            else:
+                _err(
+                    errors,
+                    key,
+                    "Must be serious or not_serious.",
+                    "必须是 serious（严重缺陷）或 not_serious（不属严重缺陷）。",
+                )
         elif kind == "delay":
             if value in DELAY_CAUSES:
                 values[key] = value
@@ -405,3 +440,72 @@ def _check_order(f: Facts, errors) -> None:
         if sale and a < sale:
             _err(errors, "repair_intervals", "A repair before the sale.", "修理日期早于购买日期。")
             break
+
+
+EXTENDED_KEYS = {"plan", "number", "months", "parts", "labour", "exclusions"}
+EXTENDED_TEXT_MAX = 120
+
+
+def _extended(value, errors) -> Extended | None:
+    """``extended_warranty``: {"plan": "延保两年", "number": "EW-…", "months": 1–120,
+    "parts": bool, "labour": bool, "exclusions": ["遥控器", …]} (S14 五、2)."""
+    field = "extended_warranty"
+    if not isinstance(value, dict) or set(value) - EXTENDED_KEYS:
+        _err(
+            errors,
+            field,
+            'Must be {"plan", "number", "months", "parts", "labour", "exclusions"}.',
+            '必须是 {"plan", "number", "months", "parts", "labour", "exclusions"}。',
+        )
+        return None
+    ok = True
+    texts = {}
+    for key in ("plan", "number"):
+        text = value.get(key, "")
+        if not isinstance(text, str) or not text.strip() or len(text) > EXTENDED_TEXT_MAX:
+            _err(
+                errors,
+                f"{field}.{key}",
+                f"Must be text of 1 to {EXTENDED_TEXT_MAX} characters.",
+                f"必须是 1 到 {EXTENDED_TEXT_MAX} 个字的文字。",
+            )
+            ok = False
+        else:
+            texts[key] = text.strip()
+    months = value.get("months")
+    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 120:
+        _err(
+            errors,
+            f"{field}.months",
+            "Months must be a whole number from 1 to 120.",
+            "月数必须是 1 到 120 的整数。",
+        )
+        ok = False
+    flags = {}
+    for key in ("parts", "labour"):
+        flag = value.get(key, True)
+        if flag is not True and flag is not False:
+            _err(errors, f"{field}.{key}", "Must be true or false.", "必须是 true 或 false。")
+            ok = False
+        flags[key] = flag
+    exclusions = value.get("exclusions", [])
+    if not isinstance(exclusions, list) or not all(
+        isinstance(x, str) and 0 < len(x.strip()) <= 60 for x in exclusions
+    ):
+        _err(
+            errors,
+            f"{field}.exclusions",
+            "Must be a list of part names.",
+            "必须是部件名称的列表。",
+        )
+        ok = False
+    if not ok:
+        return None
+    return Extended(
+        plan=texts["plan"],
+        number=texts["number"],
+        months=months,
+        parts=flags["parts"],
+        labour=flags["labour"],
+        exclusions=tuple(x.strip() for x in exclusions),
+    )

@@ -43,7 +43,10 @@ FEE_KEYS = ("parts", "labour", "travel", "return_shipping_quality")
 POLICY_KEYS = {
     "key", "name", "source", "layer_on", "categories", "aliases", "default", "promises",
     "no_reason", "fees", "refund_days", "refund_penalty", "dealer_split", "exemptions", "notes",
+    "upgrade_difference",
 }  # fmt: skip
+# Who pays the price difference of an exchange to a higher specification (WAR-7, S11).
+UPGRADE_PAYERS = ("business", "consumer")
 # R24: family cars have their own regime, which the engine does not cover (known names, so
 # they are never mistaken for a misspelt catalogue category).
 CARS = frozenset({"家用汽车", "汽车", "乘用车"})
@@ -129,7 +132,7 @@ class CategoryRef:
 
 PROMISE_KEYS = {
     "id", "remedies", "problems", "text", "basis", "channels", "categories", "within",
-    "repair_over_days", "repairs_at_least",
+    "repair_over_days", "repairs_at_least", "judged_from_photos",
 }  # fmt: skip
 
 
@@ -188,6 +191,8 @@ class Promise:
     window: Window | None = None
     repair_over_days: int | None = None
     repairs_at_least: int | None = None
+    # WAR-6, S8 三、10: offered only once the quality department judged the photos serious.
+    judged_from_photos: bool = False
 
 
 @dataclass(frozen=True)
@@ -214,6 +219,7 @@ class Policy:
     refund_days: int | None = None
     refund_penalty: str = ""
     dealer_split: Decimal = Decimal("0.50")
+    upgrade_difference: str = "consumer"
     exemptions: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     base: Policy | None = None  # the resolved ``layer_on`` policy
@@ -542,6 +548,7 @@ class _Reader:
             window=window,
             repair_over_days=self._int(d, "repair_over_days", path, minimum=1, maximum=365),
             repairs_at_least=self._int(d, "repairs_at_least", path, minimum=1, maximum=10),
+            judged_from_photos=bool(d.get("judged_from_photos", False)),
         )
 
     def policy(self, base: Policy | None) -> Policy:
@@ -619,6 +626,9 @@ class _Reader:
             refund_days=self._int(d, "refund_days", "policy", minimum=1, maximum=90),
             refund_penalty=self._text(d, "refund_penalty", "policy"),
             dealer_split=split if split is not None else Decimal("0.50"),
+            upgrade_difference=self._choice(
+                d, "upgrade_difference", "policy", UPGRADE_PAYERS, "consumer"
+            ),
             exemptions=self._texts(d, "exemptions", "policy"),
             notes=self._texts(d, "notes", "policy"),
             base=base,

@@ -325,6 +325,8 @@ S5_S11_CONTRACT = {
         },
     ],
     "fees": {"return_shipping_quality": "business"},
+    # S11 一、3: the supplier provides the same or a higher specification as the remedy.
+    "upgrade_difference": "business",
     "notes": [
         "S5 二、1 b：虚假宣传、误导销售的，发现后 15 个工作日内通知可退货",
         "S5 一、4：供应商提供质量合格的配件，客户可购买（WAR-15）",
@@ -358,6 +360,7 @@ S8_FURNITURE = {
             "text": "自交货之日起 15 日内出现断榫、变形、结构松动、板件劈裂、颜色明显不一致等"
             "严重缺陷的，可选择退货、更换或维修（由品质部根据照片判定）",
             "basis": "S8 三、10",
+            "judged_from_photos": True,
         },
         {
             "id": "s8-repair",
@@ -450,7 +453,8 @@ S14_SANBAO = {
     "refund_penalty": "未按时退款的，消费者可要求按退回债务的三倍偿还（S14 二、2）",
     "notes": [
         "S14 五、2：可购买延长质量保证期",
-        "S14 二、3：'按时修好'的期限原文未写明，预设 15 日，可修改",
+        "S14 二、3：'按时修好'的期限原文未写明，预设 15 日，可修改；"
+        "经判定无法按时修好的，不必等满期限即可换货",
     ],
 }
 

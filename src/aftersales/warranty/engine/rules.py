@@ -57,6 +57,7 @@ B_R34 = "R34 网络购买商品七日无理由退货暂行办法 第十三、十
 B_R35 = "R35 消费者权益保护法 第二十五条第三款（退回运费由消费者承担）"
 # Grounds the company's own documents give (REQUIREMENTS WAR-3, WAR-5; issue 18 B3, B5).
 B_WAR5 = "WAR-5 S5 销售合同 二、退换货流程 1.b 销售误导（发现问题后 15 个工作日内通知并提供证据）"
+B_WAR6 = "WAR-6 S8 三包管理规定 三、10 严重缺陷由品质部根据照片判定"
 B_WAR3 = "WAR-3 S7 退换货规定 一、1.(2) 产品规格不符（提供购买凭证）"
 MISREPRESENTATION_WORKING_DAYS = 15  # S5: "发现问题后的15个工作日内"
 
@@ -250,6 +251,8 @@ def _evaluate(facts: dict, policy: str | Policy) -> dict:
             _misrepresentation(f, answer)
         if f.spec_mismatch:
             _spec_mismatch(f, answer)
+        if f.extended_warranty is not None:
+            _extended(f, answer)
         for text in policy.notes:
             answer.notes[text] = None
         return _finish(f, policy, answer)
@@ -846,12 +849,26 @@ def _company(f: Facts, policy: Policy, cat: CategoryRules, a: Answer) -> None:
             continue
         if last is not None and f.report_date > last:
             continue
-        # "more than N days" counted as the law's limits are (R8, R38): one rule.
-        if p.repair_over_days is not None and (
-            not f.sent_for_repair or not _overdue(f, p.repair_over_days)[0]
+        # "more than N days" counted as the law's limits are (R8, R38): one rule. A repair
+        # judged unable to finish in the promised time need not wait for it (S14 二、3).
+        if (
+            p.repair_over_days is not None
+            and not f.cannot_repair_in_time
+            and (not f.sent_for_repair or not _overdue(f, p.repair_over_days)[0])
         ):
             continue
         if p.repairs_at_least is not None and f.prior_repairs < p.repairs_at_least:
+            continue
+        if p.judged_from_photos and f.quality_verdict != "serious":
+            # WAR-6, S8 三、10: the quality department judges the photos first.
+            reason = (
+                "品质部根据照片判定不属严重缺陷"
+                if f.quality_verdict == "not_serious"
+                else "须待品质部根据照片判定为严重缺陷"
+            )
+            for remedy in p.remedies:
+                if remedy not in a.options:
+                    a.refuse_instead(remedy, reason, B_WAR6)
             continue
         for remedy in p.remedies:
             if exempt and remedy != "paid_repair":
@@ -920,6 +937,54 @@ def _agreed(f: Facts, a: Answer) -> None:
     }
     if "paid_repair" in a.options:
         # The floor's paid repair (its period over) yields to the agreed free repair.
+        del a.options["paid_repair"]
+        del a.deadlines["paid_repair"]
+
+
+def _extended(f: Facts, a: Answer) -> None:
+    """S14 五、2, issue 18 B2: an extended warranty bought for the unit. It starts the day
+    after the period the answer already states (the law's, the company's or the contract's)
+    and runs the plan's months; inside it a quality fault is repaired as the plan covers it
+    (parts, labour), except the parts it excludes. Its source is the plan, not the law."""
+    x = f.extended_warranty
+    law_end = a.warranty_end
+    if law_end is None:
+        return  # no period to follow: the plan cannot be placed in time
+    end = _periods().months_end(law_end, x.months)
+    label = f"延保：{x.plan}（{x.number}）"
+    if f.report_date <= law_end:
+        a.note(f"{label}：{_fmt(law_end)} 三包有效期届满后，延长保修至 {_fmt(end)}")
+        return
+    if f.report_date > end:
+        a.note(f"{label}：延保期已于 {_fmt(end)} 届满")
+        return
+    exempt = f.problem in ("misuse", "unauthorized_repair", "force_majeure") or bool(
+        f.card_model_mismatch_or_altered
+    )
+    no_docs = f.has_invoice_or_card is False and not f.other_proof_of_purchase
+    if f.problem != "quality" or exempt or no_docs:
+        a.warranty_end = end  # where the customer stands, though this claim is not covered
+        return
+    if f.part and f.part in x.exclusions:
+        a.refuse_instead("free_repair", f"延保不含“{f.part}”", label)
+        a.warranty_end = end
+        return
+    a.offer("free_repair", label, f"延保期内（至 {_fmt(end)}）免费修理", end, source="extended")
+    a.fees["company"] = {
+        **a.fees.get("company", {}),
+        "parts": "business" if x.parts else "consumer",
+        "labour": "business" if x.labour else "consumer",
+        "extended": True,
+    }
+    a.warranty_end = end
+    a.period = {
+        "unit": "extended",
+        "part": "",
+        "starts_on": (law_end + timedelta(days=1)).isoformat(),
+        "months": x.months,
+        "extended_days": 0,
+    }
+    if "paid_repair" in a.options:
         del a.options["paid_repair"]
         del a.deadlines["paid_repair"]
 
@@ -1023,7 +1088,9 @@ def _finish(f: Facts, policy: Policy, a: Answer) -> dict:
         labour = company.get("labour", "business")
         # The option's basis already reads 公司承诺：… (_company offers it so).
         basis = free_repair["basis"]
-        if quality and (parts == "consumer" or labour == "consumer"):
+        if quality and company.get("extended"):
+            pass  # after the statutory period the plan's cover is the contract (S14 五、2)
+        elif quality and (parts == "consumer" or labour == "consumer"):
             # R25 para 2: repairs of goods that do not meet quality requirements cost the
             # consumer nothing the business must bear; the company's term yields to the law.
             a.note(

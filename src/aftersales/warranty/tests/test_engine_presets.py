@@ -38,6 +38,10 @@ def offered(result: dict) -> dict[str, dict]:
     return {o["remedy"]: o for o in result["options"]}
 
 
+def refused(result: dict) -> dict[str, dict]:
+    return {r["remedy"]: r for r in result["refused"]}
+
+
 def company(result: dict, remedy: str) -> dict:
     option = offered(result)[remedy]
     assert option["source"] == "company", option
@@ -213,13 +217,29 @@ FURNITURE = {"category": "板式家具"}
 
 def test_s8_serious_defect_within_15_days_of_delivery_return_exchange_or_repair():
     """S8 三、10: within 15 days of delivery (2025-03-03 -> Tue 03-18) a serious defect gives
-    return, exchange or repair; the law alone gives a return only for 7 days (R25)."""
-    day11 = run("s8-furniture", **FURNITURE, report_date="2025-03-14")
+    return, exchange or repair; the law alone gives a return only for 7 days (R25). The
+    quality department judges the photos first (WAR-6): the return waits for its verdict."""
+    pending = run("s8-furniture", **FURNITURE, report_date="2025-03-14")
+    assert "return" not in offered(pending)
+    assert refused(pending)["return"]["reason"] == "须待品质部根据照片判定为严重缺陷"
+    assert refused(pending)["return"]["basis"].startswith("WAR-6 S8")
+    not_serious = run(
+        "s8-furniture", **FURNITURE, report_date="2025-03-14", quality_verdict="not_serious"
+    )
+    assert refused(not_serious)["return"]["reason"] == "品质部根据照片判定不属严重缺陷"
+    day11 = run("s8-furniture", **FURNITURE, report_date="2025-03-14", quality_verdict="serious")
     option = company(day11, "return")
     assert option["deadline"] == "2025-03-18"
     assert "S8" in option["basis"]
-    day16 = run("s8-furniture", **FURNITURE, report_date="2025-03-19")
+    day16 = run("s8-furniture", **FURNITURE, report_date="2025-03-19", quality_verdict="serious")
     assert "return" not in offered(day16)
+
+
+def test_s8_within_the_law_s_7_days_no_verdict_is_needed():
+    """R25 is the floor (R1 art. 4): within 7 days of receipt the return stands whatever the
+    quality department has yet to say about the photos (WAR-6 gates only S8's own promise)."""
+    day5 = run("s8-furniture", **FURNITURE, report_date="2025-03-08")
+    assert offered(day5)["return"]["source"] == "law"
 
 
 def test_s8_one_year_period_then_paid_repair():

@@ -9,18 +9,24 @@ class WarrantyConfig(AppConfig):
 
     def ready(self) -> None:
         from aftersales.core.hooks import register_hook
+        from aftersales.core.messaging import register_message_templates
         from aftersales.core.navigation import NavItem, register_nav
         from aftersales.core.numbering import register_document_kind
         from aftersales.workdays.services import register_calendar_listener
 
+        from .messages import CUSTOMER_MESSAGES
         from .permissions import VIEW_ROLES
         from .services.recompute import application_deadlines_recount
 
+        register_message_templates(CUSTOMER_MESSAGES)
         register_document_kind("warranty_application", prefix="RA", name=_("Return application"))
         register_document_kind(
             "warranty_card", prefix="SB", name=_("Three Guarantees (三包) certificate")
         )
         register_document_kind("dealer_claim", prefix="DC", name=_("Dealer claim"))
+        register_document_kind(
+            "extended_warranty", prefix="EW", name=_("Extended warranty contract")
+        )
         register_calendar_listener(application_deadlines_recount, key="return_applications")
         register_hook("case_detail_panels", _case_panel)
         register_hook("case_track_panels", _track_panel)
@@ -84,7 +90,7 @@ def _track_panel(*, case, request, token):
 
 
 def _track_apply(*, case, request, answer):
-    if answer != "apply":
+    if answer not in ("apply", "plan_agree", "plan_refuse"):
         return []
     from .views.portal import track_apply
 

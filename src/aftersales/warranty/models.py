@@ -96,6 +96,19 @@ class Application(VersionedModel):
         QUARANTINE = "quarantine", _("Quarantine")
         SCRAP = "scrap", _("Scrap")
 
+    class Verdict(models.TextChoices):
+        SERIOUS = "serious", _("Serious defect")
+        NOT_SERIOUS = "not_serious", _("Not a serious defect")
+
+    class PlanAnswer(models.TextChoices):
+        AGREED = "agreed", _("Agreed")
+        REFUSED = "refused", _("Refused")
+
+    class PlanVia(models.TextChoices):
+        LINK = "link", _("On their case page")
+        PHONE = "phone", _("By phone")
+        WRITING = "writing", _("In writing or in person")
+
     number = models.CharField(_("application number"), max_length=30, unique=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     case = models.ForeignKey(
@@ -208,6 +221,54 @@ class Application(VersionedModel):
     )
     outcome_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # A claim under an extended warranty (S14 五、2): the plan the engine applied.
+    extended_warranty = models.ForeignKey(
+        "ExtendedWarranty",
+        verbose_name=_("extended warranty"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+    )
+    # The quality department's judgement of the photos (WAR-6, S8 三、10).
+    quality_verdict = models.CharField(
+        _("quality department's verdict"), max_length=20, choices=Verdict.choices, blank=True
+    )
+    quality_verdict_note = models.CharField(_("verdict note"), max_length=300, blank=True)
+    quality_verdict_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    quality_verdict_at = models.DateTimeField(_("judged at"), null=True, blank=True)
+    # The handling plan the customer agrees to before work starts (S2): remedy, timetable,
+    # fees; for an exchange to a higher specification (WAR-7, S11) the unit and its price
+    # difference, and who pays it under the policy.
+    replacement_product = models.ForeignKey(
+        "catalog.Product",
+        verbose_name=_("replacement product"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    price_difference = models.DecimalField(
+        _("price difference (CNY)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    difference_paid_by = models.CharField(
+        _("difference paid by"), max_length=20, choices=ShippingPayer.choices, blank=True
+    )
+    plan_timetable = models.CharField(_("timetable"), max_length=300, blank=True)
+    plan_customer_pays = models.DecimalField(
+        _("the customer pays (CNY)"), max_digits=12, decimal_places=2, default=Decimal("0")
+    )
+    plan_sent_at = models.DateTimeField(_("plan sent at"), null=True, blank=True)
+    plan_answer = models.CharField(
+        _("customer's answer"), max_length=20, choices=PlanAnswer.choices, blank=True
+    )
+    plan_answer_via = models.CharField(
+        _("answered"), max_length=20, choices=PlanVia.choices, blank=True
+    )
+    plan_answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    plan_answer_note = models.CharField(_("customer's words"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -502,3 +563,127 @@ class DealerClaim(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("warranty:claim-detail", args=[self.number])
+
+
+class ExtendedWarrantyPlan(VersionedModel):
+    """An extended warranty for sale (S14 五、2 延保, WAR-1): months added after the statutory
+    period, what it covers, what it excludes, and until when after the sale it may be bought."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    price = models.DecimalField(
+        _("price (CNY)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    months = models.PositiveSmallIntegerField(_("extra months"))
+    covers_parts = models.BooleanField(_("covers parts"), default=True)
+    covers_labour = models.BooleanField(_("covers labour"), default=True)
+    exclusions = models.TextField(
+        _("parts not covered"), blank=True, help_text=_("One part per line, e.g. 遥控器.")
+    )
+    transferable = models.BooleanField(_("transferable to a new owner"), default=False)
+    sale_window_days = models.PositiveSmallIntegerField(
+        _("on sale until (days after the purchase)"), default=30
+    )
+    category = models.ForeignKey(
+        "catalog.Category",
+        verbose_name=_("for products of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Blank: every product."),
+    )
+    active = models.BooleanField(_("on sale"), default=True)
+
+    class Meta:
+        verbose_name = _("extended warranty plan")
+        verbose_name_plural = _("extended warranty plans")
+        ordering = ["-active", "months", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def excluded_parts(self) -> list[str]:
+        return [line.strip() for line in self.exclusions.splitlines() if line.strip()]
+
+
+class ExtendedWarranty(BaseModel):
+    """A plan sold on one unit: with its order, or within the plan's days after the purchase.
+    ``terms`` keeps the plan as sold, so a later change of the plan changes no contract."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In force")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("contract number"), max_length=30, unique=True)
+    plan = models.ForeignKey(
+        ExtendedWarrantyPlan,
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,
+        related_name="contracts",
+    )
+    serial = models.ForeignKey(
+        "catalog.SerialNumber",
+        verbose_name=_("serial number"),
+        on_delete=models.PROTECT,
+        related_name="extended_warranties",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="extended_warranties",
+    )
+    order = models.ForeignKey(
+        "sales.Order",
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    price = models.DecimalField(_("price paid (CNY)"), max_digits=10, decimal_places=2)
+    sold_on = models.DateField(_("sold on"))
+    terms = models.JSONField(_("terms as sold"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    sold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("extended warranty")
+        verbose_name_plural = _("extended warranties")
+        ordering = ["-sold_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["serial"],
+                condition=models.Q(status="active"),
+                name="warranty_one_extended_warranty_per_unit",
+            )
+        ]
+        indexes = [models.Index(fields=["sold_on"], name="warranty_ew_sold_on_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("warranty:extended-detail", args=[self.number])
+
+    @property
+    def fact(self) -> dict:
+        """The engine's ``extended_warranty`` fact."""
+        t = self.terms
+        return {
+            "plan": t["name"],
+            "number": self.number,
+            "months": t["months"],
+            "parts": t["parts"],
+            "labour": t["labour"],
+            "exclusions": t.get("exclusions", []),
+        }

@@ -87,3 +87,43 @@ def can_settle_claim(user) -> bool:
 
 def can_view_claims(user) -> bool:
     return can_submit_claim(user) or can_decide_claim(user) or can_settle_claim(user)
+
+
+# Extended warranties (S14 五、2): sold by those who sell and by the desk, plans kept by the
+# sales vice-president and administrators; the register and its revenue read by them and the
+# after-sales service.
+EXTENDED_SELL_ROLES = (
+    Role.SALES,
+    Role.CUSTOMER_SERVICE,
+    Role.SERVICE,
+    Role.DEALER,
+    Role.SALES_VP,
+    Role.ADMIN,
+)
+EXTENDED_PLAN_ROLES = (Role.SALES_VP, Role.ADMIN)
+EXTENDED_REGISTER_ROLES = (Role.SALES, Role.SERVICE, Role.SALES_VP, Role.ADMIN, Role.DEALER)
+
+
+def can_sell_extended(user) -> bool:
+    return user_has_role(user, *EXTENDED_SELL_ROLES)
+
+
+def can_edit_extended_plans(user) -> bool:
+    return user_has_role(user, *EXTENDED_PLAN_ROLES) and not is_dealer_user(user)
+
+
+def can_view_extended(user) -> bool:
+    return user_has_role(user, *EXTENDED_REGISTER_ROLES)
+
+
+def can_judge_photos(user) -> bool:
+    """WAR-6, S8 三、10: the quality department judges a furniture defect from the photos."""
+    return user_has_role(user, Role.QUALITY, Role.ADMIN) and not is_dealer_user(user)
+
+
+def can_record_plan_answer(user) -> bool:
+    """The customer's answer to a handling plan, given by phone or in writing (S2), is
+    recorded by those who deal with the customer."""
+    return user_has_role(user, Role.CUSTOMER_SERVICE, Role.SERVICE, Role.ADMIN) and not (
+        is_dealer_user(user)
+    )

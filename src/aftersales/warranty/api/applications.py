@@ -5,7 +5,7 @@ pages. ``POST …/applications/`` takes one in (from a case with ``case``, or wi
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -25,7 +25,22 @@ from .. import selectors
 from ..models import Application, Payment, Remedy
 from ..permissions import can_view_warranty
 from ..services import applications as flow
+from ..services import handling
 from .engine import WarrantyAnswerSerializer
+
+# Steps that do not move the status (issue 18 B4, B6, B7).
+PLAN_STEPS = ("plan", "plan_answer", "quality_verdict")
+
+
+def _replacement(sku: str):
+    """The higher-specification product an exchange goes to, or None (the same product)."""
+    sku = (sku or "").strip()
+    if not sku:
+        return None
+    product = Product.objects.filter(sku=sku).first()
+    if product is None:
+        raise InvalidInput(fields={"replacement_sku": [_("There is no product with this SKU.")]})
+    return product
 
 
 class ApplicationPaymentSerializer(serializers.Serializer):
@@ -48,6 +63,23 @@ class ApplicationEventSerializer(serializers.Serializer):
 
     def get_actor(self, event) -> str:
         return actor_name(event.actor)
+
+
+class HandlingPlanSerializer(serializers.Serializer):
+    """The handling plan the customer agrees to before work starts (S2; issue 18 B4, B7)."""
+
+    timetable = serializers.CharField(source="plan_timetable")
+    replacement_sku = serializers.CharField(source="replacement_product.sku", default=None)
+    price_difference = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    difference_paid_by = serializers.CharField()
+    customer_pays = serializers.DecimalField(
+        source="plan_customer_pays", max_digits=12, decimal_places=2
+    )
+    sent_at = serializers.DateTimeField(source="plan_sent_at", allow_null=True)
+    answer = serializers.CharField(source="plan_answer")
+    answer_via = serializers.CharField(source="plan_answer_via")
+    answered_at = serializers.DateTimeField(source="plan_answered_at", allow_null=True)
+    answer_note = serializers.CharField(source="plan_answer_note")
 
 
 class ApplicationSerializer(serializers.Serializer):
@@ -79,8 +111,18 @@ class ApplicationSerializer(serializers.Serializer):
     refund_total = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     refunded_at = serializers.DateTimeField(allow_null=True)
     replacement_serial = serializers.CharField(source="replacement_serial.serial", default=None)
+    extended_warranty = serializers.CharField(source="extended_warranty.number", default=None)
+    quality_verdict = serializers.CharField()
+    quality_verdict_note = serializers.CharField()
+    plan = serializers.SerializerMethodField()
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
+
+    @extend_schema_field(HandlingPlanSerializer(allow_null=True))
+    def get_plan(self, app) -> dict | None:
+        if app.plan_sent_at is None:
+            return None
+        return HandlingPlanSerializer(app).data
 
 
 class ApplicationDetailSerializer(ApplicationSerializer):
@@ -235,8 +277,13 @@ class ApplicationStepApi(APIView):
     (``intact``, ``condition``, ``received_serial``, ``disposition``, ``photos`` as
     multipart), ``refund`` (``gift_deduction``, ``shipping_deduction``), ``ship_replacement``
     (``replacement_serial``), ``repaired`` (``work_done``), ``close``, ``cancel`` (``note``).
-    ``version`` guards against a stale copy (409). A step the status does not allow is 409
-    ``illegal_transition``."""
+    ``approve`` also drafts the handling plan the customer must agree to (S2): ``timetable``,
+    ``replacement_sku`` (an exchange to a higher specification, WAR-7), ``extra_fee``;
+    ``plan`` revises it after a refusal (same fields); ``plan_answer`` records the customer's
+    answer given by phone or in writing (``agree``, ``via``: phone | writing, ``note``);
+    ``quality_verdict`` records the quality department's judgement of the photos (``verdict``:
+    serious | not_serious, ``note``; WAR-6). ``version`` guards against a stale copy (409). A
+    step the status does not allow is 409 ``illegal_transition``."""
 
     # JSON through the input guard like every other body (NUL, over-long text: a 400).
     parser_classes = [GuardedJSONParser, MultiPartParser, FormParser]
@@ -263,6 +310,14 @@ class ApplicationStepApi(APIView):
         )
         replacement_serial = serializers.CharField(required=False, allow_blank=True, default="")
         work_done = serializers.CharField(required=False, allow_blank=True, default="")
+        timetable = serializers.CharField(required=False, allow_blank=True, default="")
+        replacement_sku = serializers.CharField(required=False, allow_blank=True, default="")
+        extra_fee = serializers.DecimalField(
+            max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
+        )
+        agree = serializers.BooleanField(required=False, allow_null=True, default=None)
+        via = serializers.CharField(required=False, allow_blank=True, default="")
+        verdict = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
         request=InputSerializer,
@@ -270,9 +325,10 @@ class ApplicationStepApi(APIView):
         operation_id="warranty_applications_step",
     )
     def post(self, request, number: str, action: str):
-        if action not in flow.TRANSITIONS:
+        steps = [*flow.TRANSITIONS, *PLAN_STEPS]
+        if action not in steps:
             raise NotFound(
-                _("No such step; the steps are: %(steps)s") % {"steps": ", ".join(flow.TRANSITIONS)}
+                _("No such step; the steps are: %(steps)s") % {"steps": ", ".join(steps)}
             )
         data = self.InputSerializer(data=request.data)
         if not data.is_valid():
@@ -280,10 +336,32 @@ class ApplicationStepApi(APIView):
         v = data.validated_data
         app = _application(request, number)
         common = {"actor": request.user, "application": app, "expected_version": v.get("version")}
-        if action in ("approve", "reject"):
-            flow.application_review(
-                **common, approve=action == "approve", remedy=v["remedy"], note=v["note"]
+        if action in ("approve", "plan"):
+            plan = {
+                "timetable": v["timetable"],
+                "replacement_product": _replacement(v["replacement_sku"]),
+                "extra_fee": v["extra_fee"],
+            }
+            if action == "approve":
+                flow.application_review(
+                    **common, approve=True, remedy=v["remedy"], note=v["note"], **plan
+                )
+            else:
+                handling.application_plan_send(**common, **plan)
+        elif action == "reject":
+            flow.application_review(**common, approve=False, remedy=v["remedy"], note=v["note"])
+        elif action == "plan_answer":
+            if v["agree"] is None:
+                raise InvalidInput(fields={"agree": [_("Say whether the customer agreed.")]})
+            if v["via"] == Application.PlanVia.LINK:
+                raise InvalidInput(
+                    fields={"via": [_("Only the customer answers on their case page.")]}
+                )
+            handling.application_plan_answer(
+                **common, agree=v["agree"], via=v["via"], note=v["note"]
             )
+        elif action == "quality_verdict":
+            handling.application_quality_verdict(**common, verdict=v["verdict"], note=v["note"])
         elif action == "request_goods":
             flow.application_request_goods(
                 **common,

@@ -38,6 +38,7 @@ from ..permissions import (
     dealer_scope,
 )
 from .evaluation import evaluate_facts, facts_from_case
+from .extended import active_extended_warranty
 from .refunds import refund_split, refund_total
 
 S = Application.Status
@@ -91,6 +92,8 @@ def allowed_actions(app: Application, user) -> list[str]:
             and OUTCOME.get(app.remedy) != action
         ):
             continue
+        if action == "request_goods" and app.plan_answer != Application.PlanAnswer.AGREED:
+            continue  # S2: the plan's answer comes first (the page shows the plan)
         if _may(user, action, app):
             out.append(action)
     # The step forward first; rejecting or cancelling below it.
@@ -226,6 +229,9 @@ def application_create(
         errors["serial"] = [_("This serial number is already someone else's.")]
     if order is not None and order.customer_id != customer.pk:
         errors["order"] = [_("This order belongs to another customer.")]
+    contract = active_extended_warranty(serial)  # S14 五、2: the plan on the unit
+    if contract is not None and isinstance(facts, dict) and "extended_warranty" not in facts:
+        facts = {**facts, "extended_warranty": contract.fact}
     answer = None
     try:
         answer = evaluate_facts({**facts, "price": str(amount)} if amount else facts, policy_key)
@@ -252,6 +258,7 @@ def application_create(
         answer=answer,
         evaluated_at=timezone.now(),
         created_by=actor,
+        extended_warranty=contract if _under_extended(answer) else None,
     )
     app._history_user = actor
     try:
@@ -272,6 +279,9 @@ def application_create(
     ApplicationEvent.objects.create(
         application=app, action="apply", to_status=app.status, actor=actor, note=reason[:500]
     )
+    from .handling import ask_for_quality_verdict
+
+    ask_for_quality_verdict(app)
     offered = "、".join(str(Remedy(o["remedy"]).label) for o in answer["options"]) or _("none")
     notify(
         recipients=role_users(Role.SERVICE),
@@ -282,6 +292,11 @@ def application_create(
         link=app.get_absolute_url(),
     )
     return app
+
+
+def _under_extended(answer: dict) -> bool:
+    """The engine answered under an extended warranty: a claim on the plan (issue 18 B2)."""
+    return any(o.get("source") == "extended" for o in answer.get("options", []))
 
 
 def application_from_case(
@@ -399,9 +414,18 @@ def application_review(
     remedy: str = "",
     note: str = "",
     expected_version: int | None = None,
+    timetable: str = "",
+    replacement_product=None,
+    extra_fee=None,
 ) -> Application:
     """Approve one remedy, or reject. A remedy the engine did not offer, or a rejection when
-    it offered something, is an override: it needs a written reason and is reported."""
+    it offered something, is an override: it needs a written reason and is reported.
+
+    An approval drafts the handling plan (``timetable``, for an exchange the
+    ``replacement_product`` of a higher specification, an ``extra_fee``) and sends it to the
+    customer, who agrees before work starts (S2, ``handling``)."""
+    from .handling import PLAN_FIELDS, plan_fill, plan_summary, send_plan_to_customer
+
     action = "approve" if approve else "reject"
     app = _step(application, actor, action, expected_version)
     note = (note or "").strip()
@@ -424,6 +448,17 @@ def application_review(
         ]
     elif not approve and not note:
         errors["note"] = [_("Give the reason for rejecting.")]
+    if approve and not errors:
+        app.remedy = remedy
+        try:
+            plan_fill(
+                app,
+                timetable=timetable,
+                replacement_product=replacement_product,
+                extra_fee=extra_fee,
+            )
+        except InvalidInput as exc:
+            errors.update(exc.fields)
     if errors:
         raise InvalidInput(fields=errors)
     now = timezone.now()
@@ -436,9 +471,20 @@ def application_review(
         app,
         actor,
         action,
-        ["remedy", "overridden", "review_note", "reviewed_by", "reviewed_at"],
+        ["remedy", "overridden", "review_note", "reviewed_by", "reviewed_at"]
+        + (PLAN_FIELDS if approve else []),
         note=note,
     )
+    if approve:
+        ApplicationEvent.objects.create(
+            application=app,
+            action="plan_send",
+            from_status=app.status,
+            to_status=app.status,
+            actor=actor,
+            note=plan_summary(app)[:500],
+        )
+        send_plan_to_customer(app)
     if not approve:
         _cancel_refund_clocks(app)
     if overridden:
@@ -474,6 +520,11 @@ def application_request_goods(
     """R33: give a real return address, contact and phone; say who pays the shipping — the
     business for a quality problem (R25), the consumer for a no-reason return (R35)."""
     app = _step(application, actor, "request_goods", expected_version)
+    if app.plan_answer != Application.PlanAnswer.AGREED:
+        # S2: the customer agrees to the handling plan before work starts.
+        raise Conflict(
+            _("The customer has not agreed to the handling plan yet."), code="plan_not_agreed"
+        )
     errors: dict[str, list[str]] = {}
     for field, value in (
         ("return_address", return_address),
@@ -838,8 +889,8 @@ def replacement_problem(app: Application, serial, text: str) -> str | None:
     """Why ``serial`` may not be the replacement unit of an exchange, or None. The unit must:
 
     - exist (a number nobody registered is not a unit in the warehouse);
-    - be of the application's product, or of a higher specification where the policy
-      allows one (``higher_specification_allowed``);
+    - be of the application's product, or of the higher specification the handling plan
+      offered (``handling.plan_fill`` checks it with ``higher_specification_allowed``);
     - come from a released batch: passed inspection, or released by exception (QC-2);
     - be unsold: no owner, never on a delivery, and not the returned unit itself.
     """
@@ -851,13 +902,14 @@ def replacement_problem(app: Application, serial, text: str) -> str | None:
         }
     if app.serial_id and serial.pk == app.serial_id:
         return _("Serial %(serial)s is the returned unit itself.") % {"serial": serial.serial}
-    if serial.product_id != app.product_id and not higher_specification_allowed(
-        app, serial.product
-    ):
+    # The plan the customer agreed names the unit: the same product, or the higher
+    # specification it offered (WAR-7, S11).
+    expected = app.replacement_product or app.product
+    if serial.product_id != expected.pk:
         return _("Serial %(serial)s is a %(product)s, not a %(expected)s.") % {
             "serial": serial.serial,
             "product": serial.product,
-            "expected": app.product,
+            "expected": expected,
         }
     if serial.batch is None or serial.batch.quality_status not in RELEASED_BATCH:
         return _("Serial %(serial)s is not from a released batch (%(batch)s).") % {
@@ -873,14 +925,18 @@ def higher_specification_allowed(app: Application, product) -> bool:
     """A simple rule until specifications are modelled: another product may replace the
     application's when the application's 三包 policy promises an exchange for "the same or a
     higher specification" (an exchange promise whose text says 更高规格, e.g. S11 一、3 in the
-    sales-contract preset), and the product is of the same category at a list price no lower
-    than the original's. Everywhere else the replacement is the same product."""
+    sales-contract preset), and the product is of the same family — category and maker — at a
+    list price no lower than the original's. Everywhere else the replacement is the same product."""
     from aftersales.core.errors import ApplicationError
 
     from .policies import policy_for
 
     original = app.product
-    if product.category_id != original.category_id or product.list_price < original.list_price:
+    if (
+        product.category_id != original.category_id
+        or product.manufacturer_id != original.manufacturer_id
+        or product.list_price < original.list_price
+    ):
         return False
     try:
         policy = policy_for(app.policy_key or None)

@@ -139,6 +139,12 @@ def facts_from_case(case, policy_key: str | None = None, **overrides) -> dict:
     agreed = _agreed_warranty(case, card, policy_key)
     if agreed is not None:
         facts["agreed_warranty"] = agreed
+    if case.serial_id:
+        from .extended import extended_fact
+
+        extended = extended_fact(case.serial)  # S14 五、2, issue 18 B2
+        if extended is not None:
+            facts["extended_warranty"] = extended
     for key, value in overrides.items():
         if value is not None:
             facts[key] = value

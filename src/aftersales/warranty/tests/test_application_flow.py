@@ -18,6 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _step(client, number, action, **body):
+    if action == "request_goods":
+        # S2: the goods are asked for once the customer agreed to the handling plan (here by
+        # phone; test_handling_plan covers the answer itself).
+        client.post(
+            f"/api/v1/warranty/applications/{number}/plan_answer/",
+            {"agree": True, "via": "phone", "note": "客户来电同意处理方案"},
+            format="json",
+        )
     return client.post(f"/api/v1/warranty/applications/{number}/{action}/", body, format="json")
 
 

@@ -20,6 +20,7 @@ from aftersales.customers.tests.factories import CustomerFactory, DealerFactory,
 from aftersales.service.models import Case
 from aftersales.warranty.models import Application, ApplicationEvent, Evidence, WarrantyCard
 from aftersales.warranty.services import applications as flow
+from aftersales.warranty.services import handling
 from aftersales.warranty.tests.stock import stock_unit
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,9 @@ def advance(app, status: str, reviewer, *, remedy="return"):
         elif action == "reject":
             app = flow.application_review(**common, approve=False, note="照片显示人为摔坏")
         elif action == "request_goods":
+            app = handling.application_plan_answer(
+                **common, agree=True, via="phone", note="客户来电同意处理方案"
+            )
             app = flow.application_request_goods(
                 **common,
                 return_address="上海市浦东新区张江路 88 号",
@@ -392,7 +396,8 @@ ROLES = [
 # What each role may do on a return in each status (none of them took the application in).
 EXPECTED_STEPS = {
     "applied": {Role.SERVICE: {"approve", "reject", "cancel"}},
-    "approved": {Role.SERVICE: {"request_goods", "cancel"}},
+    # S2: the goods are asked for only once the customer agreed to the plan.
+    "approved": {Role.SERVICE: {"cancel"}},
     "awaiting_goods": {Role.SERVICE: {"receive", "cancel"}, Role.LOGISTICS: {"receive"}},
     "goods_received": {Role.SERVICE: {"reject", "refund"}, Role.SALES_VP: {"refund"}},
     "refunded": {Role.SERVICE: {"close"}},
@@ -520,6 +525,10 @@ def test_a_whole_return_through_the_page_forms(
     assert "批准：已完成。" in messages_on(html)
     assert status_on(html) == "已批准"
     assert 'data-testid="decision">退货' in html
+    # S2: the plan waits for the customer; the desk records their agreement by phone.
+    assert 'data-testid="handling-plan"' in html and "step-request_goods" not in html
+    html = post_step(client, app, "plan_answer", via="phone", agree="1", note="12:05 电话同意")
+    assert 'data-testid="plan-answer">已同意 · 电话' in html
     assert 'value="上海市浦东新区张江路 88 号"' in html  # the request form is pre-filled
 
     html = post_step(
@@ -593,6 +602,7 @@ def test_an_exchange_issues_a_new_certificate_from_today(
     )
     client.force_login(reviewer)
     post_step(client, app, "approve", remedy="exchange")
+    post_step(client, app, "plan_answer", via="phone", agree="1", note="客户来电同意")
     post_step(
         client,
         app,

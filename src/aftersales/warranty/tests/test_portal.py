@@ -49,6 +49,12 @@ def test_the_customer_sees_the_rules_and_applies_with_a_photo(client, tv_case, a
     boss = api_as(reviewer)
     url = f"/api/v1/warranty/applications/{app.number}"
     boss.post(f"{url}/approve/", {"remedy": "return"}, format="json")
+    # S2: the customer reads the handling plan on their page and agrees there.
+    page = client.get(f"/service/track/?t={token}").content.decode()
+    assert 'data-testid="track-plan"' in page
+    client.post("/service/track/", {"t": token, "answer": "plan_agree"}, follow=True)
+    app.refresh_from_db()
+    assert (app.plan_answer, app.plan_answer_via) == ("agreed", "link")
     boss.post(
         f"{url}/request_goods/",
         {"return_address": "上海市张江路 88 号", "return_contact": "赵磊", "return_phone": "021-1"},

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from aftersales.catalog.models import SerialNumber
+from aftersales.catalog.models import SerialNumber, Supplier
 from aftersales.catalog.tests.factories import ProductFactory
 from aftersales.customers.tests.factories import CustomerFactory
 from aftersales.warranty.models import Application, WarrantyCard
@@ -34,6 +34,7 @@ def exchange(api_as, agent, reviewer, logistics, tv_case):
     number = app.json()["number"]
     boss, wh = api_as(reviewer), api_as(logistics)
     assert _step(boss, number, "approve", remedy="exchange").status_code == 200
+    _step(boss, number, "plan_answer", agree=True, via="phone", note="客户来电同意")
     _step(
         boss,
         number,
@@ -140,13 +141,15 @@ def test_a_unit_in_stock_is_exchanged_with_a_new_certificate(exchange):
 
 
 def test_a_higher_specification_only_where_the_policy_promises_one(agent, reviewer, logistics, tv):
-    """The simple rule: a product of the same category at no lower list price, where the
-    application's policy promises an exchange for 相同或更高规格 (the sales-contract preset's
-    S11 一、3); under the national rules the replacement is the same product."""
+    """The simple rule: a product of the same family (category and maker) at no lower list
+    price, where the application's policy promises an exchange for 相同或更高规格 (the
+    sales-contract preset's S11 一、3); under the national rules the replacement is the same
+    product. The unit shipped is the one the handling plan named (WAR-7)."""
     bigger = ProductFactory(
         sku="TV-65X",
         name="65 寸智能电视",
         category=tv.category,
+        manufacturer=tv.manufacturer,
         list_price=Decimal("3999.00"),
         serial_tracked=True,
     )
@@ -154,7 +157,15 @@ def test_a_higher_specification_only_where_the_policy_promises_one(agent, review
         sku="TV-43X",
         name="43 寸智能电视",
         category=tv.category,
+        manufacturer=tv.manufacturer,
         list_price=Decimal("1999.00"),
+        serial_tracked=True,
+    )
+    other_maker = ProductFactory(
+        sku="TV-65Z",
+        category=tv.category,
+        manufacturer=Supplier.objects.create(code="other-maker", name="另一家电视厂"),
+        list_price=Decimal("3999.00"),
         serial_tracked=True,
     )
     big_unit, small_unit = stock_unit(bigger, "TV65-1"), stock_unit(cheaper, "TV43-1")
@@ -162,7 +173,11 @@ def test_a_higher_specification_only_where_the_policy_promises_one(agent, review
     contract = Application(product=tv, policy_key="s5-s11-contract")
     assert flow.higher_specification_allowed(contract, bigger)
     assert not flow.higher_specification_allowed(contract, cheaper)
+    assert not flow.higher_specification_allowed(contract, other_maker)
     assert not flow.higher_specification_allowed(national, bigger)
+    # Without a plan naming it, the bigger unit is not the replacement.
+    assert "TV65-1" in flow.replacement_problem(contract, big_unit, "TV65-1")
+    contract.replacement_product = bigger
     assert flow.replacement_problem(contract, big_unit, "TV65-1") is None
     assert "TV43-1" in flow.replacement_problem(contract, small_unit, "TV43-1")
     assert "TV65-1" in flow.replacement_problem(national, big_unit, "TV65-1")
@@ -185,15 +200,18 @@ def test_a_higher_specification_unit_is_shipped_with_its_own_certificate(exchang
     """S11 一、3 end to end: under the sales-contract policy the bigger TV goes out, and the
     new 三包 certificate (R10) is for the product actually handed over."""
     app = Application.objects.get(number=exchange["number"])
-    app.policy_key = "s5-s11-contract"
-    app.save(update_fields=["policy_key"])
     bigger = ProductFactory(
         sku="TV-65Y",
         name="65 寸智能电视",
         category=tv.category,
+        manufacturer=tv.manufacturer,
         list_price=tv.list_price + Decimal("1000.00"),
         serial_tracked=True,
     )
+    # The plan the customer agreed to named the bigger TV (test_handling_plan covers it).
+    app.policy_key = "s5-s11-contract"
+    app.replacement_product = bigger
+    app.save(update_fields=["policy_key", "replacement_product"])
     stock_unit(bigger, "TV65-Y1")
     response = _step(
         exchange["wh"], exchange["number"], "ship_replacement", replacement_serial="TV65-Y1"

@@ -23,9 +23,16 @@ from aftersales.service.selectors import case_get_for_user
 from .. import selectors
 from ..engine.policy import CONFIRM_EXCEPTIONS, STATUTORY_EXCEPTIONS
 from ..models import Application, Evidence, Payment, Remedy, WarrantyCard
-from ..permissions import can_apply, can_view_warranty
+from ..permissions import (
+    can_apply,
+    can_judge_photos,
+    can_record_plan_answer,
+    can_review,
+    can_view_warranty,
+)
 from ..presentation import exception_label, name_label
 from ..services import applications as flow
+from ..services import handling
 from ..services.evaluation import evaluate_facts, facts_from_case
 from ..services.policies import policy_choices
 
@@ -98,6 +105,7 @@ def _facts_from_post(post, base: dict) -> dict:
         "misuse_evidence",
         "misrepresentation_evidence",
         "spec_mismatch",
+        "cannot_repair_in_time",
     ):
         if f"{key}_present" in post:
             facts[key] = post.get(key) == "1"
@@ -228,6 +236,21 @@ def _render_detail(request, app: Application, posted=None, status: int = 200):
             "refund": _refund_preview(app),
             "company_address": _company_return_address(),
             "facts_rows": _facts_rows(app.facts),
+            "upgrades": handling.upgrade_choices(app)
+            if app.status in (Application.Status.APPLIED, Application.Status.APPROVED)
+            else [],
+            "default_timetable": handling.default_timetable(app) if app.remedy else "",
+            "needs_verdict": handling.needs_quality_verdict(app),
+            "may_judge": can_judge_photos(user),
+            "may_plan": can_review(user) and app.status == Application.Status.APPROVED,
+            "may_record_answer": can_record_plan_answer(user)
+            and app.status == Application.Status.APPROVED
+            and app.plan_sent_at is not None
+            and not app.plan_answer,
+            "verdicts": Application.Verdict.choices,
+            "plan_vias": [
+                c for c in Application.PlanVia.choices if c[0] != Application.PlanVia.LINK
+            ],
             "posted": posted or {},
             "new_card": WarrantyCard.objects.filter(
                 serial=app.replacement_serial, void=False
@@ -276,6 +299,9 @@ FACT_LABELS = {
     "delay_cause": gettext_lazy("Cause of the delay"),
     "misrepresented_on": gettext_lazy("Misrepresentation discovered on"),
     "misrepresentation_evidence": gettext_lazy("Evidence of the misrepresentation"),
+    "cannot_repair_in_time": gettext_lazy("Cannot be repaired in the promised time"),
+    "quality_verdict": gettext_lazy("Quality department's verdict on the photos"),
+    "extended_warranty": gettext_lazy("Extended warranty"),
     "spec_mismatch": gettext_lazy("Not the ordered specification"),
 }
 DELAY_CAUSE_LABELS = {
@@ -300,6 +326,10 @@ def _facts_rows(facts: dict) -> list[tuple[str, object]]:
             value = name_label(value)
         elif key == "delay_cause":
             value = DELAY_CAUSE_LABELS.get(value, value)
+        elif key == "extended_warranty" and isinstance(value, dict):
+            value = f"{value.get('plan', '')} · {value.get('number', '')}"
+        elif key == "quality_verdict":
+            value = dict(Application.Verdict.choices).get(value, value)
         rows.append((label, value))
     return rows
 
@@ -321,12 +351,35 @@ def application_step(request, number: str, action: str):
     if version.isdigit():
         common["expected_version"] = int(version)
     try:
-        if action in ("approve", "reject"):
+        plan = {
+            "timetable": post.get("timetable", ""),
+            "replacement_product": _replacement_product(post.get("replacement_product", "")),
+            "extra_fee": post.get("extra_fee", "") or None,
+        }
+        if action == "approve":
             flow.application_review(
                 **common,
-                approve=action == "approve",
+                approve=True,
                 remedy=post.get("remedy", ""),
                 note=post.get("note", ""),
+                **plan,
+            )
+        elif action == "reject":
+            flow.application_review(
+                **common, approve=False, remedy=post.get("remedy", ""), note=post.get("note", "")
+            )
+        elif action == "plan":
+            handling.application_plan_send(**common, **plan)
+        elif action == "plan_answer":
+            handling.application_plan_answer(
+                **common,
+                agree=post.get("agree") == "1",
+                via=post.get("via", ""),
+                note=post.get("note", ""),
+            )
+        elif action == "quality_verdict":
+            handling.application_quality_verdict(
+                **common, verdict=post.get("verdict", ""), note=post.get("note", "")
             )
         elif action == "request_goods":
             flow.application_request_goods(
@@ -373,9 +426,26 @@ def application_step(request, number: str, action: str):
         messages.error(request, error_text(exc))
         # Show the page again with what was typed: a clerk must not re-submit blank fields.
         return _render_detail(request, _application(request, number), posted=post, status=400)
-    label = flow.ACTION_LABELS.get(action)
+    label = flow.ACTION_LABELS.get(action) or PAGE_STEP_LABELS.get(action)
     messages.success(request, _("%(step)s: done.") % {"step": label} if label else _("Saved."))
     return redirect("warranty:application-detail", number=app.number)
+
+
+PAGE_STEP_LABELS = {
+    "plan": gettext_lazy("Handling plan sent"),
+    "plan_answer": gettext_lazy("The customer's answer"),
+    "quality_verdict": gettext_lazy("Verdict on the photos"),
+}
+
+
+def _replacement_product(pk: str):
+    """The higher-specification product chosen on the approval form (blank: the same one)."""
+    from aftersales.catalog.models import Product
+
+    pk = (pk or "").strip()
+    if not pk.isdigit():
+        return None
+    return Product.objects.filter(pk=int(pk)).first()
 
 
 @login_required

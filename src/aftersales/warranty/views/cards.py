@@ -209,7 +209,8 @@ def promises(request, sku: str):
     """PUBLIC (no sign-in): what the company promises after sale for this product (S2,
     SAL-11), from the default policy's terms for its category: the 三包 periods, return and
     exchange windows, the 7-day no-reason return for online purchases, fees, exemptions and
-    how to ask for service."""
+    how to ask for service; then the written promises beyond them (the authenticity guarantee
+    …): the company's, and with ``?dealer=<code>`` that dealer's, once published."""
     product = Product.objects.select_related("category").filter(sku=sku, active=True).first()
     if product is None:
         raise Http404
@@ -225,6 +226,11 @@ def promises(request, sku: str):
         {"name": p.get("name", ""), "period": months_text(p.get("months"))}
         for p in terms.get("components") or []
     ]
+    # The written promises beyond the 三包 (SAL-11): the company's, and with ``?dealer=<code>``
+    # that dealer's, published and in force only.
+    from aftersales.sales.selectors import promises_for_product
+
+    groups = promises_for_product(product=product, dealer_code=request.GET.get("dealer", ""))
     return render(
         request,
         "warranty/promises.html",
@@ -235,5 +241,7 @@ def promises(request, sku: str):
             "main_parts": parts,
             "components": components,
             "from_receipt": terms.get("window_from") == "receipt",
+            "company_promises": next((g.promises for g in groups if g.dealer is None), []),
+            "dealer_promises": [g for g in groups if g.dealer is not None],
         },
     )

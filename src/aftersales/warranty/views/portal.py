@@ -46,6 +46,11 @@ def track_panel(case, request, token: str) -> str:
 
 
 def track_apply(case, request) -> list[tuple[bool, str]]:
+    answer = request.POST.get("answer", "")
+    if answer in ("plan_agree", "plan_refuse"):
+        return _plan_answer(case, request, agree=answer == "plan_agree")
+    if answer != "apply":
+        return []
     try:
         app = flow.application_from_portal(
             case=case,
@@ -62,3 +67,25 @@ def track_apply(case, request) -> list[tuple[bool, str]]:
             % {"number": app.number},
         )
     ]
+
+
+def _plan_answer(case, request, *, agree: bool) -> list[tuple[bool, str]]:
+    """S2: the customer agrees to the handling plan, or refuses it, on their signed page."""
+    from ..services import handling
+
+    current = flow.open_application_for(case)
+    if current is None:
+        return [(False, _("There is no handling plan waiting for your answer."))]
+    try:
+        handling.application_plan_answer(
+            actor=None,
+            application=current,
+            agree=agree,
+            via="link",
+            note=request.POST.get("note", ""),
+        )
+    except ApplicationError as exc:
+        return [(False, error_text(exc))]
+    if agree:
+        return [(True, _("Thank you: we start as the plan says."))]
+    return [(False, _("You refused the plan; we will contact you with another one."))]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import FollowUp, Order, SalesPolicy, Shipment
+from .models import FollowUp, Order, SalesPolicy, Shipment, WrittenPromise
 
 
 @admin.register(SalesPolicy)
@@ -51,3 +51,19 @@ class ShipmentAdmin(SimpleHistoryAdmin):
 class FollowUpAdmin(SimpleHistoryAdmin):
     list_display = ("order", "assignee", "due_on", "done_at", "result")
     list_filter = ("done_at",)
+
+
+@admin.register(WrittenPromise)
+class WrittenPromiseAdmin(SimpleHistoryAdmin):
+    """Read-only: promises are written and reviewed on their pages and the API (SAL-11)."""
+
+    list_display = ("title", "kind", "dealer", "status", "active", "valid_until")
+    list_filter = ("status", "kind", "active")
+    search_fields = ("title", "dealer__name")
+    readonly_fields = [f.name for f in WrittenPromise._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, promise_api
 
 urlpatterns = [
     path("orders/", api.OrderListCreateApi.as_view(), name="api-order-list"),
@@ -18,4 +18,16 @@ urlpatterns = [
     path("shipments/<int:shipment_id>/deliver/", api.DeliverApi.as_view()),
     path("shipments/<int:shipment_id>/accept/", api.AcceptApi.as_view()),
     path("track/", api.TrackApi.as_view(), name="api-track"),
+    path(
+        "written-promises/",
+        promise_api.PromiseListCreateApi.as_view(),
+        name="api-promise-list",
+    ),
+    path(
+        "written-promises/<int:promise_id>/",
+        promise_api.PromiseDetailApi.as_view(),
+        name="api-promise-detail",
+    ),
+    path("written-promises/<int:promise_id>/submit/", promise_api.PromiseSubmitApi.as_view()),
+    path("written-promises/<int:promise_id>/review/", promise_api.PromiseReviewApi.as_view()),
 ]

@@ -1,10 +1,11 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.catalog.models import Product
+from aftersales.catalog.models import Category, Product
 from aftersales.core.forms import StyledFormMixin
 
-from .models import Order
+from .models import Order, WrittenPromise
 
 
 class CustomerPickerWidget(forms.Widget):
@@ -94,3 +95,60 @@ class LineForm(StyledFormMixin, forms.Form):
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=0, min_num=1, validate_min=True, max_num=100)
+
+
+class PromiseForm(StyledFormMixin, forms.Form):
+    """A written promise (SAL-11): its words, whom it covers and when."""
+
+    title = forms.CharField(
+        label=_("Title"), max_length=80, help_text=_("e.g. Authenticity guarantee")
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=WrittenPromise.Kind.choices)
+    text = forms.CharField(
+        label=_("Promise"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("As the customer reads it on the product's promises page."),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        help_text=_("Leave category and product empty for every product."),
+    )
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.none(), required=False
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    sort_order = forms.IntegerField(
+        label=_("Sort order"),
+        min_value=0,
+        max_value=9999,
+        initial=0,
+        help_text=_("Smaller numbers come first."),
+    )
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, current_product_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        category = self.fields["category"]
+        category.queryset = Category.objects.select_related("parent").order_by("code")
+        category.label_from_instance = lambda c: (
+            f"{c.parent.label} › {c.label}" if c.parent_id else c.label
+        )
+        product = self.fields["product"]
+        # A promise keeps its product after the product is no longer sold.
+        product.queryset = Product.objects.filter(
+            Q(active=True) | Q(pk=current_product_id or 0)
+        ).order_by("sku")
+        product.label_from_instance = lambda p: f"{p.sku} · {p.name}"

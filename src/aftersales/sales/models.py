@@ -1,12 +1,14 @@
-"""Contracts and orders from signature to acceptance (SAL-1 … SAL-9, QC-2, QC-3)."""
+"""Contracts and orders from signature to acceptance (SAL-1 … SAL-9, QC-2, QC-3), and the
+written promises of the public promises page (SAL-11)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -437,3 +439,124 @@ class FollowUp(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.order} {self.due_on}"
+
+
+class WrittenPromise(VersionedModel):
+    """A written promise beyond the 三包 remedies (书面承诺, SAL-11, S2): the authenticity
+    guarantee, lifetime repair, price protection … shown on the public promises page of the
+    products it covers.
+
+    The company's promises (``dealer`` empty) are written and published by its sales staff; a
+    dealer's are written by its people and published only after the company's review."""
+
+    class Kind(models.TextChoices):
+        AUTHENTICITY = "authenticity", _("Authenticity guarantee")
+        LIFETIME_REPAIR = "lifetime_repair", _("Lifetime repair")
+        PRICE_PROTECTION = "price_protection", _("Price protection")
+        DELIVERY_INSTALLATION = "delivery_installation", _("Delivery and installation")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+
+    title = models.CharField(_("title"), max_length=80)
+    text = models.TextField(
+        _("promise"),
+        validators=[MaxLengthValidator(2000)],
+        help_text=_("As the customer reads it."),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    # Neither: every product; one of them: that category (and the categories under it), or
+    # that product.
+    category = models.ForeignKey(
+        "catalog.Category",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="written_promises",
+    )
+    product = models.ForeignKey(
+        "catalog.Product",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="written_promises",
+    )
+    # Empty: the company's own promise.
+    dealer = models.ForeignKey(
+        "customers.Dealer",
+        verbose_name=_("dealer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="written_promises",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    active = models.BooleanField(_("active"), default=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(
+        _("sort order"),
+        default=0,
+        validators=[MaxValueValidator(9999)],
+        help_text=_("Smaller numbers come first."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_reason = models.CharField(_("review reason"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("written promise")
+        verbose_name_plural = _("written promises")
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__isnull=True) | Q(product__isnull=True),
+                name="sales_promise_one_scope",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "dealer"], name="sales_promise_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope(self) -> str:
+        """``all``, ``category`` or ``product``."""
+        if self.product_id:
+            return "product"
+        if self.category_id:
+            return "category"
+        return "all"

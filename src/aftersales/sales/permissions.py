@@ -43,3 +43,51 @@ def can_credit(user, order) -> bool:
         own = dealer_of(user)
         return own is not None and order.dealer_id == own.pk
     return True
+
+
+# -- written promises (SAL-11) ------------------------------------------------------------------
+
+# The company's sales staff write, publish and review promises; a dealer's people write their
+# dealer's own, which the company reviews.
+PROMISE_STAFF_ROLES = (Role.SALES, Role.SALES_VP, Role.ADMIN)
+PROMISE_ROLES = (*PROMISE_STAFF_ROLES, Role.DEALER)
+
+
+def can_view_promises(user) -> bool:
+    """Open the written promises (a dealer's people: their dealer's own only)."""
+    return user_has_role(user, *PROMISE_ROLES)
+
+
+def promise_dealer(user):
+    """Whose promises the person writes: ``(True, dealer)`` for a dealer's people (the dealer
+    is None for one not attached to a dealer yet, who may write nothing), ``(False, None)``
+    for the company's staff."""
+    from aftersales.customers.permissions import dealer_of, is_dealer_user
+
+    if is_dealer_user(user):
+        return True, dealer_of(user)
+    return False, None
+
+
+def can_write_promises(user) -> bool:
+    """Write a new promise: the company's staff, or a person of a dealer."""
+    if not can_view_promises(user):
+        return False
+    scoped, dealer = promise_dealer(user)
+    return dealer is not None if scoped else True
+
+
+def can_edit_promise(user, promise) -> bool:
+    """Change a promise: the company's staff its own promises, a dealer's people their
+    dealer's. Nobody changes another publisher's words (the company reviews a dealer's)."""
+    if not can_view_promises(user):
+        return False
+    scoped, dealer = promise_dealer(user)
+    if scoped:
+        return dealer is not None and promise.dealer_id == dealer.pk
+    return promise.dealer_id is None
+
+
+def can_review_promises(user) -> bool:
+    """Publish or reject dealers' promises: the company's sales staff, never a dealer."""
+    return user_has_role(user, *PROMISE_STAFF_ROLES) and not promise_dealer(user)[0]

@@ -1,8 +1,11 @@
-"""Reads of orders and shipments, scoped: a dealer's people see their dealer's orders only."""
+"""Reads of orders, shipments and written promises, scoped: a dealer's people see their
+dealer's orders and promises only."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -11,7 +14,8 @@ from aftersales.core.errors import NotFound
 from aftersales.core.selectors import clean_query
 from aftersales.customers.permissions import dealer_of, is_dealer_user
 
-from .models import FollowUp, Order, OrderLine, Shipment, ShipmentLine
+from .models import FollowUp, Order, OrderLine, Shipment, ShipmentLine, WrittenPromise
+from .permissions import can_view_promises, promise_dealer
 
 
 def order_list_for_user(
@@ -171,3 +175,90 @@ def serials_shipped(serial_ids) -> set[int]:
         .values_list("serialnumber_id", flat=True)
         .distinct()
     )
+
+
+# -- written promises (SAL-11) ------------------------------------------------------------------
+
+# The company's promises first, then each dealer's, in their own order.
+PROMISE_ORDER = (F("dealer__code").asc(nulls_first=True), "sort_order", "id")
+
+
+def promise_list_for_user(user, *, status: str = "", q: str = "") -> QuerySet[WrittenPromise]:
+    """The written promises the reader works with: a dealer's people their dealer's own; the
+    company's staff the company's and every dealer's once submitted (a dealer's draft is its
+    own until then)."""
+    if not can_view_promises(user):
+        return WrittenPromise.objects.none()
+    promises = WrittenPromise.objects.select_related("dealer", "category", "product")
+    scoped, dealer = promise_dealer(user)
+    if scoped:
+        if dealer is None:
+            return WrittenPromise.objects.none()
+        promises = promises.filter(dealer=dealer)
+    else:
+        promises = promises.exclude(dealer__isnull=False, status=WrittenPromise.Status.DRAFT)
+    status, q = clean_query(status), clean_query(q)
+    if status:
+        promises = promises.filter(status=status)
+    if q:
+        promises = promises.filter(title__icontains=q)
+    return promises.order_by(*PROMISE_ORDER)
+
+
+def promise_get_for_user(user, *, promise_id: int) -> WrittenPromise:
+    promise = (
+        promise_list_for_user(user)
+        .select_related("author", "submitted_by", "reviewed_by")
+        .filter(pk=promise_id)
+        .first()
+    )
+    if promise is None:
+        raise NotFound()
+    return promise
+
+
+@dataclass(frozen=True)
+class PromiseGroup:
+    """One publisher's promises on the public page: the company's (``dealer`` None) or one
+    dealer's."""
+
+    dealer: object
+    promises: list[WrittenPromise]
+
+
+def promises_for_product(
+    *, product, dealer_code: str = "", every_dealer: bool = False, today=None
+) -> list[PromiseGroup]:
+    """What the public promises page shows of a product (SAL-11, S2): the promises that are
+    published, active and in force today and cover it (every product, its category or a
+    category above it, or the product itself). The company's come first, then, for
+    ``dealer_code`` (or ``every_dealer``), each active dealer's, grouped by dealer. Nothing
+    unpublished, ever. Publishers without such promises have no group."""
+    today = today or timezone.localdate()
+    categories = [c.pk for c in product.category.path()] if product.category_id else []
+    covers = (
+        Q(category__isnull=True, product__isnull=True)
+        | Q(category_id__in=categories)
+        | Q(product_id=product.pk)
+    )
+    publishers = Q(dealer__isnull=True)
+    code = clean_query(dealer_code)
+    if every_dealer:
+        publishers |= Q(dealer__active=True)
+    elif code:
+        publishers |= Q(dealer__code=code, dealer__active=True)
+    rows = (
+        WrittenPromise.objects.filter(
+            covers, publishers, status=WrittenPromise.Status.PUBLISHED, active=True
+        )
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("dealer")
+        .order_by(*PROMISE_ORDER)
+    )
+    groups: list[PromiseGroup] = []
+    for row in rows:
+        if not groups or groups[-1].dealer != row.dealer:
+            groups.append(PromiseGroup(row.dealer, []))
+        groups[-1].promises.append(row)
+    return groups

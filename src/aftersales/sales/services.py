@@ -40,6 +40,7 @@ from .models import (
     SalesPolicy,
     Shipment,
     ShipmentLine,
+    WrittenPromise,
 )
 
 S = Order.Status
@@ -1053,3 +1054,207 @@ def follow_up_done(*, actor, follow_up: FollowUp, result: str) -> FollowUp:
     follow_up._history_user = actor
     follow_up.save(update_fields=["done_at", "result", "updated_at"])
     return follow_up
+
+
+# -- written promises (SAL-11, S2) ------------------------------------------------------------
+
+P = WrittenPromise.Status
+
+# The company's promise is its staff's own word: published by them, without review. A
+# dealer's is submitted and published or rejected by the company; it may be withdrawn
+# (rejected) after publication, and a change to its wording sends it back to review.
+COMPANY_PROMISE_STEPS: dict[str, set[str]] = {P.DRAFT: {P.PUBLISHED}}
+DEALER_PROMISE_STEPS: dict[str, set[str]] = {
+    P.DRAFT: {P.SUBMITTED},
+    P.SUBMITTED: {P.PUBLISHED, P.REJECTED},
+    P.PUBLISHED: {P.SUBMITTED, P.REJECTED},
+    P.REJECTED: {P.SUBMITTED},
+}
+PROMISE_FIELDS = {
+    "title",
+    "text",
+    "kind",
+    "category",
+    "product",
+    "active",
+    "valid_from",
+    "valid_until",
+    "sort_order",
+}
+# What the customer is promised: changing any of these on a dealer's published promise needs
+# the company's review again. Switching it off (or on again) or reordering does not.
+PROMISE_WORDING = PROMISE_FIELDS - {"active", "sort_order"}
+REVIEW_DECISIONS = ("approve", "reject")
+
+
+def promise_can_move(promise: WrittenPromise, to: str) -> bool:
+    steps = DEALER_PROMISE_STEPS if promise.dealer_id else COMPANY_PROMISE_STEPS
+    return to in steps.get(promise.status, set())
+
+
+def _promise_move(promise: WrittenPromise, to: str) -> None:
+    """One step of the promise's table, or 409 ``illegal_transition`` saying what it is."""
+    if not promise_can_move(promise, to):
+        raise Conflict(
+            _("A promise that is %(current)s cannot become %(target)s.")
+            % {"current": promise.get_status_display(), "target": P(to).label},
+            code="illegal_transition",
+        )
+    promise.status = to
+
+
+def _promise_locked(promise: WrittenPromise, expected_version: int | None) -> WrittenPromise:
+    locked = WrittenPromise.objects.select_for_update().get(pk=promise.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion()
+    return locked
+
+
+def _promise_fields(fields: dict) -> None:
+    unknown = set(fields) - PROMISE_FIELDS
+    if unknown:
+        raise InvalidInput(fields={k: [_("This field cannot be changed.")] for k in unknown})
+
+
+def _check_promise(promise: WrittenPromise) -> None:
+    """Every problem of the promise at once, each on its field."""
+    promise.title = (promise.title or "").strip()
+    promise.text = (promise.text or "").strip()
+    errors: dict[str, list[str]] = {}
+    if promise.category_id and promise.product_id:
+        errors["product"] = [
+            _("Choose a category or a product, not both (neither: every product).")
+        ]
+    if promise.valid_from and promise.valid_until and promise.valid_until < promise.valid_from:
+        errors["valid_until"] = [_("The promise cannot end before it starts.")]
+    try:
+        full_clean_or_invalid(promise, exclude=["version"])
+    except InvalidInput as exc:
+        found = dict(exc.fields)
+        if "product" in errors:
+            found.pop("__all__", None)  # the database's own words for the same rule
+        errors = {**found, **errors}
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
+def _save_promise(promise: WrittenPromise, actor) -> WrittenPromise:
+    promise.version += 1
+    promise._history_user = actor
+    promise.save()
+    return promise
+
+
+def _ask_for_review(promise: WrittenPromise, actor) -> None:
+    promise.submitted_at, promise.submitted_by = timezone.now(), actor
+    notify(
+        recipients=_role_users(Role.SALES_VP),
+        title=_("%(dealer)s asks to publish the promise “%(title)s”")
+        % {"dealer": promise.dealer, "title": promise.title},
+        link=reverse("sales:promise-detail", args=[promise.pk]),
+    )
+
+
+@transaction.atomic
+def promise_create(*, actor, **fields) -> WrittenPromise:
+    """A draft promise: the company's when its staff write it, their dealer's when a dealer's
+    people do."""
+    if not permissions.can_write_promises(actor):
+        raise PermissionDenied()
+    _promise_fields(fields)
+    scoped, dealer = permissions.promise_dealer(actor)
+    promise = WrittenPromise(author=actor, dealer=dealer if scoped else None, **fields)
+    promise.status = P.DRAFT
+    _check_promise(promise)
+    promise._history_user = actor
+    promise.save()
+    return promise
+
+
+@transaction.atomic
+def promise_update(
+    *, actor, promise: WrittenPromise, expected_version: int | None = None, **fields
+) -> WrittenPromise:
+    """Change a promise. A dealer's published promise whose wording changes goes back to the
+    company's review (and off the public page until it is published again)."""
+    if not permissions.can_edit_promise(actor, promise):
+        raise PermissionDenied()
+    _promise_fields(fields)
+    promise = _promise_locked(promise, expected_version)
+    changed = {name for name, value in fields.items() if getattr(promise, name) != value}
+    if not changed:
+        return promise
+    for name in changed:
+        setattr(promise, name, fields[name])
+    _check_promise(promise)
+    if promise.dealer_id and promise.status == P.PUBLISHED and changed & PROMISE_WORDING:
+        _promise_move(promise, P.SUBMITTED)
+        _ask_for_review(promise, actor)
+    return _save_promise(promise, actor)
+
+
+@transaction.atomic
+def promise_submit(
+    *, actor, promise: WrittenPromise, expected_version: int | None = None
+) -> WrittenPromise:
+    """A dealer's draft (or rejected) promise goes to the company's review; the company's own
+    draft is published at once."""
+    if not permissions.can_edit_promise(actor, promise):
+        raise PermissionDenied()
+    promise = _promise_locked(promise, expected_version)
+    if promise.dealer_id is None:
+        _promise_move(promise, P.PUBLISHED)
+        promise.published_at = timezone.now()
+    else:
+        if promise.status == P.PUBLISHED:
+            raise Conflict(_("This promise is already published."), code="illegal_transition")
+        _promise_move(promise, P.SUBMITTED)
+        _ask_for_review(promise, actor)
+    return _save_promise(promise, actor)
+
+
+@transaction.atomic
+def promise_review(
+    *,
+    actor,
+    promise: WrittenPromise,
+    decision: str,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> WrittenPromise:
+    """The company decides on a dealer's promise: ``approve`` publishes a submitted one (the
+    reason is an optional comment), ``reject`` sends a submitted one back, or withdraws a
+    published one, with a reason the dealer reads."""
+    if not permissions.can_review_promises(actor):
+        raise PermissionDenied()
+    if decision not in REVIEW_DECISIONS:
+        raise InvalidInput(fields={"decision": [_("Approve or reject.")]})
+    reason = (reason or "").strip()
+    if len(reason) > NOTE_MAX:
+        raise InvalidInput(fields={"reason": [_("At most %(n)s characters.") % {"n": NOTE_MAX}]})
+    promise = _promise_locked(promise, expected_version)
+    if promise.dealer_id is None:
+        raise Conflict(
+            _("The company's own promises are published without review."),
+            code="illegal_transition",
+        )
+    now = timezone.now()
+    if decision == "approve":
+        _promise_move(promise, P.PUBLISHED)
+        promise.published_at = now
+        title = _("Your promise “%(title)s” was published")
+    else:
+        if not reason:
+            raise InvalidInput(fields={"reason": [_("Say why the promise is rejected.")]})
+        _promise_move(promise, P.REJECTED)
+        title = _("Your promise “%(title)s” was rejected")
+    promise.reviewed_by, promise.reviewed_at, promise.review_reason = actor, now, reason
+    _save_promise(promise, actor)
+    notify(
+        recipients=[promise.submitted_by or promise.author],
+        title=title % {"title": promise.title},
+        body=reason,
+        link=reverse("sales:promise-detail", args=[promise.pk]),
+        level="info" if decision == "approve" else "warning",
+    )
+    return promise

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import register_views, views
+from . import promise_views, register_views, views
 
 app_name = "sales"
 
@@ -12,6 +12,15 @@ urlpatterns = [
     path("register/", register_views.order_register, name="register-orders"),
     path("ledger/", register_views.sales_ledger, name="register-ledger"),
     path("delivery-notes/", register_views.delivery_note_register, name="register-delivery"),
+    path("promises/", promise_views.promise_list, name="promise-list"),
+    path("promises/new/", promise_views.promise_create, name="promise-create"),
+    path("promises/<int:promise_id>/", promise_views.promise_detail, name="promise-detail"),
+    path("promises/<int:promise_id>/edit/", promise_views.promise_edit, name="promise-edit"),
+    path(
+        "promises/<int:promise_id>/<slug:action>/",
+        promise_views.promise_action,
+        name="promise-action",
+    ),
     path("<int:order_id>/", views.order_detail, name="order-detail"),
     path("<int:order_id>/edit/", views.order_edit, name="order-edit"),
     path("<int:order_id>/contract.pdf", views.order_print, name="order-print"),

@@ -62,6 +62,7 @@ CUSTOMER_EXPORT = roles(A, CS, S, D)  # customers.can_export_customers
 SELLERS = roles(S, A, D)  # SELLER_ROLES
 WAREHOUSE = roles(L, A)  # WAREHOUSE_ROLES
 ACCEPT = roles(L, S, D, A)  # ACCEPT_ROLES
+PROMISES = roles(S, VP, A, D)  # sales.permissions.PROMISE_ROLES (written promises, SAL-11)
 # quality
 INSPECTORS = roles(QI, Q, A)  # quality.can_inspect
 QUALITY_MANAGERS = roles(Q, A)  # quality.can_manage_quality
@@ -168,6 +169,12 @@ PAGES: dict[str, Access] = {
     "sales:shipment-accept": page(ACCEPT, scoped=SCOPED),
     "sales:delivery-note": page(ALL, scoped=SCOPED),
     "sales:order-print": page(ALL, scoped=SCOPED),  # whoever opens the order prints it
+    # written promises: the company's sales staff and dealers (their own); the sample is dealer
+    # A's promise waiting for review, which only dealer A's people may change
+    "sales:promise-list": page(PROMISES),
+    "sales:promise-create": page(PROMISES),
+    "sales:promise-detail": page(PROMISES, scoped=SCOPED),
+    "sales:promise-edit": page(roles(D), scoped=SCOPED),  # sales.can_edit_promise
     # quality: company staff (quality.can_view_quality); a dealer gets "not found"
     "quality:home": page(STAFF),
     "quality:inspection-list": page(STAFF),
@@ -270,6 +277,8 @@ API: dict[str, Access] = {
     # sales
     "GET /api/v1/orders/": api(ALL),
     "GET /api/v1/orders/{order_id}/": api(ALL, scoped=SCOPED),
+    "GET /api/v1/written-promises/": api(PROMISES),
+    "GET /api/v1/written-promises/{promise_id}/": api(PROMISES, scoped=SCOPED),
     # quality: company staff; a dealer gets 403 (docs/api.md "Quality")
     "GET /api/v1/quality/plans/": api(STAFF),
     "GET /api/v1/quality/plans/{plan_id}/": api(STAFF),
@@ -389,6 +398,7 @@ NOT_WALKED: dict[str, str] = {
     "sales:order-scan": POST,
     "sales:follow-up-done": POST,
     "sales:order-action": POST,
+    "sales:promise-action": POST,
     "sales:shipment-deliver": POST,
     "quality:release-request": POST,
     "quality:release-decide": POST,
@@ -442,6 +452,8 @@ NOT_WALKED: dict[str, str] = {
     "/api/v1/orders/{order_id}/credit/": POST,
     "/api/v1/shipments/{shipment_id}/deliver/": POST,
     "/api/v1/shipments/{shipment_id}/accept/": POST,
+    "/api/v1/written-promises/{promise_id}/submit/": POST,
+    "/api/v1/written-promises/{promise_id}/review/": POST,
     "/api/v1/quality/emergency-releases/{release_id}/approve/": POST,
     "/api/v1/quality/emergency-releases/{release_id}/reject/": POST,
     "/api/v1/batches/{batch_id}/emergency-release/": POST,

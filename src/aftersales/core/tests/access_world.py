@@ -46,7 +46,7 @@ def build_world() -> World:
     )
     from aftersales.repairs.models import LoanerUnit, Location, SparePart, WorkOrder
     from aftersales.sales import services as sales
-    from aftersales.sales.models import Order, ShipmentLine
+    from aftersales.sales.models import Order, ShipmentLine, WrittenPromise
     from aftersales.sla.models import SlaPolicy
     from aftersales.warranty.models import Application, Rulebook, WarrantyCard
 
@@ -198,6 +198,8 @@ def build_world() -> World:
     inspection = Inspection.objects.filter(certificate__isnull=False).order_by("id").first()
     release = EmergencyRelease.objects.order_by("id").first()
     nc = Nonconformance.objects.order_by("id").first()
+    # dealer A's promise waiting for the company's review (sales.demo)
+    promise = WrittenPromise.objects.filter(dealer=a, status="submitted").order_by("id").first()
     world.samples.update(
         {
             "user": demo["zhangwei"].pk,
@@ -234,6 +236,7 @@ def build_world() -> World:
             "loan": loan.pk,
             "import_name": "customers",
             "dealer_code": a.code,
+            "promise": promise.pk,
         }
     )
     _check_dealer_a(
@@ -246,11 +249,14 @@ def build_world() -> World:
         claim=claim,
         application=application,
         wo=work_order,
+        promise=promise,
     )
     return world
 
 
-def _check_dealer_a(world, *, customer, order, shipment, cases, card, claim, application, wo):
+def _check_dealer_a(
+    world, *, customer, order, shipment, cases, card, claim, application, wo, promise
+):
     """The records the dealer-scoped URLs name are dealer A's: otherwise dealer B's 404 would
     prove nothing (and dealer A's 200 would be luck)."""
     a = world.dealer_a
@@ -263,6 +269,7 @@ def _check_dealer_a(world, *, customer, order, shipment, cases, card, claim, app
         "claim": claim.dealer_id,
         "application": application.customer.dealer_id,
         "work order": wo.customer.dealer_id,
+        "written promise": promise.dealer_id,
     }
     strangers = {what: dealer for what, dealer in owners.items() if dealer != a.pk}
     assert not strangers, f"not dealer A's ({a.code}): {strangers}"
@@ -314,6 +321,7 @@ _SAME_EVERYWHERE = {
     "part_no": "part_no",
     "code": "loaner_code",
     "name": "import_name",
+    "promise_id": "promise",
 }
 
 # Arguments that are a word of the route itself, not a record.

@@ -74,6 +74,7 @@ NOT_WALKED = {
     "/api/v1/customers/{customer_id}/merge/": "no text property (a customer's id)",
     "/api/v1/customers/{customer_id}/reveal-phone/": "no text property (a choice)",
     "/api/v1/warranty/claims/{number}/settle/": "no text property (a version)",
+    "/api/v1/written-promises/{promise_id}/submit/": "no text property (a version)",
     "/api/v1/quality/liaison-forms/{form_id}/nonconformance/": "no body",
     "/api/v1/quality/recalls/{recall_id}/close/": "no body",
     "/api/v1/tickets/{number}/attachments/": "a multipart upload of a file (form values pass "

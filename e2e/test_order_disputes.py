@@ -249,6 +249,7 @@ def test_an_exchange_is_refused_for_a_serial_nobody_registered(page, shot, demo_
     from aftersales.customers.models import Customer
     from aftersales.service.services.intake import IntakeInput, case_intake
     from aftersales.warranty.services import applications as flow
+    from aftersales.warranty.services import handling
 
     agent = User.objects.get(username="sunli")
     reviewer = User.objects.get(username="chenjie")
@@ -269,6 +270,9 @@ def test_an_exchange_is_refused_for_a_serial_nobody_registered(page, shot, demo_
     )
     app = flow.application_from_case(actor=agent, case=case, requested="exchange", price="3299.00")
     app = flow.application_review(actor=reviewer, application=app, approve=True, remedy="exchange")
+    app = handling.application_plan_answer(
+        actor=reviewer, application=app, agree=True, via="phone", note="顾客来电同意换货方案"
+    )
     app = flow.application_request_goods(
         actor=reviewer,
         application=app,

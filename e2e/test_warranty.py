@@ -68,6 +68,13 @@ def test_a_tv_with_a_fault_in_its_first_week_is_returned_and_refunded(page, shot
     approve.locator("button").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("application-status").inner_text() == "已批准"
+    # S2: the customer agrees to the handling plan first; here they rang to say so.
+    assert page.get_by_test_id("plan-answer").inner_text() == "等待顾客答复"
+    answer = page.get_by_test_id("plan-answer-form")
+    answer.locator("input[name=note]").fill("14:20 顾客来电同意退货方案")
+    answer.locator("button[name=agree][value='1']").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("plan-answer").inner_text() == "已同意 · 电话"
     goods = page.get_by_test_id("step-request_goods")
     goods.locator("input[name=return_address]").fill("上海市浦东新区张江路 88 号 售后仓")
     goods.locator("input[name=return_contact]").fill("赵磊")

@@ -68,6 +68,20 @@ PRODUCTS = [
         [("液晶面板", 36), ("背光组件", 36), ("主板", 36), ("电源板", 36)],
     ),
     (
+        # The same family one size up: the higher specification an exchange may go to (S11).
+        "TV-65A1",
+        "65英寸4K智能电视",
+        "65A1",
+        "3840×2160，3GB+64GB",
+        "台",
+        "4599.00",
+        None,
+        True,
+        "tv",
+        "hd-elec",
+        [("液晶面板", 36), ("背光组件", 36), ("主板", 36), ("电源板", 36)],
+    ),
+    (
         "PH-X10",
         "X10 智能手机",
         "X10",

@@ -8,4 +8,5 @@ urlpatterns = [
     path("warranty/", include("aftersales.warranty.api.card_urls")),
     path("warranty/", include("aftersales.warranty.api.claim_urls")),
     path("warranty/", include("aftersales.warranty.api.compliance_urls")),
+    path("warranty/", include("aftersales.warranty.api.extended_urls")),
 ]

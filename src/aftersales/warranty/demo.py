@@ -39,6 +39,9 @@ DEMO_POLICY = {
             "basis": "公司承诺：液晶电视主要部件三包有效期 3 年",
         }
     },
+    # An exchange may go to a higher specification of the same family; the customer pays the
+    # difference in list price (WAR-7, S11).
+    "upgrade_difference": "consumer",
     "promises": [
         {
             "id": "lcd-main-parts",
@@ -52,9 +55,43 @@ DEMO_POLICY = {
 }
 
 
+# Extended warranty plans on sale (S14 五、2): code, name, price, months, window, category.
+DEMO_PLANS = [
+    ("tv-2y", "电视整机延保两年", "399.00", 24, 30, "tv", ["遥控器"]),
+    ("all-1y", "家电延保一年", "199.00", 12, 90, None, []),
+]
+
+
+def seed_extended_plans(ctx: DemoContext) -> None:
+    from aftersales.catalog.models import Category
+
+    from .models import ExtendedWarrantyPlan
+    from .services.extended import plan_save
+
+    admin = ctx.objects.get("user:admin")
+    if admin is None or ExtendedWarrantyPlan.objects.exists():
+        return
+    for code, name, price, months, window, category, exclusions in DEMO_PLANS:
+        plan_save(
+            actor=admin,
+            code=code,
+            name=name,
+            price=price,
+            months=months,
+            sale_window_days=window,
+            category=Category.objects.filter(code=category).first() if category else None,
+            exclusions="\n".join(exclusions),
+            covers_parts=True,
+            covers_labour=True,
+            transferable=False,
+            active=True,
+        )
+
+
 def seed(ctx: DemoContext) -> None:
     rulebooks_install()
     seed_company_policy(ctx)
+    seed_extended_plans(ctx)
     clerk = ctx.objects.get("user:zhangwei")
     agent = ctx.objects.get("user:sunli")
     reviewer = ctx.objects.get("user:chenjie")

@@ -48,6 +48,7 @@ def card_pdf(card: WarrantyCard, *, company: str | None = None) -> bytes:
     period_rows = [("整机", periods.whole_unit_months, periods.whole_unit_ends_on)]
     period_rows += [(f"主要部件：{p.name}", p.months, p.ends_on) for p in periods.main_parts]
     period_rows += [(f"配件：{p.name}", p.months, p.ends_on) for p in periods.components]
+    extended = _extended_line(card)
     return render_pdf(
         "warranty/print/card.html",
         {
@@ -58,6 +59,7 @@ def card_pdf(card: WarrantyCard, *, company: str | None = None) -> bytes:
             "successor": successor,
             "periods": [(name, months_cn(m), _day(end)) for name, m, end in period_rows],
             "repair_days": periods.repair_days,
+            "extended": extended,
             "period_sources": [
                 (_source_cn(s.source, periods.contract_number), months_cn(s.months), s.applies)
                 for s in periods.whole_unit_sources
@@ -81,3 +83,22 @@ def card_pdf(card: WarrantyCard, *, company: str | None = None) -> bytes:
         title=f"三包凭证 {card.number}",
         company=company,
     )
+
+
+def _extended_line(card: WarrantyCard) -> str:
+    """The extended warranty on the unit, printed on its certificate (S14 五、2)."""
+    from .services.extended import active_extended_warranty, contract_period
+
+    contract = active_extended_warranty(card.serial) if card.serial_id and not card.void else None
+    if contract is None:
+        return ""
+    period = contract_period(contract)
+    t = contract.terms
+    cover = "、".join(x for x, on in (("零件", t["parts"]), ("工时", t["labour"])) if on) or "—"
+    text = f"延保 {contract.number}：{t['name']}，三包有效期届满后延长 {t['months']} 个月"
+    if period.starts_on:
+        text += f"（{_day(period.starts_on)} 至 {_day(period.ends_on)}）"
+    text += f"，保修范围：{cover}"
+    if t.get("exclusions"):
+        text += f"；不含：{'、'.join(t['exclusions'])}"
+    return text + "。"

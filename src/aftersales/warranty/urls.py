@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("aftersales.warranty.views.card_urls")),
     path("claims/", include("aftersales.warranty.views.claim_urls")),
     path("compliance/", include("aftersales.warranty.views.compliance_urls")),
+    path("extended/", include("aftersales.warranty.views.extended_urls")),
     # Last: an application's number is a single path segment.
     path("", include("aftersales.warranty.views.application_urls")),
 ]

@@ -452,17 +452,25 @@ def prepare(world, api) -> dict:
 
     exchange = ("approve", {"remedy": "exchange", "note": "同意换货"})
     repair = ("approve", {"remedy": "free_repair", "note": "免费修理"})
+    # S2: the customer agrees to the handling plan before the goods are asked for.
+    agreed = ("plan_answer", {"agree": True, "via": "phone", "note": "顾客来电同意"})
     request = ("request_goods", RETURN_ADDRESS)
     receive = ("receive", {"intact": True, "disposition": "stock"})
     refs["app_applied"] = application("exchange")
-    refs["app_approved"] = application("exchange", exchange)
-    refs["app_awaiting"] = application("exchange", exchange, request)
-    refs["app_received"] = application("exchange", exchange, request, receive)
-    refs["app_repairing"] = application("free_repair", repair, request, receive)
+    refs["app_approved"] = application("exchange", exchange, agreed)
+    refs["app_plan_waiting"] = application("exchange", exchange)
+    refs["app_awaiting"] = application("exchange", exchange, agreed, request)
+    refs["app_received"] = application("exchange", exchange, agreed, request, receive)
+    refs["app_repairing"] = application("free_repair", repair, agreed, request, receive)
     spare = SerialNumber.objects.filter(product__sku=s["sku"], owner__isnull=True).exclude(
         pk__in=ShipmentLine.serials.through.objects.values("serialnumber_id")
     )
     refs["spare_serial"] = spare.order_by("serial")[0].serial
+    from aftersales.warranty.models import WarrantyCard
+
+    # A unit sold today with its certificate: an extended warranty may be sold on it.
+    sold = WarrantyCard.objects.filter(serial__isnull=False, void=False).order_by("-created_at")
+    refs["card_serial"] = sold.first().serial.serial
     return refs
 
 
@@ -512,6 +520,7 @@ def recipes() -> dict[str, Recipe]:
             actor="liuyang", path={"batch_id": "@batch_pending"}
         ),
         "/api/v1/customers/": Recipe(body={"mobile": PHONE}),
+        "/api/v1/warranty/extended/": Recipe(body={"serial_no": "@card_serial", "plan": "tv-2y"}),
         "/api/v1/loaners/issues/": Recipe(body={"unit": "LN-TV-01"}),
         "/api/v1/orders/{order_id}/submit/": Recipe(path={"order_id": "@order_draft"}),
         "/api/v1/orders/{order_id}/cancel/": Recipe(path={"order_id": "@order_draft"}),
@@ -610,6 +619,9 @@ def recipes() -> dict[str, Recipe]:
                     ("receive", {"number": "@app_awaiting"}),
                 ),
                 "replacement_serial": ("ship_replacement", {"number": "@app_received"}),
+                **dict.fromkeys(
+                    ["timetable", "replacement_sku"], ("plan", {"number": "@app_plan_waiting"})
+                ),
                 "work_done": ("repaired", {"number": "@app_repairing"}),
             },
             body={

@@ -316,8 +316,12 @@ class ApplicationStepApi(APIView):
             max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
         )
         agree = serializers.BooleanField(required=False, allow_null=True, default=None)
-        via = serializers.CharField(required=False, allow_blank=True, default="")
-        verdict = serializers.CharField(required=False, allow_blank=True, default="")
+        via = serializers.ChoiceField(
+            choices=Application.PlanVia.choices, required=False, allow_blank=True, default=""
+        )
+        verdict = serializers.ChoiceField(
+            choices=Application.Verdict.choices, required=False, allow_blank=True, default=""
+        )
 
     @extend_schema(
         request=InputSerializer,
@@ -342,12 +346,18 @@ class ApplicationStepApi(APIView):
                 "replacement_product": _replacement(v["replacement_sku"]),
                 "extra_fee": v["extra_fee"],
             }
-            if action == "approve":
-                flow.application_review(
-                    **common, approve=True, remedy=v["remedy"], note=v["note"], **plan
-                )
-            else:
-                handling.application_plan_send(**common, **plan)
+            try:
+                if action == "approve":
+                    flow.application_review(
+                        **common, approve=True, remedy=v["remedy"], note=v["note"], **plan
+                    )
+                else:
+                    handling.application_plan_send(**common, **plan)
+            except InvalidInput as exc:
+                # The service names the product; here it is given by its SKU.
+                if "replacement_product" in exc.fields:
+                    exc.fields["replacement_sku"] = exc.fields.pop("replacement_product")
+                raise
         elif action == "reject":
             flow.application_review(**common, approve=False, remedy=v["remedy"], note=v["note"])
         elif action == "plan_answer":

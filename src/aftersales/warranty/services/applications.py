@@ -923,9 +923,10 @@ def replacement_problem(app: Application, serial, text: str) -> str | None:
 
 def higher_specification_allowed(app: Application, product) -> bool:
     """A simple rule until specifications are modelled: another product may replace the
-    application's when the application's 三包 policy promises an exchange for "the same or a
-    higher specification" (an exchange promise whose text says 更高规格, e.g. S11 一、3 in the
-    sales-contract preset), and the product is of the same family — category and maker — at a
+    application's when the application's 三包 policy allows it — it says who pays a higher
+    specification's difference (``upgrade_difference``), or promises an exchange for "the same
+    or a higher specification" (an exchange promise whose text says 更高规格, e.g. S11 一、3 in
+    the sales-contract preset), and the product is of the same family — category and maker — at a
     list price no lower than the original's. Everywhere else the replacement is the same product."""
     from aftersales.core.errors import ApplicationError
 
@@ -942,6 +943,8 @@ def higher_specification_allowed(app: Application, product) -> bool:
         policy = policy_for(app.policy_key or None)
     except ApplicationError:
         return False
+    if "upgrade_difference" in policy.data:
+        return True  # the policy says who pays a higher specification's difference (WAR-7)
     promises = [*policy.promises, *(policy.base.promises if policy.base else ())]
     return any("exchange" in p.remedies and HIGHER_SPECIFICATION_MARK in p.text for p in promises)
 

@@ -286,7 +286,7 @@ def plan_summary(app: Application) -> str:
                     "payer": Application.ShippingPayer(app.difference_paid_by).label,
                 }
             )
-    parts.append(app.plan_timetable)
+    parts.append(app.plan_timetable.rstrip("。."))
     parts.append(_("you pay ¥%(amount)s") % {"amount": app.plan_customer_pays})
     return "；".join(str(p) for p in parts)
 

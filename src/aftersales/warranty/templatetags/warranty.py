@@ -110,3 +110,12 @@ def zh_original(text):
         _("Chinese original"),
         text,
     )
+
+
+@register.filter
+def can_view_extended(user) -> bool:
+    """``{% if request.user|can_view_extended %}``: may the person open the extended-warranty
+    register."""
+    from ..permissions import can_view_extended as allowed
+
+    return allowed(user)

@@ -181,8 +181,25 @@ def card_detail(request, number: str):
             "can_edit": can_edit,
             "can_replace": can_edit and can_issue_card(request.user),
             "successor": WarrantyCard.objects.filter(replaces=card).only("number").first(),
+            **_extended_context(request.user, card),
         },
     )
+
+
+def _extended_context(user, card) -> dict:
+    """The unit's extended warranty, or the plans that may be sold on it (S14 五、2)."""
+    from ..permissions import can_sell_extended
+    from ..services import extended
+
+    contract = extended.active_extended_warranty(card.serial) if card.serial_id else None
+    return {
+        "extended": contract,
+        "extended_period": extended.contract_period(contract) if contract else None,
+        "extended_plans": extended.plans_on_sale(card.product)
+        if card.serial_id and not card.void and contract is None
+        else [],
+        "may_sell": can_sell_extended(user) and not card.void,
+    }
 
 
 @login_required

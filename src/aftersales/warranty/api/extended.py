@@ -168,7 +168,9 @@ class ContractListApi(APIView):
 
 
 class ContractDetailApi(APIView):
-    @extend_schema(responses={200: ExtendedContractSerializer}, operation_id="warranty_extended_detail")
+    @extend_schema(
+        responses={200: ExtendedContractSerializer}, operation_id="warranty_extended_detail"
+    )
     def get(self, request, number: str):
         if not can_view_extended(request.user):
             raise PermissionDenied()

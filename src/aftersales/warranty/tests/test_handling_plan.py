@@ -260,3 +260,31 @@ def test_the_verdict_page_card_is_for_the_quality_department(
     client.force_login(reviewer)
     html = client.get(app.get_absolute_url()).content.decode()
     assert 'data-testid="quality-verdict"' in html and 'name="verdict"' not in html
+
+
+def test_the_application_form_takes_cannot_be_repaired_in_time(client, agent, tv_case):
+    """WAR-7, S14 二、3: under the S14 policy a quality fault in month 5 is repaired; ticked
+    "cannot be finished in the promised time", the exchange is offered at once."""
+    client.force_login(agent)
+    url = f"/warranty/new/?case={tv_case.number}"
+    assert 'name="cannot_repair_in_time"' in client.get(url).content.decode()
+    bought = (timezone.localdate() - timedelta(days=150)).isoformat()
+    form = {
+        "channel": "offline",
+        "problem": "quality",
+        "purchase_date": bought,
+        "received_date": bought,
+        "prior_repairs": "0",
+        "failed_part": "",
+        "has_invoice_or_card_present": "1",
+        "has_invoice_or_card": "1",
+        "cannot_repair_in_time_present": "1",
+        "no_reason_exception": "",
+        "policy": "s14-sanbao",
+        "submit": "evaluate",
+    }
+    html = client.post(url, form).content.decode()
+    assert 'data-testid="option-exchange"' not in html
+    html = client.post(url, {**form, "cannot_repair_in_time": "1"}).content.decode()
+    assert 'data-testid="option-exchange"' in html and "S14 二、3" in html
+    assert not Application.objects.exists()

@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CustomerKindEnum": "aftersales.customers.models.Customer.Kind",
+        "WrittenPromiseKindEnum": "aftersales.sales.models.WrittenPromise.Kind",
         "CustomerFileEntryKindEnum": "aftersales.customers.models.CustomerFileEntry.Kind",
         "CustomerLevelEnum": "aftersales.customers.models.Customer.Level",
         "BatchQualityStatusEnum": "aftersales.catalog.models.Batch.QualityStatus",

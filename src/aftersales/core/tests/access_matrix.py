@@ -74,6 +74,9 @@ CARD_ISSUE = roles(S, L, SV, CS, D, A)  # warranty.can_issue_card
 CLAIM_SUBMIT = roles(D, SV, A)  # warranty.can_submit_claim
 CLAIM_VIEW = roles(D, SV, A, Q, VP)  # warranty.can_view_claims (submit, decide or settle)
 COMPLIANCE = roles(Q, SV, VP, A)  # warranty.can_view_compliance
+EXTENDED = roles(S, SV, VP, A, D)  # warranty.can_view_extended (dealers: their customers')
+EXTENDED_SELL = roles(S, CS, SV, D, VP, A)  # warranty.can_sell_extended
+EXTENDED_PLANS = roles(VP, A)  # warranty.can_edit_extended_plans
 # repairs
 WORK_ORDER_VIEW = roles(CS, SV, L, D, A)  # repairs.can_view_work_orders
 WORK_ORDER_CREATE = roles(CS, SV, D, A)  # repairs.can_create_work_order
@@ -223,6 +226,11 @@ PAGES: dict[str, Access] = {
     "warranty:claim-statement": page(CLAIM_VIEW, query="dealer={dealer_code}"),
     "warranty:claim-detail": page(CLAIM_VIEW, scoped=SCOPED),
     "warranty:compliance": page(COMPLIANCE),
+    # extended warranties (S14 五、2): the sample contract is on dealer A's certificate
+    "warranty:extended-register": page(EXTENDED),
+    "warranty:extended-detail": page(EXTENDED, scoped=SCOPED),
+    "warranty:extended-plan-new": page(EXTENDED_PLANS),
+    "warranty:extended-plan-edit": page(EXTENDED_PLANS),
     "warranty:application-list": page(WARRANTY_VIEW),
     "warranty:application-new": page(APPLY, query="case={case}", scoped=302),
     "warranty:application-detail": page(WARRANTY_VIEW, scoped=SCOPED),
@@ -316,6 +324,10 @@ API: dict[str, Access] = {
     "GET /api/v1/warranty/claims/statement/": api(CLAIM_VIEW, query="dealer={dealer_code}"),
     "GET /api/v1/warranty/claims/{number}/": api(CLAIM_VIEW, scoped=SCOPED),
     "GET /api/v1/warranty/compliance/": api(COMPLIANCE),
+    "GET /api/v1/warranty/extended/": api(EXTENDED),
+    "GET /api/v1/warranty/extended/{number}/": api(EXTENDED, scoped=SCOPED),
+    "GET /api/v1/warranty/extended/plans/": api(EXTENDED | EXTENDED_SELL),
+    "GET /api/v1/warranty/extended/revenue/": api(EXTENDED),
     "GET /api/v1/warranty/compliance/summary/": api(COMPLIANCE),
     # repairs
     "GET /api/v1/loaners/": api(LOANER_VIEW),
@@ -399,6 +411,8 @@ NOT_WALKED: dict[str, str] = {
     "sales:follow-up-done": POST,
     "sales:order-action": POST,
     "sales:promise-action": POST,
+    "warranty:extended-sell": POST,
+    "warranty:extended-cancel": POST,
     "sales:shipment-deliver": POST,
     "quality:release-request": POST,
     "quality:release-decide": POST,

@@ -198,6 +198,20 @@ def build_world() -> World:
     inspection = Inspection.objects.filter(certificate__isnull=False).order_by("id").first()
     release = EmergencyRelease.objects.order_by("id").first()
     nc = Nonconformance.objects.order_by("id").first()
+    # an extended warranty on dealer A's certificate (S14 五、2; warranty.demo's plan)
+    from aftersales.warranty.models import ExtendedWarranty, ExtendedWarrantyPlan
+    from aftersales.warranty.services.extended import plan_terms
+
+    ew_plan = ExtendedWarrantyPlan.objects.get(code="tv-2y")
+    contract = ExtendedWarranty.objects.create(
+        number="EW-MATRIX-0001",
+        plan=ew_plan,
+        serial=card.serial,
+        customer=card.customer,
+        price=ew_plan.price,
+        sold_on=timezone.localdate(),
+        terms=plan_terms(ew_plan),
+    )
     # dealer A's promise waiting for the company's review (sales.demo)
     promise = WrittenPromise.objects.filter(dealer=a, status="submitted").order_by("id").first()
     world.samples.update(
@@ -237,6 +251,8 @@ def build_world() -> World:
             "import_name": "customers",
             "dealer_code": a.code,
             "promise": promise.pk,
+            "extended": contract.number,
+            "extended_plan": ew_plan.code,
         }
     )
     _check_dealer_a(
@@ -290,6 +306,8 @@ _NUMBER_OF = (
     ("warranty:claim", "claim"),
     ("/api/v1/warranty/claims/", "claim"),
     ("warranty:application", "application"),
+    ("warranty:extended", "extended"),
+    ("/api/v1/warranty/extended/", "extended"),
     ("/api/v1/warranty/applications/", "application"),
 )
 
@@ -351,6 +369,8 @@ def sample_kwargs(route: str, names, world: World) -> dict[str, object]:
             values[name] = 1
         elif name == "action":
             values[name] = "accept" if "quote" in route else "approve"
+        elif name == "code" and "extended" in route:
+            values[name] = samples["extended_plan"]
         elif name in _WORDS:
             values[name] = _WORDS[name]
         else:

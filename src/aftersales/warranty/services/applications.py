@@ -877,8 +877,23 @@ def application_ship_replacement(
     app.outcome_at = now
     _done(app, actor, "ship_replacement", ["replacement_serial", "outcome_at"], note=serial_text)
     _reissue_card(app, actor, serial, today)
+    _move_extended_warranty(app, actor, serial)
     _unit_back_with_us(app, actor)  # the old certificate is already marked replaced
     return app
+
+
+def _move_extended_warranty(app: Application, actor, serial) -> None:
+    """The extended warranty the customer bought follows them to the replacement unit (S14
+    五、2): it runs after the new certificate's period, as it did after the old one's."""
+    if serial is None or not app.serial_id:
+        return
+    contract = active_extended_warranty(app.serial)
+    if contract is None:
+        return
+    contract.serial = serial
+    contract._history_user = actor
+    contract._change_reason = f"exchange {app.number}"
+    contract.save(update_fields=["serial", "updated_at"])
 
 
 RELEASED_BATCH = ("passed", "released_by_exception")  # catalog.Batch.QualityStatus

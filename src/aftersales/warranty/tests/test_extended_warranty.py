@@ -301,3 +301,47 @@ def test_a_contract_with_a_claim_cannot_be_cancelled(time_machine, clerk, boss, 
     with pytest.raises(Conflict) as caught:
         service.extended_warranty_cancel(actor=boss, contract=contract, reason="误售")
     assert caught.value.code == "extended_has_claims"
+
+
+def test_the_plan_follows_the_customer_to_the_replacement_unit(
+    time_machine, clerk, make_user, plan, unit, tv
+):
+    """R10 and S14 五、2: an exchange on day 9 gives a new unit with a new certificate from
+    that day; the plan the customer bought moves to it and runs after the new period."""
+    from aftersales.warranty.services import applications as flow
+    from aftersales.warranty.services import handling
+    from aftersales.warranty.tests.stock import stock_unit
+
+    contract = service.extended_warranty_sell(actor=clerk, serial=unit, plan=plan)
+    time_machine.move_to(at("2025-03-12"), tick=False)
+    desk = make_user(Role.SERVICE, username="svc-x")
+    app = application_create(
+        actor=desk,
+        customer=unit.owner,
+        product=tv,
+        serial=unit,
+        requested="exchange",
+        reason="屏幕有亮线",
+        price="2999.00",
+        facts={
+            "category": "彩色电视机",
+            "channel": "offline",
+            "purchase_date": BOUGHT.isoformat(),
+            "report_date": "2025-03-12",
+            "problem": "quality",
+            "has_invoice_or_card": True,
+        },
+    )
+    common = {"actor": desk, "application": app}
+    app = flow.application_review(**common, approve=True, remedy="exchange")
+    app = handling.application_plan_answer(**common, agree=True, via="phone", note="同意")
+    app = flow.application_request_goods(
+        **common, return_address="仓库", return_contact="赵", return_phone="021-50001234"
+    )
+    app = flow.application_receive(**common, intact=True, disposition="quarantine")
+    replacement = stock_unit(tv, "SNTV0002")
+    flow.application_ship_replacement(**common, replacement_serial="SNTV0002")
+    contract.refresh_from_db()
+    assert contract.serial == replacement
+    period = service.contract_period(contract)
+    assert period.starts_on == date(2026, 3, 13)  # the new certificate ran from 2025-03-12

@@ -14,7 +14,6 @@ class SalesConfig(AppConfig):
         from aftersales.core.timeline import register_timeline_source
 
         from .models import Order
-        from .permissions import PROMISE_ROLES
         from .timeline import order_events
 
         register_document_kind("order", prefix="SO", name=_("Sales order"))
@@ -38,14 +37,6 @@ class SalesConfig(AppConfig):
                 icon="receipt",
                 order=50,
                 roles=frozenset(r.value for r in Role if r != Role.QUALITY_INSPECTION),
-            ),
-            NavItem(
-                "promises",
-                _("Written promises"),
-                "sales:promise-list",
-                icon="patch-check",
-                order=51,
-                roles=frozenset(str(r) for r in PROMISE_ROLES),
             ),
         )
 

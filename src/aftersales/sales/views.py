@@ -48,6 +48,8 @@ def order_list(request):
             "status": status,
             "statuses": Order.Status.choices,
             "can_sell": user_has_role(request.user, *services.SELLER_ROLES),
+            # The written promises open from here: the top bar has no room for another entry.
+            "can_view_promises": permissions.can_view_promises(request.user),
             "approvals": selectors.approval_queue(request.user).count()
             if user_has_role(request.user, Role.SALES_VP)
             else None,

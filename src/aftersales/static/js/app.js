@@ -117,3 +117,16 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", countAll);
   else countAll();
 })();
+
+// A top-bar menu scrolled out of sight (many menus, long labels) is brought into view when it
+// is the current page's.
+(function () {
+  function showActive() {
+    var nav = document.querySelector('.app-navbar [data-testid="main-nav"]');
+    var active = nav && nav.querySelector(".nav-link.active");
+    if (!nav || !active || nav.scrollWidth <= nav.clientWidth) return;
+    nav.scrollLeft = active.offsetLeft - nav.clientWidth / 2 + active.offsetWidth / 2;
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showActive);
+  else showActive();
+})();

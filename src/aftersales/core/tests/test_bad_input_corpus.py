@@ -468,8 +468,12 @@ def prepare(world, api) -> dict:
     refs["spare_serial"] = spare.order_by("serial")[0].serial
     from aftersales.warranty.models import WarrantyCard
 
-    # A unit sold today with its certificate: an extended warranty may be sold on it.
-    sold = WarrantyCard.objects.filter(serial__isnull=False, void=False).order_by("-created_at")
+    # A unit sold today with its certificate and no extended warranty yet: one may be sold.
+    sold = (
+        WarrantyCard.objects.filter(serial__isnull=False, void=False)
+        .exclude(serial__extended_warranties__status="active")
+        .order_by("-created_at")
+    )
     refs["card_serial"] = sold.first().serial.serial
     return refs
 

@@ -69,6 +69,9 @@ def test_an_extended_warranty_sold_with_the_order_repairs_after_the_statutory_ye
     panel = page.get_by_test_id("case-warranty-panel")
     offer = panel.get_by_test_id("option-free_repair").inner_text()
     assert "延保" in offer and contract.number in offer
+    # The source says it is the plan, and the end date is the plan's, not the 三包 period's.
+    assert "extended" not in offer
+    assert "延保有效期至" in panel.inner_text() and "三包有效期至" not in panel.inner_text()
     shot("82-case-repair-under-extended-warranty")
     panel.get_by_test_id("start-application").click()
     page.wait_for_url("**/warranty/new/?case=*")

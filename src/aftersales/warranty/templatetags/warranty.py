@@ -28,7 +28,11 @@ def payer_label(value: str | None) -> str:
 
 @register.filter
 def source_label(value: str) -> str:
-    return {"law": _("By law"), "company": _("Our promise")}.get(value, value)
+    return {
+        "law": _("By law"),
+        "company": _("Our promise"),
+        "extended": _("Extended warranty"),
+    }.get(value, value)
 
 
 @register.filter

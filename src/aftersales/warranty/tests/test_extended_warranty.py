@@ -99,6 +99,27 @@ def test_a_plan_sold_within_its_window_is_on_the_serial_and_the_certificate(cler
     assert "不含：遥控器" in text.replace("\n", "").replace(" ", ""), text
 
 
+def claim(actor, unit, day: str, requested: str, reason: str):
+    """The TV's owner asks for ``requested`` on ``day`` (a quality fault, papers in hand)."""
+    return application_create(
+        actor=actor,
+        customer=unit.owner,
+        product=unit.product,
+        serial=unit,
+        requested=requested,
+        reason=reason,
+        price="2999.00",
+        facts={
+            "category": "彩色电视机",
+            "channel": "offline",
+            "purchase_date": BOUGHT.isoformat(),
+            "report_date": day,
+            "problem": "quality",
+            "has_invoice_or_card": True,
+        },
+    )
+
+
 def plan_owner(plan):
     from django.contrib.auth import get_user_model
 
@@ -138,23 +159,7 @@ def test_a_claim_after_the_statutory_year_is_repaired_under_the_plan_and_registe
     contract = service.extended_warranty_sell(actor=clerk, serial=unit, plan=plan)
     time_machine.move_to(at("2026-05-01"), tick=False)
     agent = make_user(Role.CUSTOMER_SERVICE, username="desk")
-    app = application_create(
-        actor=agent,
-        customer=unit.owner,
-        product=tv,
-        serial=unit,
-        requested="free_repair",
-        reason="电视无法开机",
-        price="2999.00",
-        facts={
-            "category": "彩色电视机",
-            "channel": "offline",
-            "purchase_date": BOUGHT.isoformat(),
-            "report_date": "2026-05-01",
-            "problem": "quality",
-            "has_invoice_or_card": True,
-        },
-    )
+    app = claim(agent, unit, "2026-05-01", "free_repair", "电视无法开机")
     option = {o["remedy"]: o for o in app.answer["options"]}["free_repair"]
     assert option["source"] == "extended"
     assert option["basis"] == f"延保：电视整机延保两年（{contract.number}）"
@@ -281,23 +286,7 @@ def test_a_contract_with_a_claim_cannot_be_cancelled(time_machine, clerk, boss, 
 
     contract = service.extended_warranty_sell(actor=clerk, serial=unit, plan=plan)
     time_machine.move_to(at("2026-05-01"), tick=False)
-    application_create(
-        actor=clerk,
-        customer=unit.owner,
-        product=tv,
-        serial=unit,
-        requested="free_repair",
-        reason="无法开机",
-        price="2999.00",
-        facts={
-            "category": "彩色电视机",
-            "channel": "offline",
-            "purchase_date": BOUGHT.isoformat(),
-            "report_date": "2026-05-01",
-            "problem": "quality",
-            "has_invoice_or_card": True,
-        },
-    )
+    claim(clerk, unit, "2026-05-01", "free_repair", "无法开机")
     with pytest.raises(Conflict) as caught:
         service.extended_warranty_cancel(actor=boss, contract=contract, reason="误售")
     assert caught.value.code == "extended_has_claims"
@@ -315,23 +304,7 @@ def test_the_plan_follows_the_customer_to_the_replacement_unit(
     contract = service.extended_warranty_sell(actor=clerk, serial=unit, plan=plan)
     time_machine.move_to(at("2025-03-12"), tick=False)
     desk = make_user(Role.SERVICE, username="svc-x")
-    app = application_create(
-        actor=desk,
-        customer=unit.owner,
-        product=tv,
-        serial=unit,
-        requested="exchange",
-        reason="屏幕有亮线",
-        price="2999.00",
-        facts={
-            "category": "彩色电视机",
-            "channel": "offline",
-            "purchase_date": BOUGHT.isoformat(),
-            "report_date": "2025-03-12",
-            "problem": "quality",
-            "has_invoice_or_card": True,
-        },
-    )
+    app = claim(desk, unit, "2025-03-12", "exchange", "屏幕有亮线")
     common = {"actor": desk, "application": app}
     app = flow.application_review(**common, approve=True, remedy="exchange")
     app = handling.application_plan_answer(**common, agree=True, via="phone", note="同意")

@@ -5,8 +5,9 @@ issue 18 B6)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,6 +23,16 @@ from aftersales.warranty.services import applications as flow
 from aftersales.warranty.services.policies import rulebook_save
 
 pytestmark = pytest.mark.django_db
+
+# A fixed today: the furniture claim on day 12 must not meet a holiday that stretches the law's
+# 7-day return window (R38) on some real dates and not on others.
+TODAY = datetime(2026, 12, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine):
+    time_machine.move_to(TODAY, tick=False)
+
 
 JPEG = (
     b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xdb\x00C\x00"

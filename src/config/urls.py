@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from aftersales.core.views import healthz
+from aftersales.feedback.urls import public_urlpatterns as feedback_public
 
 admin.site.site_header = _("After-sales administration")
 admin.site.site_title = _("After-sales administration")
@@ -27,6 +28,7 @@ api_v1 = [
     path("", include("aftersales.service.api_urls")),
     path("", include("aftersales.warranty.api_urls")),
     path("", include("aftersales.repairs.api_urls")),
+    path("", include("aftersales.feedback.api_urls")),
     path("", include("aftersales.core.api_urls")),
 ]
 
@@ -44,6 +46,8 @@ urlpatterns = [
     path("service/", include("aftersales.service.urls")),
     path("warranty/", include("aftersales.warranty.urls")),
     path("repairs/", include("aftersales.repairs.urls")),
+    path("feedback/", include("aftersales.feedback.urls")),
+    path("s/", include((feedback_public, "feedback_public"))),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -19,6 +19,15 @@ class Department(BaseModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60, unique=True)
     active = models.BooleanField(_("active"), default=True)
+    head = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("head of department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_departments",
+        help_text=_("Hears about dissatisfied customers of the department's cases."),
+    )
 
     class Meta:
         verbose_name = _("department")

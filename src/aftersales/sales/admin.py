@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import FollowUp, Order, SalesPolicy, Shipment, WrittenPromise
+from .models import Order, SalesPolicy, Shipment, WrittenPromise
 
 
 @admin.register(SalesPolicy)
@@ -12,7 +12,6 @@ class SalesPolicyAdmin(SimpleHistoryAdmin):
         "name",
         "approval_amount",
         "approve_special_terms",
-        "follow_up_working_days",
         "active",
     )
     exclude = ("version",)
@@ -45,12 +44,6 @@ class ShipmentAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
-    list_display = ("order", "assignee", "due_on", "done_at", "result")
-    list_filter = ("done_at",)
 
 
 @admin.register(WrittenPromise)

@@ -46,9 +46,6 @@ class SalesPolicy(VersionedModel):
             "vice-president's approval, whatever the order's total (a price of 0.00 always does)."
         ),
     )
-    follow_up_working_days = models.PositiveSmallIntegerField(
-        _("follow-up after delivery (working days)"), default=3
-    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -419,26 +416,6 @@ class AcceptancePhoto(models.Model):
     def get_absolute_url(self) -> str:
         """Served through a permission check, never from /media/."""
         return reverse("sales:acceptance-photo", args=[self.pk])
-
-
-class FollowUp(BaseModel):
-    """The satisfaction follow-up after delivery (SAL-9), scheduled for the salesperson."""
-
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="follow_ups")
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sales_follow_ups"
-    )
-    due_on = models.DateField(_("due on"))
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    result = models.CharField(_("result"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("follow-up")
-        verbose_name_plural = _("follow-ups")
-        ordering = ["due_on"]
-
-    def __str__(self) -> str:
-        return f"{self.order} {self.due_on}"
 
 
 class WrittenPromise(VersionedModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from aftersales.core.errors import NotFound
 from aftersales.core.selectors import clean_query
 from aftersales.customers.permissions import dealer_of, is_dealer_user
 
-from .models import FollowUp, Order, OrderLine, Shipment, ShipmentLine, WrittenPromise
+from .models import Order, OrderLine, Shipment, ShipmentLine, WrittenPromise
 from .permissions import can_view_promises, promise_dealer
 
 
@@ -95,18 +95,6 @@ def shipping_queue(user) -> QuerySet[Order]:
             Order.Status.PARTIALLY_SHIPPED,
         ]
     )
-
-
-def follow_up_queue(user, *, today=None) -> QuerySet[Order]:
-    """The orders whose satisfaction follow-up (SAL-9) is the reader's, due by ``today`` and
-    not done yet."""
-    due = FollowUp.objects.filter(
-        order=OuterRef("pk"),
-        assignee_id=user.pk or 0,
-        done_at__isnull=True,
-        due_on__lte=today or timezone.localdate(),
-    )
-    return order_list_for_user(user).filter(Exists(due))
 
 
 def order_track(*, number: str, phone_tail: str) -> Order | None:

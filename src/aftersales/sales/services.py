@@ -33,7 +33,6 @@ from aftersales.core.throttling import guarded_lookup
 from . import permissions, selectors
 from .models import (
     DisputeResolution,
-    FollowUp,
     Order,
     OrderEvent,
     OrderLine,
@@ -728,25 +727,9 @@ def shipment_deliver(
     ).exists()
     if order.status == S.SHIPPED and all_delivered:
         _move(order, S.DELIVERED, actor=actor, note=shipment.number)
-        if not order.follow_ups.exists():  # a replacement delivery needs no second call
-            _schedule_follow_up(order, day)
+        # The feedback app schedules the satisfaction call (SAL-9, FB-1).
+        call_hook("order_delivered", order=order, day=day, actor=actor)
     return shipment
-
-
-def _schedule_follow_up(order: Order, delivered_on) -> FollowUp:
-    """A satisfaction call for the salesperson some working days after delivery (SAL-9)."""
-    from aftersales.workdays import add_working_days
-
-    due = add_working_days(delivered_on, active_policy().follow_up_working_days)
-    follow_up = FollowUp.objects.create(order=order, assignee=order.salesperson, due_on=due)
-    notify(
-        recipients=[order.salesperson],
-        title=_("Call %(customer)s about order %(number)s by %(due)s")
-        % {"customer": order.customer, "number": order.number, "due": due.isoformat()},
-        link=reverse("sales:order-detail", args=[order.pk]),
-        email=False,
-    )
-    return follow_up
 
 
 @dataclass(frozen=True)
@@ -1038,22 +1021,6 @@ def order_attach_scan(*, actor, order: Order, scan) -> Order:
     order._history_user = actor
     order.save(update_fields=["signed_scan", "version", "updated_at"])
     return order
-
-
-@transaction.atomic
-def follow_up_done(*, actor, follow_up: FollowUp, result: str) -> FollowUp:
-    """The salesperson (or a colleague) records what the customer said (SAL-9)."""
-    _require(actor, *SELLER_ROLES, Role.CUSTOMER_SERVICE)
-    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    if follow_up.done_at is not None:
-        raise Conflict(_("This follow-up is already recorded."), code="already_done")
-    result = (result or "").strip()
-    if not result:
-        raise InvalidInput(fields={"result": [_("Write what the customer said.")]})
-    follow_up.done_at, follow_up.result = timezone.now(), result[:300]
-    follow_up._history_user = actor
-    follow_up.save(update_fields=["done_at", "result", "updated_at"])
-    return follow_up
 
 
 # -- written promises (SAL-11, S2) ------------------------------------------------------------

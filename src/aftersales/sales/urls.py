@@ -29,9 +29,6 @@ urlpatterns = [
     path("<int:order_id>/credit/", views.order_credit, name="order-credit"),
     path("<int:order_id>/scan/", views.order_scan, name="order-scan"),
     path("<int:order_id>/scan/file/", views.order_scan_download, name="order-scan-file"),
-    path(
-        "<int:order_id>/follow-ups/<int:follow_up_id>/", views.follow_up_done, name="follow-up-done"
-    ),
     path("<int:order_id>/<slug:action>/", views.order_action, name="order-action"),
     path("shipments/<int:shipment_id>/deliver/", views.shipment_deliver, name="shipment-deliver"),
     path("shipments/<int:shipment_id>/accept/", views.shipment_accept, name="shipment-accept"),

@@ -18,6 +18,7 @@ from aftersales.accounts.roles import Role
 from aftersales.catalog.models import Batch
 from aftersales.core.errors import ApplicationError, NotFound, TooManyRequests
 from aftersales.core.forms import add_error_to_form, error_text
+from aftersales.core.hooks import call_hook
 from aftersales.core.throttling import address_rate_exceeded
 from aftersales.customers.selectors import customer_get_for_user
 
@@ -66,8 +67,6 @@ def queue(request, which: str):
         orders, title = selectors.approval_queue(request.user), _("Waiting for my approval")
     elif which == "shipping" and user_has_role(request.user, *services.WAREHOUSE_ROLES):
         orders, title = selectors.shipping_queue(request.user), _("Waiting to ship")
-    elif which == "follow-ups" and user_has_role(request.user, *services.SELLER_ROLES):
-        orders, title = selectors.follow_up_queue(request.user), _("Follow-up calls due")
     else:
         raise Http404
     page = Paginator(orders, 25).get_page(request.GET.get("page"))
@@ -233,7 +232,8 @@ def _render_detail(request, order: Order, *, posted=None, errors=None, status: i
             "can_deliver": user_has_role(user, *services.WAREHOUSE_ROLES),
             "can_accept": user_has_role(user, *services.ACCEPT_ROLES),
             "documents": services.DOCUMENTS,
-            "follow_ups": order.follow_ups.all(),
+            # Other apps' cards (the follow-up calls of the feedback app).
+            "panels": call_hook("order_detail_panels", order=order, request=request),
             "disputes": disputes,
             "open_units": sum(row.open_units for row in disputes),
             "can_reship": can_reship,
@@ -524,24 +524,6 @@ def order_scan_download(request, order_id: int):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@login_required
-@require_POST
-def follow_up_done(request, order_id: int, follow_up_id: int):
-    order = _order(request, order_id)
-    follow_up = order.follow_ups.filter(pk=follow_up_id).first()
-    if follow_up is None:
-        raise Http404
-    try:
-        services.follow_up_done(
-            actor=request.user, follow_up=follow_up, result=request.POST.get("result", "")
-        )
-    except ApplicationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("The follow-up was recorded."))
-    return redirect("sales:order-detail", order_id=order.pk)
 
 
 @login_required

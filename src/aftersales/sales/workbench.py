@@ -1,5 +1,6 @@
-"""The sales app's part of the workbench (core.workbench): approvals, shipping, deliveries and
-follow-up calls waiting for the reader, and the weekly orders and deliveries."""
+"""The sales app's part of the workbench (core.workbench): approvals, shipping and deliveries
+waiting for the reader, and the weekly orders and deliveries. (The follow-up calls after
+delivery are the feedback app's.)"""
 
 from __future__ import annotations
 
@@ -43,15 +44,6 @@ def todos(user, ctx):
             list_url("sales:register-delivery", status=Shipment.Status.SHIPPED),
             icon="truck",
             order=21,
-        )
-    if user_has_role(user, Role.SALES, Role.DEALER):
-        yield Todo(
-            "sales.follow_ups",
-            _("Follow-up calls due"),
-            selectors.follow_up_queue(user, today=ctx.today).count(),
-            list_url("sales:queue", "follow-ups"),
-            icon="telephone",
-            order=60,
         )
 
 

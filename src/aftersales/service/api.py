@@ -54,6 +54,7 @@ class IntakeSerializer(serializers.Serializer):
     )
     category = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     purchase_date = serializers.DateField(required=False, allow_null=True, default=None)
+    is_complaint = serializers.BooleanField(required=False, default=False)
 
 
 class SlaSerializer(serializers.Serializer):
@@ -78,6 +79,7 @@ class CaseSerializer(serializers.Serializer):
     substatus = serializers.CharField()
     channel = serializers.CharField()
     kind = serializers.CharField()
+    is_complaint = serializers.BooleanField()
     priority = serializers.CharField()
     customer = serializers.SerializerMethodField()
     product_sku = serializers.CharField(source="product.sku", default=None)
@@ -232,6 +234,7 @@ class TicketCreateApi(APIView):
                 requested_remedy=v["requested_remedy"],
                 category=v["category"],
                 purchase_date=v["purchase_date"],
+                is_complaint=v["is_complaint"],
             ),
             idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
         )

@@ -203,6 +203,14 @@ class Case(VersionedModel):
     result = models.CharField(_("result"), max_length=300, blank=True)
     rejection_reason = models.CharField(_("why the customer rejected"), max_length=300, blank=True)
     reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # FB-3: every complaint is in the complaint register, whatever the kind of case (a return
+    # the customer complained about, a repair that came as a complaint).
+    is_complaint = models.BooleanField(_("complaint"), default=False, db_index=True)
+    # The customer's own words, cut into keywords at intake (jieba) for the complaint topics.
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True, editable=False)
+    # What the customer said about the handling afterwards (客户意见): the rejection, the
+    # follow-up call, the survey's comment; newest last.
+    customer_opinion = models.TextField(_("customer's opinion"), blank=True)
     # SVC-9: solved first; who is responsible is settled afterwards from these.
     packer_no = models.CharField(_("packer number"), max_length=40, blank=True)
     packing_list_ref = models.CharField(_("packing list"), max_length=60, blank=True)

@@ -34,6 +34,9 @@ def _filters(request) -> registers.RegisterFilter:
         status=request.GET.get("status", "")
         if request.GET.get("status") in Case.Status.values
         else "",
+        by=request.GET.get("by", "") if request.GET.get("by") in registers.DIMENSIONS else "",
+        key=request.GET.get("key", "")[:80],
+        topic=request.GET.get("topic", "")[:40],
     )
 
 

@@ -10,14 +10,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.times import local_text
 
-from .models import Case, Kind
+from .models import Case
 from .selectors import case_list_for_user
+
+# The complaint analysis's dimensions (FB-3) and the case field each groups by; a bar of the
+# analysis opens the complaint register filtered by the same field.
+DIMENSIONS = {
+    "category": "category_id",
+    "product": "product_id",
+    "batch": "batch_id",
+    "dealer": "dealer_id",
+    "region": "region",
+    "department": "department_id",
+    "customer": "customer_id",
+    "serial": "serial_id",
+}
+NONE_KEY = "none"  # the bar of cases without a value (no batch, no dealer …)
 
 
 @dataclass(frozen=True)
@@ -26,6 +41,21 @@ class RegisterFilter:
     date_to: date | None = None
     kind: str = ""
     status: str = ""
+    by: str = ""  # a key of DIMENSIONS, with ``key`` its value
+    key: str = ""
+    topic: str = ""  # a keyword of the customers' words
+
+
+def dimension_filter(by: str, key: str) -> dict:
+    """The queryset filter for one bar of the analysis; empty for an unknown dimension."""
+    field = DIMENSIONS.get(by)
+    if field is None or key == "":
+        return {}
+    if key == NONE_KEY:
+        return {f"{field}__isnull": True} if field.endswith("_id") else {field: ""}
+    if field.endswith("_id"):
+        return {field: int(key)} if key.isdigit() else {"pk__in": []}
+    return {field: key}
 
 
 def _local_day_start(day: date) -> datetime:
@@ -35,11 +65,20 @@ def _local_day_start(day: date) -> datetime:
 def register_cases(user, filters: RegisterFilter, *, complaints: bool = False) -> QuerySet[Case]:
     cases = case_list_for_user(user).select_related("category", "assignee", "department")
     if complaints:
-        cases = cases.filter(kind=Kind.COMPLAINT)
+        # FB-3: a complaint whatever the kind of case (a return that came as a complaint).
+        cases = cases.filter(is_complaint=True)
     elif filters.kind:
         cases = cases.filter(kind=filters.kind)
     if filters.status:
         cases = cases.filter(status=filters.status)
+    if filters.by:
+        cases = cases.filter(**dimension_filter(filters.by, filters.key))
+    if filters.topic:
+        # Keywords are stored space-separated: match a whole word.
+        padded = f" {filters.topic.strip().lower()} "
+        cases = cases.annotate(_kw=Concat(Value(" "), "keywords", Value(" "))).filter(
+            _kw__contains=padded
+        )
     if filters.date_from:
         cases = cases.filter(created_at__gte=_local_day_start(filters.date_from))
     if filters.date_to:
@@ -107,17 +146,10 @@ def service_rows(cases: QuerySet[Case], show_phone):
 
 
 def complaint_rows(cases: QuerySet[Case], show_phone):
-    verdicts = {
-        Case.Status.CONFIRMED: _("Confirmed"),
-        Case.Status.CLOSED: _("Closed"),
-    }
     for c in cases.iterator(chunk_size=2000):
-        verdict = str(verdicts.get(c.status, ""))
-        if c.rejection_reason:
-            rejected = _("The customer rejected a result: %(reason)s") % {
-                "reason": c.rejection_reason
-            }
-            verdict = f"{verdict} ({rejected})".strip()
+        # 客户意见: the customer's own words about the handling (the rejection, the follow-up
+        # call, the survey), not the case's status.
+        verdict = c.customer_opinion
         yield [
             c.number,
             _day(c.created_at),

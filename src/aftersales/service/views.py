@@ -356,6 +356,14 @@ class IntakeForm(StyledFormMixin, forms.Form):
 
     channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=Channel.choices)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Kind.choices)
+    is_complaint = forms.BooleanField(
+        label=gettext_lazy("The customer is complaining"),
+        required=False,
+        help_text=gettext_lazy(
+            "A repair, return or exchange the customer complained about: it goes into the "
+            "complaint register too."
+        ),
+    )
     customer_name = forms.CharField(label=gettext_lazy("Customer name"), max_length=120)
     customer_phone = forms.CharField(label=gettext_lazy("Phone"), max_length=24)
     product_sku = forms.CharField(label=gettext_lazy("Product SKU"), max_length=40, required=False)

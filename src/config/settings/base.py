@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "aftersales.service",
     "aftersales.warranty",
     "aftersales.repairs",
+    "aftersales.feedback",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "repairs.daily_care",
         "schedule": crontab(hour=env.get_int("REPAIRS_DAILY_HOUR", 6), minute=0),
     },
+    # Daily: overdue follow-ups, and on the month's first working day the complaint analysis.
+    "feedback-daily": {
+        "task": "feedback.daily",
+        "schedule": crontab(hour=env.get_int("FEEDBACK_DAILY_HOUR", 7), minute=0),
+    },
 }
 
 # Callers sending this in X-Healthz-Token see each health check's findings (monitoring).
@@ -263,6 +269,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "track": env.get_str("TRACK_RATE", "20/min"),
         "case_track": env.get_str("TRACK_RATE", "20/min"),
+        "survey_answer": env.get_str("TRACK_RATE", "20/min"),
     },
     # Throttles find the client as core.clientip does: behind this many trusted proxies.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from aftersales.catalog.models import Batch
 from aftersales.core.errors import ApplicationError
 from aftersales.core.forms import StyledFormMixin, add_error_to_form, error_text
+from aftersales.core.hooks import call_hook
 
 from .. import selectors
 from ..models import CorrectiveAction, Nonconformance
@@ -206,6 +207,8 @@ def nc_detail(request, nc_id: int, investigation=None, action_form=None):
             "can_manage": can_manage_quality(request.user),
             "steps": _steps(nc),
             "liaison_forms": nc.liaison_forms.all(),
+            # Other apps' cards (the complaints behind an improvement proposal).
+            "panels": call_hook("nonconformance_panels", nonconformance=nc, request=request),
         },
     )
 

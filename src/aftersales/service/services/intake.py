@@ -30,7 +30,7 @@ from aftersales.sales.models import Order, ShipmentLine
 
 from ..models import Case, CaseCategory, CaseEvent, Channel, Kind, Priority
 from .routing import announce_route, plan_route, routing_still_fits
-from .search import search_text_for, segment
+from .search import complaint_keywords, search_text_for, segment
 from .sla import clock_policy, start_clocks
 from .tracking import tracking_url
 
@@ -51,6 +51,7 @@ class IntakeInput:
     requested_remedy: str = ""
     category: str = ""
     purchase_date: date | None = None
+    is_complaint: bool = False
 
 
 def field_errors(*, actor, raw: dict) -> dict[str, list[str]]:
@@ -367,6 +368,8 @@ def _new_case(data: IntakeInput, actor, customer: Customer, links: _Links, key: 
         requested_remedy=data.requested_remedy.strip(),
         created_by=actor,
         intake_key=key or None,
+        is_complaint=data.is_complaint or data.kind == Kind.COMPLAINT,
+        keywords=complaint_keywords(data.description),
     )
     if case.batch is not None:
         case.packer_no, case.packing_list_ref = case.batch.packer_no, case.batch.packing_list_ref

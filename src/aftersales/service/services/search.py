@@ -72,3 +72,71 @@ def refresh_search_text(*, customer) -> int:
             Case.objects.filter(pk=case.pk).update(search_text=text)
             count += 1
     return count
+
+
+# Words that say nothing about what went wrong in a complaint: whom, when, that it is a problem.
+TOPIC_STOPWORDS = frozenset(
+    [
+        "问题",
+        "产品",
+        "客户",
+        "我们",
+        "你们",
+        "公司",
+        "一个",
+        "没有",
+        "已经",
+        "现在",
+        "什么",
+        "怎么",
+        "这个",
+        "那个",
+        "还是",
+        "就是",
+        "但是",
+        "因为",
+        "所以",
+        "今天",
+        "昨天",
+        "时候",
+        "一直",
+        "希望",
+        "需要",
+        "处理",
+        "要求",
+        "反映",
+        "情况",
+        "师傅",
+        "东西",
+        "可以",
+        "不能",
+        "之后",
+        "以后",
+        "知道",
+        "觉得",
+        "还有",
+        "这么",
+        "非常",
+        "多次",
+        "一下",
+        "联系",
+        "电话",
+    ]
+)
+
+
+def complaint_keywords(text: str, *, limit: int = 8) -> str:
+    """The customer's words cut into topic keywords (FB-3): the most telling words of the text
+    by jieba's TF-IDF, without the stop words, space-separated; stored at intake so the
+    complaint analysis counts them without segmenting again."""
+    import jieba.analyse
+
+    text = (text or "")[:MAX_SEGMENTED]
+    tags = jieba.analyse.extract_tags(text, topK=limit * 2, allowPOS=())
+    words = [t.lower() for t in tags if len(t) > 1 and t not in TOPIC_STOPWORDS and not t.isdigit()]
+    out: list[str] = []
+    for w in words[:limit]:
+        if len(" ".join([*out, w])) > 300:
+            break
+        out.append(w)
+    return " ".join(out)

@@ -4,7 +4,9 @@ steps they care about.
 
 new → accepted → verifying → in_progress (dispatched | awaiting parts | awaiting the customer)
     → resolved → confirmed → closed; resolved → in_progress when the customer rejects the
-    result (reopened, escalated); new | accepted | verifying → cancelled.
+    result (reopened, escalated); confirmed | closed → in_progress when a follow-up or a survey
+    finds the customer not satisfied after all (reopen, FB-1); new | accepted | verifying →
+    cancelled.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from aftersales.accounts.permissions import user_has_role
 from aftersales.accounts.roles import Role
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
+from aftersales.core.hooks import call_hook
 from aftersales.core.messaging import message_customer
 from aftersales.core.notifications import notify
 from aftersales.customers.permissions import dealer_of, is_dealer_user
@@ -41,6 +44,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "reject": (frozenset({S.RESOLVED}), S.IN_PROGRESS),
     "close": (frozenset({S.CONFIRMED, S.RESOLVED}), S.CLOSED),
     "cancel": (frozenset({S.NEW, S.ACCEPTED, S.VERIFYING}), S.CANCELLED),
+    "reopen": (frozenset({S.CONFIRMED, S.CLOSED}), S.IN_PROGRESS),
 }
 ACTION_LABELS = {
     "accept": gettext_lazy("Accept"),
@@ -51,6 +55,7 @@ ACTION_LABELS = {
     "reject": gettext_lazy("Customer rejects"),
     "close": gettext_lazy("Close"),
     "cancel": gettext_lazy("Cancel case"),
+    "reopen": gettext_lazy("Reopen"),
 }
 # Which clocks reach their target with each step.
 STOPS = {
@@ -145,7 +150,7 @@ def case_transition(
     errors: dict[str, list[str]] = {}
     if action == "resolve" and not solution.strip():
         errors["solution"] = [_("Record the solution.")]
-    if action in ("reject", "cancel") and not note:
+    if action in ("reject", "cancel", "reopen") and not note:
         errors["note"] = [_("Give the reason.")]
     if errors:
         raise InvalidInput(fields=errors)
@@ -161,14 +166,17 @@ def case_transition(
     elif action == "confirm":
         case.confirmed_at = now
         fields.append("confirmed_at")
-    elif action == "reject":
-        # SVC-8: the customer does not accept the result: reopen, record why, escalate.
+    elif action in ("reject", "reopen"):
+        # SVC-8: the customer does not accept the result: reopen, record why, escalate. The
+        # same when a follow-up finds the customer unhappy after the case was closed (FB-1).
         case.rejection_reason, case.reopened = note[:300], case.reopened + 1
+        case.customer_opinion = _opinion_added(case.customer_opinion, note)
         if case.priority in ("low", "normal"):
             case.priority = "high"
         elif case.priority == "high":
             case.priority = "urgent"
-        fields += ["rejection_reason", "reopened", "priority"]
+        case.closed_at = None
+        fields += ["rejection_reason", "reopened", "priority", "customer_opinion", "closed_at"]
     elif action in ("close", "cancel"):
         case.closed_at = now
         fields.append("closed_at")
@@ -180,20 +188,44 @@ def case_transition(
         from_status=before,
         to_status=target,
         note=note or solution.strip(),
-        customer_visible=action in ("accept", "resolve", "confirm", "reject", "close", "cancel"),
+        customer_visible=action
+        in ("accept", "resolve", "confirm", "reject", "close", "cancel", "reopen"),
     )
     sla.stop_clocks(case, *STOPS.get(action, ()), at=now)
     if action == "cancel":
         sla.cancel_clocks(case)
-    if action == "reject":
+    if action in ("reject", "reopen"):
         sla.start_clocks(case, at=now, metrics=(Metric.RESOLUTION,))
         _escalate_rejection(case, note)
     sla.status_changed(case, at=now)
+    if action == "close":
+        # Other apps act on the closing (the feedback app schedules the follow-up and sends
+        # the satisfaction survey), inside this transaction.
+        call_hook("case_closed", case=case, actor=actor)
     if action == "accept":
         _tell_customer(case, "case_accepted")
     elif action == "resolve":
         _tell_customer(case, "case_resolved", solution=case.solution[:120])
         report_back(case, actor=actor)  # SVC-5: the department's result to customer service
+    return case
+
+
+def _opinion_added(opinion: str, words: str) -> str:
+    words = " ".join((words or "").split())
+    if not words:
+        return opinion
+    return f"{opinion}\n{words}".strip()
+
+
+@transaction.atomic
+def case_customer_said(*, case: Case, words: str, actor=None) -> Case:
+    """Add the customer's words about the handling to the case (客户意见 of the complaint
+    register, FB-3): from a follow-up call or a survey's comment."""
+    case = _locked(case, None)
+    opinion = _opinion_added(case.customer_opinion, words)
+    if opinion != case.customer_opinion:
+        case.customer_opinion = opinion
+        _save(case, actor, ["customer_opinion"])
     return case
 
 

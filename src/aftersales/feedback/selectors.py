@@ -1,0 +1,198 @@
+"""Reads of the feedback loop, scoped to the reader: the follow-up queue, the satisfaction
+register (顾客满意度调查表) and its statistics (FB-2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Avg, Count, IntegerField, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.models import Department
+from aftersales.catalog.models import Category, Product
+from aftersales.customers.models import Dealer
+
+from .models import FollowUp, Survey
+from .permissions import can_view_follow_ups, can_view_surveys, can_work_queue
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# -- follow-ups -------------------------------------------------------------------------------
+
+
+def follow_up_list_for_user(user) -> QuerySet[FollowUp]:
+    """The whole queue for customer service; a salesperson's own calls for sales."""
+    if not can_view_follow_ups(user):
+        return FollowUp.objects.none()
+    rows = FollowUp.objects.select_related("case", "order", "customer", "assignee", "rule")
+    return rows if can_work_queue(user) else rows.filter(assignee=user)
+
+
+def follow_ups_due(user, *, today: date | None = None) -> QuerySet[FollowUp]:
+    """To call today or before (the queue and the workbench count the same rows)."""
+    today = today or timezone.localdate()
+    return follow_up_list_for_user(user).filter(status=FollowUp.Status.DUE, due_on__lte=today)
+
+
+def follow_up_get_for_user(user, *, number: str) -> FollowUp | None:
+    return follow_up_list_for_user(user).filter(number=number).first()
+
+
+# -- surveys ----------------------------------------------------------------------------------
+
+
+def survey_list_for_user(user) -> QuerySet[Survey]:
+    if not can_view_surveys(user):
+        return Survey.objects.none()
+    return Survey.objects.all()
+
+
+@dataclass(frozen=True)
+class SurveyFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    department: int | None = None
+    assignee: int | None = None
+    product: int | None = None
+    dealer: int | None = None
+    low_only: bool = False
+
+
+def _sent_between(rows: QuerySet[Survey], date_from, date_to) -> QuerySet[Survey]:
+    if date_from:
+        rows = rows.filter(sent_at__gte=_day_start(date_from))
+    if date_to:
+        rows = rows.filter(sent_at__lt=_day_start(date_to + timedelta(days=1)))
+    return rows
+
+
+def survey_register(user, filters: SurveyFilter) -> QuerySet[Survey]:
+    """The 顾客满意度调查表 (S18): every answer with its case, product, handler, department,
+    dealer, scores and remarks, newest first."""
+    rows = survey_list_for_user(user).filter(status=Survey.Status.ANSWERED)
+    if filters.date_from:
+        rows = rows.filter(answered_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        rows = rows.filter(answered_at__lt=_day_start(filters.date_to + timedelta(days=1)))
+    for field in ("department", "assignee", "product", "dealer"):
+        value = getattr(filters, field)
+        if value:
+            rows = rows.filter(**{f"{field}_id": value})
+    if filters.low_only:
+        rows = rows.filter(low=True)
+    return rows.select_related(
+        "case", "customer", "product", "department", "assignee", "dealer", "recorded_by"
+    ).order_by("-answered_at", "-id")
+
+
+GROUPS = {
+    "department": "department_id",
+    "assignee": "assignee_id",
+    "product": "product_id",
+    "category": "category_id",
+    "dealer": "dealer_id",
+    "region": "region",
+    "month": "month",
+}
+SCORE_CODES = ("overall", "timeliness", "attitude", "quality")
+
+
+def _figures(row: dict) -> dict:
+    def share(part, whole):
+        return round(part / whole, 4) if whole else None
+
+    nps = None
+    if row["nps_n"]:
+        nps = round(100 * (row["promoters"] - row["detractors"]) / row["nps_n"], 1)
+    return {
+        "responses": row["responses"],
+        "csat": share(row["satisfied"], row["rated"]),
+        "nps": nps,
+    }
+
+
+def _aggregates() -> dict:
+    answered = Q(status=Survey.Status.ANSWERED)
+    return {
+        "sent": Count("id"),
+        "responses": Count("id", filter=answered),
+        "rated": Count("id", filter=Q(overall__isnull=False)),
+        "satisfied": Count("id", filter=Q(overall__gte=4)),
+        "nps_n": Count("id", filter=Q(nps__isnull=False)),
+        "promoters": Count("id", filter=Q(nps__gte=9)),
+        "detractors": Count("id", filter=Q(nps__lte=6)),
+    }
+
+
+def _labels(group_by: str, keys: list) -> dict:
+    keys = [k for k in keys if k not in (None, "")]
+    if group_by == "department":
+        return {d.pk: d.label for d in Department.objects.filter(pk__in=keys)}
+    if group_by == "assignee":
+        from django.contrib.auth import get_user_model
+
+        return {u.pk: str(u) for u in get_user_model().objects.filter(pk__in=keys)}
+    if group_by == "product":
+        return {p.pk: p.name for p in Product.objects.filter(pk__in=keys)}
+    if group_by == "category":
+        return {c.pk: str(c) for c in Category.objects.filter(pk__in=keys)}
+    if group_by == "dealer":
+        return {d.pk: d.name for d in Dealer.objects.filter(pk__in=keys)}
+    return {k: str(k) for k in keys}
+
+
+def survey_summary(
+    user, *, date_from: date | None, date_to: date | None, group_by: str = ""
+) -> dict:
+    """FB-2: of the surveys sent in the period, how many were answered, the share of
+    ``overall`` ≥ 4 (CSAT), and the NPS (promoters 9–10 minus detractors 0–6, −100 … 100);
+    ``None`` where nothing was answered. One aggregate query, and one for the groups."""
+    rows = _sent_between(survey_list_for_user(user), date_from, date_to)
+    total = rows.aggregate(**_aggregates())
+    out = {
+        "sent": total["sent"],
+        "responses": total["responses"],
+        "response_rate": round(total["responses"] / total["sent"], 4) if total["sent"] else None,
+        **{k: v for k, v in _figures(total).items() if k != "responses"},
+        "groups": [],
+    }
+    if group_by:
+        field = GROUPS[group_by]
+        grouped = rows.filter(status=Survey.Status.ANSWERED)
+        if group_by == "month":
+            grouped = grouped.annotate(month=TruncMonth("sent_at"))
+        found = list(grouped.values(field).annotate(**_aggregates()).order_by(field))
+        labels = _labels(group_by, [r[field] for r in found])
+        for r in found:
+            key = r[field]
+            if group_by == "month" and key is not None:
+                key = (
+                    timezone.localtime(key).strftime("%Y-%m")
+                    if timezone.is_aware(key)
+                    else (key.strftime("%Y-%m"))
+                )
+                label = key
+            else:
+                label = labels.get(key) or _("(none)")
+            out["groups"].append(
+                {"key": "" if key is None else str(key), "label": label, **_figures(r)}
+            )
+    return out
+
+
+def survey_score_averages(user, *, date_from: date | None, date_to: date | None) -> dict:
+    """The average of each 1–5 question of the preset questionnaire in the period."""
+    rows = _sent_between(survey_list_for_user(user), date_from, date_to).filter(
+        status=Survey.Status.ANSWERED
+    )
+    averages = rows.aggregate(
+        **{code: Avg(Cast(KT(f"answers__{code}"), IntegerField())) for code in SCORE_CODES}
+    )
+    return {code: (round(v, 2) if v is not None else None) for code, v in averages.items()}

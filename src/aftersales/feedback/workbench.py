@@ -1,0 +1,50 @@
+"""The feedback app's part of the workbench: follow-up calls due (and overdue), and the
+week's satisfaction answers."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from aftersales.core.navigation import list_url
+from aftersales.core.workbench import Figure, Todo, weekly_counts
+
+from .models import FollowUp, Survey
+from .permissions import can_view_follow_ups, can_view_surveys
+from .selectors import follow_ups_due, survey_list_for_user
+
+
+def todos(user, ctx):
+    if not can_view_follow_ups(user):
+        return
+    yield Todo(
+        "feedback.follow_ups",
+        _("Follow-up calls due"),
+        follow_ups_due(user, today=ctx.today).count(),
+        list_url("feedback:follow-ups"),
+        icon="telephone-outbound",
+        order=60,
+    )
+    yield Todo(
+        "feedback.follow_ups_overdue",
+        _("Follow-up calls overdue"),
+        follow_ups_due(user, today=ctx.today).filter(deadline_on__lt=ctx.today).count(),
+        list_url("feedback:follow-ups", status="overdue"),
+        icon="telephone-x",
+        urgent=True,
+        order=61,
+    )
+
+
+def figures(user, ctx):
+    if can_view_surveys(user):
+        answered = survey_list_for_user(user).filter(status=Survey.Status.ANSWERED)
+        yield Figure(
+            "feedback.answers",
+            _("Satisfaction answers"),
+            weekly_counts(answered, "answered_at", ctx),
+            url=list_url("feedback:register"),
+            order=70,
+        )
+
+
+__all__ = ["FollowUp", "figures", "todos"]

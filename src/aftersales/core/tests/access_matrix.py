@@ -77,6 +77,11 @@ COMPLIANCE = roles(Q, SV, VP, A)  # warranty.can_view_compliance
 EXTENDED = roles(S, SV, VP, A, D)  # warranty.can_view_extended (dealers: their customers')
 EXTENDED_SELL = roles(S, CS, SV, D, VP, A)  # warranty.can_sell_extended
 EXTENDED_PLANS = roles(VP, A)  # warranty.can_edit_extended_plans
+# feedback
+FOLLOW_UP_QUEUE = roles(CS, A, S, D)  # feedback.can_view_follow_ups (sales, dealers: their own)
+FOLLOW_UP_WORK = roles(CS, A)  # feedback.can_work_queue (the sample is a case's follow-up)
+SURVEYS = roles(CS, SV, Q, VP, A)  # feedback.can_view_surveys
+ANALYSIS = roles(CS, Q, VP, A)  # feedback.can_analyse_complaints
 # repairs
 WORK_ORDER_VIEW = roles(CS, SV, L, D, A)  # repairs.can_view_work_orders
 WORK_ORDER_CREATE = roles(CS, SV, D, A)  # repairs.can_create_work_order
@@ -228,6 +233,15 @@ PAGES: dict[str, Access] = {
     "warranty:compliance": page(COMPLIANCE),
     # extended warranties (S14 五、2): the sample contract is on dealer A's certificate
     "warranty:extended-register": page(EXTENDED),
+    "feedback:follow-ups": page(FOLLOW_UP_QUEUE),
+    "feedback:follow-up": page(FOLLOW_UP_WORK),
+    "feedback:stats": page(SURVEYS),
+    "feedback:register": page(SURVEYS),
+    "feedback:survey": page(SURVEYS),
+    "feedback:analysis": page(ANALYSIS),
+    "feedback:proposal-new": page(ANALYSIS),
+    "feedback:proposal": page(ANALYSIS),
+    "feedback:reports": page(ANALYSIS),
     "warranty:extended-detail": page(EXTENDED, scoped=SCOPED),
     "warranty:extended-plan-new": page(EXTENDED_PLANS),
     "warranty:extended-plan-edit": page(EXTENDED_PLANS),
@@ -325,6 +339,8 @@ API: dict[str, Access] = {
     "GET /api/v1/warranty/claims/{number}/": api(CLAIM_VIEW, scoped=SCOPED),
     "GET /api/v1/warranty/compliance/": api(COMPLIANCE),
     "GET /api/v1/warranty/extended/": api(EXTENDED),
+    "GET /api/v1/surveys/summary/": api(SURVEYS),
+    "GET /api/v1/followups/": api(FOLLOW_UP_QUEUE),
     "GET /api/v1/warranty/extended/{number}/": api(EXTENDED, scoped=SCOPED),
     "GET /api/v1/warranty/extended/plans/": api(EXTENDED | EXTENDED_SELL),
     "GET /api/v1/warranty/extended/revenue/": api(EXTENDED),
@@ -408,7 +424,8 @@ NOT_WALKED: dict[str, str] = {
     "sales:order-reship": POST,
     "sales:order-credit": POST,
     "sales:order-scan": POST,
-    "sales:follow-up-done": POST,
+    "feedback:report": "a stored PDF (the monthly complaint analysis), opened from its list",
+    "feedback_public:answer": "the customer's survey, behind a signed, single-use link",
     "sales:order-action": POST,
     "sales:promise-action": POST,
     "warranty:extended-sell": POST,

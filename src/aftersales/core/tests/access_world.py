@@ -212,6 +212,12 @@ def build_world() -> World:
         sold_on=timezone.localdate(),
         terms=plan_terms(ew_plan),
     )
+    # a follow-up, a survey and an improvement proposal (feedback.demo's history)
+    from aftersales.feedback.models import FollowUp, ImprovementProposal, Survey
+
+    follow_up = FollowUp.objects.filter(case__isnull=False).order_by("id").first()
+    survey = Survey.objects.filter(status="answered").order_by("id").first()
+    proposal = ImprovementProposal.objects.order_by("id").first()
     # dealer A's promise waiting for the company's review (sales.demo)
     promise = WrittenPromise.objects.filter(dealer=a, status="submitted").order_by("id").first()
     world.samples.update(
@@ -223,7 +229,9 @@ def build_world() -> World:
             "product": tv.pk,
             "order": draft.pk,
             "shipment": shipment.pk,
-            "follow_up": shipped.follow_ups.values_list("pk", flat=True).first() or 1,
+            "follow_up": follow_up.number,
+            "survey": survey.pk,
+            "proposal": proposal.number,
             "sla_policy": SlaPolicy.objects.order_by("id").first().pk,
             "inspection": inspection.pk,
             "certificate": Certificate.objects.order_by("id").first().pk,
@@ -307,6 +315,8 @@ _NUMBER_OF = (
     ("/api/v1/warranty/claims/", "claim"),
     ("warranty:application", "application"),
     ("warranty:extended", "extended"),
+    ("feedback:follow-up", "follow_up"),
+    ("feedback:proposal", "proposal"),
     ("/api/v1/warranty/extended/", "extended"),
     ("/api/v1/warranty/applications/", "application"),
 )
@@ -320,7 +330,6 @@ _SAME_EVERYWHERE = {
     "product_id": "product",
     "order_id": "order",
     "shipment_id": "shipment",
-    "follow_up_id": "follow_up",
     "policy_id": "sla_policy",
     "inspection_id": "inspection",
     "certificate_id": "certificate",
@@ -364,7 +373,13 @@ def sample_kwargs(route: str, names, world: World) -> dict[str, object]:
             else:
                 values[name] = samples[next(s for p, s in _NUMBER_OF if route.startswith(p))]
         elif name in ("pk", "id"):
-            values[name] = samples["loan"] if "loan" in route else 1
+            values[name] = (
+                samples["loan"]
+                if "loan" in route
+                else samples["survey"]
+                if route == "feedback:survey"
+                else 1
+            )
         elif name in ("attachment_id",):
             values[name] = 1
         elif name == "action":

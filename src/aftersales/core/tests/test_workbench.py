@@ -20,6 +20,7 @@ from aftersales.catalog.tests.factories import ProductFactory
 from aftersales.core.templatetags.workbench import sparkline, sparkline_points
 from aftersales.core.workbench import WEEKS, Todo, WorkbenchContext, workbench_for
 from aftersales.customers.tests.factories import CustomerFactory, DealerFactory, dealer_user
+from aftersales.feedback.models import FollowUp
 from aftersales.quality.models import (
     CorrectiveAction,
     LiaisonForm,
@@ -27,7 +28,7 @@ from aftersales.quality.models import (
     ResponsibilityJudgement,
 )
 from aftersales.repairs.models import TechnicianProfile, WorkOrder
-from aftersales.sales.models import FollowUp, Order, Shipment
+from aftersales.sales.models import Order, Shipment
 from aftersales.service.models import Case
 from aftersales.warranty.models import Application, DealerClaim
 
@@ -120,14 +121,24 @@ class World:
             status=Shipment.Status.DELIVERED,
             delivered_at=NOW - timedelta(days=2),
         )
-        FollowUp.objects.create(order=delivered, assignee=self.sales, due_on=TODAY)  # due
-        FollowUp.objects.create(
-            order=self.to_ship, assignee=self.sales, due_on=TODAY + timedelta(3)
-        )
-        FollowUp.objects.create(
-            order=self.to_approve, assignee=self.sales, due_on=TODAY, done_at=NOW
-        )
-        FollowUp.objects.create(order=dealer_order, assignee=self.dealer, due_on=TODAY)
+
+        def follow_up(number, order, assignee, due, **kw):
+            return FollowUp.objects.create(
+                number=number,
+                kind="delivery",
+                order=order,
+                customer=order.customer,
+                assignee=assignee,
+                starts_on=due,
+                due_on=due,
+                deadline_on=due + timedelta(2),
+                **kw,
+            )
+
+        follow_up("HF-1", delivered, self.sales, TODAY)  # due
+        follow_up("HF-2", self.to_ship, self.sales, TODAY + timedelta(3))
+        follow_up("HF-3", self.to_approve, self.sales, TODAY, status="done", done_at=NOW)
+        follow_up("HF-4", dealer_order, self.dealer, TODAY)
         self.follow_up_order, self.dealer_order = delivered, dealer_order
 
     # service: my cases overdue / due today, unassigned in my department
@@ -318,6 +329,7 @@ ALL_NUMBERS = [
     *(f"NC-20261216-000{i}" for i in range(1, 4)),
     "DN-20261215-0001",
     "DN-20261215-0002",
+    *(f"HF-{i}" for i in range(1, 5)),
     "DC-20261216-0001",
     "DC-20261216-0002",
 ]
@@ -433,12 +445,20 @@ def test_sales_follow_up_calls(client, world):
     check(
         client,
         world.sales,
-        {"sales.follow_ups": (1, {"SO-20261215-0006"}), **LIAISON},
+        {
+            "feedback.follow_ups": (1, {"HF-1"}),
+            "feedback.follow_ups_overdue": (0, set()),
+            **LIAISON,
+        },
     )
 
 
 def test_dealer_sees_only_its_own(client, world):
-    check(client, world.dealer, {"sales.follow_ups": (1, {"SO-20261215-0007"})})
+    check(
+        client,
+        world.dealer,
+        {"feedback.follow_ups": (1, {"HF-4"}), "feedback.follow_ups_overdue": (0, set())},
+    )
     bench = workbench_for(world.dealer, now=NOW)
     figures = {f.key: f for f in bench.figures}
     # Its own dealer's order and case only, whatever the company has.
@@ -462,12 +482,13 @@ def test_an_administrators_workbench_has_no_operational_work(client, world):
 
 
 def test_a_workbench_with_everything_done_says_so_and_lists_what_was_checked(client, world):
-    FollowUp.objects.filter(assignee=world.sales).update(done_at=NOW)
+    FollowUp.objects.filter(assignee=world.sales).update(status="done", done_at=NOW)
     client.force_login(world.sales)
     html = client.get("/").content.decode()
     assert 'data-testid="todos-empty"' in html
     assert {k: c for k, (c, _u) in todos_on_page(html).items()} == {
-        "sales.follow_ups": 0,
+        "feedback.follow_ups": 0,
+        "feedback.follow_ups_overdue": 0,
         "quality.liaison_department": 0,
         "quality.liaison_verify": 0,
     }

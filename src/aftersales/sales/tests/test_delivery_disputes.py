@@ -15,8 +15,9 @@ from aftersales.catalog.models import Batch, SerialNumber
 from aftersales.catalog.tests.factories import ProductFactory
 from aftersales.core.testing import soon
 from aftersales.customers.tests.factories import CustomerFactory
+from aftersales.feedback.models import FollowUp
 from aftersales.sales import services
-from aftersales.sales.models import DisputeResolution, FollowUp, Order, OrderEvent
+from aftersales.sales.models import DisputeResolution, Order, OrderEvent
 
 pytestmark = pytest.mark.django_db
 

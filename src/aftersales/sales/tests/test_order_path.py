@@ -13,7 +13,8 @@ from aftersales.catalog.tests.factories import ProductFactory
 from aftersales.core.models import Notification, OutboundMessage
 from aftersales.core.testing import soon
 from aftersales.customers.tests.factories import CustomerFactory
-from aftersales.sales.models import FollowUp, Order, OrderEvent, SalesPolicy
+from aftersales.feedback.models import FollowUp
+from aftersales.sales.models import Order, OrderEvent, SalesPolicy
 from aftersales.warranty.models import WarrantyCard
 
 pytestmark = pytest.mark.django_db
@@ -449,8 +450,11 @@ def test_follow_up_is_due_in_working_days(api_as, team, goods, customer):
     )
     assert early.status_code == 400 and list(early.json()["fields"]) == ["delivered_at"]
     post(wh, f"/api/v1/shipments/{shipment['id']}/deliver/")
-    # The salesperson calls the customer three working days after delivery (SAL-9).
-    assert FollowUp.objects.get().due_on == add_working_days(date.today(), 3)
+    # The salesperson calls the customer seven working days after delivery (SAL-9, the
+    # follow-up rules' preset for deliveries, FB-1).
+    follow_up = FollowUp.objects.get()
+    assert follow_up.due_on == add_working_days(date.today(), 7)
+    assert (follow_up.kind, follow_up.assignee) == ("delivery", team["sales"])
 
 
 def test_a_draft_is_edited_and_anything_later_is_refused(api_as, team, goods, customer):

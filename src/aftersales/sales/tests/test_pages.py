@@ -117,29 +117,6 @@ def test_order_pages_by_role(client, make_user):
     assert client.get("/orders/new/").status_code == 200
 
 
-def test_the_follow_up_is_recorded_once(client, make_user):
-    from aftersales.sales import services
-    from aftersales.sales.models import FollowUp
-
-    sales = make_user(Role.SALES)
-    order = services.order_create(
-        actor=sales,
-        customer=CustomerFactory(),
-        lines=[services.LineInput(ProductFactory(), 1, Decimal("1"))],
-        delivery_date=soon(),
-        delivery_place="上海",
-    )
-    follow_up = FollowUp.objects.create(order=order, assignee=sales, due_on=date(2026, 12, 4))
-    client.force_login(sales)
-    client.post(f"/orders/{order.pk}/follow-ups/{follow_up.pk}/", {"result": "很满意，安装及时"})
-    follow_up.refresh_from_db()
-    assert follow_up.result == "很满意，安装及时" and follow_up.done_at
-    again = client.post(
-        f"/orders/{order.pk}/follow-ups/{follow_up.pk}/", {"result": "x"}, follow=True
-    )
-    assert "已登记" in again.content.decode() or follow_up.result == "很满意，安装及时"
-
-
 def _submitted(make_user, amount="20000.00"):
     from aftersales.sales import services
 

@@ -117,7 +117,7 @@ def test_survey_low_answer_alert_call_and_reopen(page, shot, demo_company, brows
     shot("83-dissatisfied-call")
     page.get_by_test_id("call-submit").click()
     page.get_by_test_id("follow-up-reopened").wait_for()
-    assert page.get_by_test_id("case-status").inner_text() == "处理中"
+    assert page.get_by_test_id("case-status").inner_text() == "进行中"
     shot("84-case-reopened")
     case.refresh_from_db()
     assert case.status == "in_progress" and case.reopened == 1

@@ -76,6 +76,8 @@ def parse_period(kind: str, at: str, *, today: date) -> Period:
     containing ``today``'s previous month, the one a manager reviews."""
     kind = kind if kind in PERIODS else "month"
     at = (at or "").strip().upper()
+    if at[:4].isdigit() and not 2000 <= int(at[:4]) <= 2099:
+        at = ""  # outside the calendar the product knows
     try:
         if "Q" in at:
             year, q = at.split("Q")
@@ -204,26 +206,31 @@ def topics(cases: QuerySet, *, limit: int = 20) -> list[dict]:
     ]
 
 
+def _counts(cases: QuerySet, dimension: str) -> dict:
+    field = DIMENSIONS[dimension]
+    return {r[field]: r["n"] for r in cases.order_by().values(field).annotate(n=Count("id"))}
+
+
 def trend(user, period: Period, dimension: str) -> list[dict]:
-    """Each bar's count against the period before, largest change first."""
-    now = {b["key"]: b for b in pareto(complaints_in(user, period), dimension) if b["key"]}
-    before = {
-        b["key"]: b for b in pareto(complaints_in(user, period.previous()), dimension) if b["key"]
-    }
-    rows = []
-    for key in set(now) | set(before):
-        a, b = now.get(key), before.get(key)
-        rows.append(
-            {
-                "key": key,
-                "label": (a or b)["label"],
-                "count": a["count"] if a else 0,
-                "previous": b["count"] if b else 0,
-            }
-        )
-    for r in rows:
-        r["change"] = r["count"] - r["previous"]
-    return sorted(rows, key=lambda r: (-abs(r["change"]), r["label"]))[:TOP_BARS]
+    """Each value's count against the period before (all values, not only the top bars),
+    the largest changes first."""
+    now = _counts(complaints_in(user, period), dimension)
+    before = _counts(complaints_in(user, period.previous()), dimension)
+    keys = sorted(
+        set(now) | set(before),
+        key=lambda k: (-abs(now.get(k, 0) - before.get(k, 0)), str(k)),
+    )[:TOP_BARS]
+    labels = _labels(dimension, keys)
+    return [
+        {
+            "key": NONE_KEY if key in (None, "") else str(key),
+            "label": _("(none)") if key in (None, "") else str(labels.get(key, key)),
+            "count": now.get(key, 0),
+            "previous": before.get(key, 0),
+            "change": now.get(key, 0) - before.get(key, 0),
+        }
+        for key in keys
+    ]
 
 
 def monthly_counts(user, *, months: int, until: date) -> list[dict]:

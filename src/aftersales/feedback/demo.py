@@ -53,7 +53,12 @@ def seed(ctx: DemoContext) -> None:
     agent, technician = ctx.objects.get("user:sunli"), ctx.objects.get("user:chenjie")
     if not (agent and technician and departments):
         return
+    from aftersales.core.models import Notification
+
+    started = timezone.now()
     n = _history(ctx, agent, technician, departments)
+    # The history's alerts were read in their time: today's bell is for today's work.
+    Notification.objects.filter(created_at__gte=started).update(read_at=timezone.now())
     _today(ctx, agent, technician, departments)
     ctx.after.append(_report)
     ctx.log.append(f"feedback: {n} closed cases with surveys over six months, follow-ups due")

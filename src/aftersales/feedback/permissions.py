@@ -13,15 +13,22 @@ from __future__ import annotations
 
 from aftersales.accounts.permissions import user_has_role
 from aftersales.accounts.roles import Role
+from aftersales.customers.permissions import is_dealer_user
 
 QUEUE_ROLES = (Role.CUSTOMER_SERVICE, Role.ADMIN)
 SURVEY_ROLES = (Role.CUSTOMER_SERVICE, Role.SERVICE, Role.QUALITY, Role.SALES_VP, Role.ADMIN)
 ANALYSIS_ROLES = (Role.CUSTOMER_SERVICE, Role.QUALITY, Role.SALES_VP, Role.ADMIN)
 
 
+def _company_staff(user) -> bool:
+    """A dealer's people see their own dealer's records only, whatever other roles they hold:
+    the company-wide queue, answers and analysis are not theirs."""
+    return not is_dealer_user(user)
+
+
 def can_work_queue(user) -> bool:
     """Sees and works every follow-up."""
-    return user_has_role(user, *QUEUE_ROLES)
+    return user_has_role(user, *QUEUE_ROLES) and _company_staff(user)
 
 
 def can_view_follow_ups(user) -> bool:
@@ -36,15 +43,21 @@ def can_work_follow_up(user, follow_up) -> bool:
 
 
 def can_view_surveys(user) -> bool:
-    return user_has_role(user, *SURVEY_ROLES) or _heads_a_department(user)
+    """Every answer, or (for a department head without such a role) the answers of the
+    department's cases: see ``selectors.survey_list_for_user``."""
+    return can_view_all_surveys(user) or (_company_staff(user) and _heads_a_department(user))
+
+
+def can_view_all_surveys(user) -> bool:
+    return user_has_role(user, *SURVEY_ROLES) and _company_staff(user)
 
 
 def can_record_survey(user) -> bool:
-    return user_has_role(user, *QUEUE_ROLES)
+    return can_work_queue(user)
 
 
 def can_analyse_complaints(user) -> bool:
-    return user_has_role(user, *ANALYSIS_ROLES)
+    return user_has_role(user, *ANALYSIS_ROLES) and _company_staff(user)
 
 
 def can_manage_questionnaires(user) -> bool:

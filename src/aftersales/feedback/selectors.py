@@ -17,7 +17,12 @@ from aftersales.catalog.models import Category, Product
 from aftersales.customers.models import Dealer
 
 from .models import FollowUp, Survey
-from .permissions import can_view_follow_ups, can_view_surveys, can_work_queue
+from .permissions import (
+    can_view_all_surveys,
+    can_view_follow_ups,
+    can_view_surveys,
+    can_work_queue,
+)
 
 
 def _day_start(day: date) -> datetime:
@@ -49,9 +54,11 @@ def follow_up_get_for_user(user, *, number: str) -> FollowUp | None:
 
 
 def survey_list_for_user(user) -> QuerySet[Survey]:
-    if not can_view_surveys(user):
-        return Survey.objects.none()
-    return Survey.objects.all()
+    if can_view_all_surveys(user):
+        return Survey.objects.all()
+    if can_view_surveys(user):  # a department head: the department's cases
+        return Survey.objects.filter(department__in=user.headed_departments.filter(active=True))
+    return Survey.objects.none()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.timeline import TimelineEvent
 
 from .models import FollowUpAttempt, Survey
+from .services.surveys import scores_text
 
 
 def case_feedback_events(case) -> list[TimelineEvent]:
@@ -36,11 +37,7 @@ def case_feedback_events(case) -> list[TimelineEvent]:
             )
         )
         if survey.answered_at:
-            scores = ", ".join(
-                f"{code} {survey.answers[code]}"
-                for code in ("overall", "nps")
-                if code in survey.answers
-            )
+            scores = scores_text(survey)
             out.append(
                 TimelineEvent(
                     at=survey.answered_at,

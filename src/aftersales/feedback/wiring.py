@@ -26,6 +26,7 @@ def connect() -> None:
     register_document_kind("improvement_proposal", prefix="IP", name=_("Improvement proposal"))
     register_timeline_source(Case, case_feedback_events)
     register_hook("case_closed", _case_closed)
+    register_hook("case_reopened", _case_reopened)
     register_hook("order_delivered", _order_delivered)
     register_hook("case_detail_panels", _case_panel)
     register_hook("case_track_panels", _track_panel)
@@ -74,6 +75,12 @@ def _case_closed(*, case, actor):
 
     follow_up_for_closed_case(case)
     survey_for_closed_case(case)
+
+
+def _case_reopened(*, case, actor, keep):
+    from .services.followups import follow_ups_case_reopened
+
+    follow_ups_case_reopened(case, keep=keep)
 
 
 def _order_delivered(*, order, day, actor):

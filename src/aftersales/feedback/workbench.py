@@ -40,7 +40,10 @@ def todos(user, ctx):
 
 
 def figures(user, ctx):
-    if can_view_surveys(user):
+    # Those who answer for the service (not the administrator, whose workbench is the system).
+    if user_has_role(
+        user, Role.CUSTOMER_SERVICE, Role.SERVICE, Role.QUALITY, Role.SALES_VP
+    ) and can_view_surveys(user):
         answered = survey_list_for_user(user).filter(status=Survey.Status.ANSWERED)
         yield Figure(
             "feedback.answers",

@@ -466,6 +466,7 @@ NOT_WALKED: dict[str, str] = {
     "/api/v1/auth/token/": POST + " (and DELETE): sign-in for the API",
     "/api/v1/users/{user_id}/token/": "DELETE only",
     "/api/v1/users/{user_id}/roles/": "PUT only",
+    "/api/v1/surveys/responses/": "POST only",
     "/api/v1/workdays/notices/": POST,
     "/api/v1/workdays/overrides/{day}/": "DELETE only",
     "/api/v1/customers/{customer_id}/reveal-phone/": POST,

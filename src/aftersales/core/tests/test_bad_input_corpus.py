@@ -525,6 +525,9 @@ def recipes() -> dict[str, Recipe]:
         ),
         "/api/v1/customers/": Recipe(body={"mobile": PHONE}),
         "/api/v1/warranty/extended/": Recipe(body={"serial_no": "@card_serial", "plan": "tv-2y"}),
+        "/api/v1/surveys/responses/": Recipe(
+            body={"case": "@case_resolved", "channel": "phone", "answers": {"overall": 4, "nps": 9}}
+        ),
         "/api/v1/loaners/issues/": Recipe(body={"unit": "LN-TV-01"}),
         "/api/v1/orders/{order_id}/submit/": Recipe(path={"order_id": "@order_draft"}),
         "/api/v1/orders/{order_id}/cancel/": Recipe(path={"order_id": "@order_draft"}),

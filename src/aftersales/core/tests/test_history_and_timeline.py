@@ -8,6 +8,7 @@ from aftersales.accounts.roles import Role
 from aftersales.core.models import ExportRecord, Notification, NumberCounter, OutboundMessage
 from aftersales.core.timeline import timeline_for
 from aftersales.customers.models import PhoneReveal
+from aftersales.feedback.models import ComplaintReport, FollowUpAttempt, Question, Survey
 from aftersales.quality.models import Certificate, InspectionResult, RecallTask
 
 # Not business records: counters change on every allocation (the numbers live on documents,
@@ -54,6 +55,10 @@ NO_HISTORY = {
     StockMove,  # append-only ledger
     ChargeLine,  # written with the work order's steps, which are on its timeline
     CounterSaleLine,  # written once with its sale
+    FollowUpAttempt,  # a follow-up's calls: append-only, on the case's timeline
+    Survey,  # sent once, answered once (never changed after), on the case's timeline
+    Question,  # part of a questionnaire version, frozen once the version is answered
+    ComplaintReport,  # made once a month from the data, a stored PDF
 }
 
 

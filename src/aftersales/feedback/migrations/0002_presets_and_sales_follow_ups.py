@@ -99,6 +99,7 @@ def move_sales_follow_ups(apps, schema_editor):
             done_at=old.done_at,
             done_by_id=old.assignee_id if old.done_at else None,
             attempts=1 if old.done_at else 0,
+            overdue_told=True,  # old calls are not news: no flood of overdue alerts
         )
 
 

@@ -120,6 +120,13 @@ def follow_up_for_low_answer(survey) -> FollowUp | None:
     rule = rule_for(FollowUpRule.Trigger.LOW_SCORE, case_kind=survey.case.kind)
     if rule is None:
         return None
+    # This call replaces the case's routine follow-up: the customer is called once.
+    for waiting in FollowUp.objects.filter(case=survey.case, status=FollowUp.Status.DUE):
+        waiting.status = FollowUp.Status.CANCELLED
+        waiting.remarks = _("Replaced by the call about the low survey answer.")
+        waiting.done_at = timezone.now()
+        waiting.version += 1
+        waiting.save(update_fields=["status", "remarks", "done_at", "version", "updated_at"])
     return _create(
         rule=rule,
         start=timezone.localdate(survey.answered_at or timezone.now()),
@@ -223,7 +230,7 @@ def _act_on_call(actor, follow_up: FollowUp, data: CallInput, remarks: str, fiel
     if data.answers and case is not None:
         from .surveys import survey_answer_by_phone
 
-        survey_answer_by_phone(actor=actor, case=case, answers=data.answers)
+        survey_answer_by_phone(actor=actor, case=case, answers=data.answers, follow_up_call=True)
     if case is not None and remarks and not data.reopen:
         workflow.case_customer_said(case=case, words=remarks, actor=actor)
     if data.reopen:
@@ -233,6 +240,7 @@ def _act_on_call(actor, follow_up: FollowUp, data: CallInput, remarks: str, fiel
             action="reopen",
             note=_("Follow-up %(number)s: %(remarks)s")
             % {"number": follow_up.number, "remarks": remarks},
+            reopened_by=follow_up,
         )
         follow_up.case_reopened = True
         fields.append("case_reopened")
@@ -315,3 +323,22 @@ def overdue_follow_ups_alert(today=None) -> int:
         )
     FollowUp.objects.filter(pk__in=[f.pk for f in rows]).update(overdue_told=True)
     return len(rows)
+
+
+def follow_ups_case_reopened(case, *, keep=None) -> None:
+    """The ``case_reopened`` hook: the case is being handled again, so its calls still to make
+    and its survey still waiting are void (a new closing brings new ones). ``keep``: the
+    follow-up whose call reopened it."""
+    from ..models import Survey
+
+    now = timezone.now()
+    waiting = FollowUp.objects.filter(case=case, status=FollowUp.Status.DUE)
+    for follow_up in waiting.exclude(pk=getattr(keep, "pk", None)):
+        follow_up.status = FollowUp.Status.CANCELLED
+        follow_up.remarks = _("The case was reopened.")
+        follow_up.done_at = now
+        follow_up.version += 1
+        follow_up.save(update_fields=["status", "remarks", "done_at", "version", "updated_at"])
+    Survey.objects.filter(case=case, status=Survey.Status.SENT, expires_at__gt=now).update(
+        expires_at=now
+    )

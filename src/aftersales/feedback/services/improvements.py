@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.errors import InvalidInput, PermissionDenied
 from aftersales.core.numbering import document_number_next
-from aftersales.service.registers import DIMENSIONS, dimension_filter
+from aftersales.service.registers import dimension_filter
 
 from ..analysis import DIMENSION_LABELS, Period, complaints_in
 from ..models import ImprovementProposal
@@ -41,7 +41,7 @@ def proposal_raise(
         raise PermissionDenied(_("You may not raise improvement proposals."))
     errors: dict[str, list[str]] = {}
     title, description = (title or "").strip(), (description or "").strip()
-    if dimension not in DIMENSIONS or not key:
+    if dimension not in DIMENSION_LABELS or not key:
         errors["key"] = [_("Choose a bar of the analysis.")]
     if not title:
         errors["title"] = [_("Give the proposal a title.")]

@@ -60,9 +60,16 @@ def complaint_report_make(month: date, *, force: bool = False) -> ComplaintRepor
     report.complaints = count
     report.pdf.save(f"complaints-{month:%Y-%m}.pdf", ContentFile(pdf), save=False)
     roles = [r for r in active_policy().report_roles if r in Role.values]
-    people = list(
-        get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct()
-    )
+    from ..permissions import can_analyse_complaints
+
+    people = [
+        person
+        for person in get_user_model()
+        .objects.filter(groups__name__in=roles, is_active=True)
+        .distinct()
+        .prefetch_related("groups")
+        if can_analyse_complaints(person)  # only those who may open the report
+    ]
     report.sent_to = len(people)
     report.save()
     notify(

@@ -133,9 +133,13 @@ def survey_for_closed_case(case) -> Survey | None:
         return None
     if Survey.objects.filter(case=case, status=Survey.Status.SENT).exists():
         return None
-    survey = _new_survey(case, version, via=Survey.Channel.SMS)
     phone = _phone(case)
-    if rule.send_sms and phone:
+    by_sms = rule.send_sms and bool(phone)
+    # Without an SMS the survey waits on the case's tracking page (and for the phone call).
+    survey = _new_survey(
+        case, version, via=Survey.Channel.SMS if by_sms else Survey.Channel.TRACKING
+    )
+    if by_sms:
         message_customer(
             phone=phone,
             template="survey_invite",
@@ -226,8 +230,12 @@ def is_low(answers: dict) -> bool:
 
 
 @transaction.atomic
-def survey_answer(*, survey: Survey, answers, channel: str, actor=None) -> Survey:
-    """Record the one answer of a survey; a second is a 409 ``already_answered``."""
+def survey_answer(
+    *, survey: Survey, answers, channel: str, actor=None, follow_up_call: bool = False
+) -> Survey:
+    """Record the one answer of a survey; a second is a 409 ``already_answered``.
+    ``follow_up_call``: asked on a follow-up call, whose agent already speaks with the
+    customer: a low answer alerts the head but opens no second call."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status == Survey.Status.ANSWERED:
         raise Conflict(_("This survey has already been answered."), code="already_answered")
@@ -250,11 +258,12 @@ def survey_answer(*, survey: Survey, answers, channel: str, actor=None) -> Surve
     if survey.comment:
         workflow.case_customer_said(case=survey.case, words=survey.comment, actor=actor)
     if survey.low:
-        _low_answer(survey)
+        _low_answer(survey, call_back=not follow_up_call)
     return survey
 
 
-def survey_answer_by_phone(*, actor, case, answers) -> Survey:
+@transaction.atomic
+def survey_answer_by_phone(*, actor, case, answers, follow_up_call: bool = False) -> Survey:
     """The answers taken on the phone (the follow-up call, ``POST /api/v1/surveys/responses/``):
     the case's waiting survey, or a new one when none was sent (the quiet days, no mobile)."""
     if not can_record_survey(actor):
@@ -266,15 +275,32 @@ def survey_answer_by_phone(*, actor, case, answers) -> Survey:
         if version is None:
             raise NotFound(_("No survey is in use for this kind of case."))
         survey = _new_survey(case, version, via=Survey.Channel.PHONE)
-    return survey_answer(survey=survey, answers=answers, channel=Survey.Channel.PHONE, actor=actor)
+    return survey_answer(
+        survey=survey,
+        answers=answers,
+        channel=Survey.Channel.PHONE,
+        actor=actor,
+        follow_up_call=follow_up_call,
+    )
 
 
-def _low_answer(survey: Survey) -> None:
+def scores_text(survey: Survey) -> str:
+    """ "总体满意度 2、推荐意愿 3": the scores as people read them."""
+    labels = {q.code: q.label for q in survey.version.questions.all()}
+    return "、".join(
+        f"{labels.get(code, code)} {survey.answers[code]}"
+        for code in ("overall", "nps")
+        if code in survey.answers
+    )
+
+
+def _low_answer(survey: Survey, *, call_back: bool) -> None:
     from django.contrib.auth import get_user_model
 
     from .followups import follow_up_for_low_answer
 
-    follow_up = follow_up_for_low_answer(survey)
+    if call_back:
+        follow_up_for_low_answer(survey)
     case = survey.case
     department = case.department
     heads = [department.head] if department is not None and department.head_id else []
@@ -284,14 +310,12 @@ def _low_answer(survey: Survey) -> None:
                 groups__name=Role.CUSTOMER_SERVICE.value, is_active=True
             )
         )
-    scores = ", ".join(
-        f"{code} {survey.answers[code]}" for code in ("overall", "nps") if code in survey.answers
-    )
+    scores = scores_text(survey)
     notify(
         recipients=heads,
         title=_("Dissatisfied customer on %(number)s (%(scores)s)")
         % {"number": case.number, "scores": scores},
         body=survey.comment[:500],
-        link=follow_up.get_absolute_url() if follow_up else survey.get_absolute_url(),
+        link=survey.get_absolute_url(),  # a head may open the answer (the call is the desk's)
         level="danger",
     )

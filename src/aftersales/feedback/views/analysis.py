@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -179,9 +181,11 @@ def report_list(request):
 @login_required
 def report_download(request, month: str):
     _guard(request)
-    report = (
-        ComplaintReport.objects.filter(month=f"{month}-01").first() if len(month) == 7 else None
-    )
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise Http404 from None
+    report = ComplaintReport.objects.filter(month=first).first()
     if report is None:
         raise Http404
     return FileResponse(

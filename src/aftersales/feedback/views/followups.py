@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aftersales.core.company import company
 from aftersales.core.errors import ApplicationError
@@ -16,9 +17,15 @@ from aftersales.core.forms import error_text
 from aftersales.customers.masking import phone_for
 
 from ..models import FollowUp, FollowUpKind, Survey
-from ..permissions import can_record_survey, can_view_follow_ups, can_work_follow_up
+from ..permissions import (
+    can_record_survey,
+    can_view_follow_ups,
+    can_view_surveys,
+    can_work_follow_up,
+)
 from ..selectors import follow_up_get_for_user, follow_up_list_for_user
 from ..services.followups import CallInput, follow_up_call
+from ..services.surveys import scores_text
 from .public import _questions, answers_from_post
 
 STATUSES = {
@@ -29,11 +36,11 @@ STATUSES = {
     "all": lambda rows, today: rows,
 }
 STATUS_LABELS = {
-    "due": _("To call"),
-    "overdue": _("Overdue"),
-    "upcoming": _("Later"),
-    "done": _("Done"),
-    "all": _("All"),
+    "due": gettext_lazy("To call"),
+    "overdue": gettext_lazy("Overdue"),
+    "upcoming": gettext_lazy("Later"),
+    "done": gettext_lazy("Done"),
+    "all": gettext_lazy("All"),
 }
 
 
@@ -132,6 +139,11 @@ def follow_up_detail(request, number: str):
                 )
             return redirect(follow_up.get_absolute_url())
     today = timezone.localdate()
+    answered = (
+        follow_up.case.surveys.filter(status=Survey.Status.ANSWERED).first()
+        if follow_up.case_id and can_view_surveys(request.user)
+        else None
+    )
     return render(
         request,
         "feedback/follow_up_detail.html",
@@ -161,9 +173,9 @@ def follow_up_detail(request, number: str):
                 (FollowUp.Outcome.REFUSED, _("Refused to talk")),
             ],
             "verdicts": [c for c in FollowUp.Verdict.choices if c[0]],
-            "answered": follow_up.case.surveys.filter(status=Survey.Status.ANSWERED).first()
-            if follow_up.case_id
-            else None,
+            "answered": answered,
+            "answered_scores": scores_text(answered) if answered else "",
+            "survey_scores": scores_text(follow_up.survey) if follow_up.survey_id else "",
         },
         status=400 if errors else 200,
     )

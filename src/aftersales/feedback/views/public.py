@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from aftersales.core.errors import ApplicationError
@@ -17,16 +19,16 @@ from ..services.surveys import LinkProblem, survey_answer, survey_from_token
 
 PROBLEMS = {
     "invalid": (
-        _("This link is not valid"),
-        _("Please open the link exactly as it came in the SMS, or call us."),
+        gettext_lazy("This link is not valid"),
+        gettext_lazy("Please open the link exactly as it came in the SMS, or call us."),
     ),
     "expired": (
-        _("This survey has closed"),
-        _("The link was valid for a limited time. Thank you all the same."),
+        gettext_lazy("This survey has closed"),
+        gettext_lazy("The link was valid for a limited time. Thank you all the same."),
     ),
     "used": (
-        _("Thank you, we have your answer"),
-        _("This survey has been answered; each link can be used once."),
+        gettext_lazy("Thank you, we have your answer"),
+        gettext_lazy("This survey has been answered; each link can be used once."),
     ),
 }
 
@@ -109,7 +111,7 @@ def answer(request, token: str):
 
 def _waiting_survey(case) -> Survey | None:
     return (
-        Survey.objects.filter(case=case, status=Survey.Status.SENT)
+        Survey.objects.filter(case=case, status=Survey.Status.SENT, expires_at__gt=timezone.now())
         .select_related("version")
         .order_by("-sent_at")
         .first()

@@ -29,6 +29,7 @@ from ..selectors import (
     GROUPS,
     SCORE_CODES,
     SurveyFilter,
+    follow_up_list_for_user,
     survey_list_for_user,
     survey_register,
     survey_score_averages,
@@ -47,7 +48,7 @@ HEADERS = [
     gettext_lazy("Overall"),
     gettext_lazy("Timeliness"),
     gettext_lazy("Attitude"),
-    gettext_lazy("Quality"),
+    gettext_lazy("Handling quality"),
     gettext_lazy("Recommendation (0–10)"),
     gettext_lazy("Comments"),
     gettext_lazy("Answered by"),
@@ -227,7 +228,11 @@ def survey_detail(request, pk: int):
     return render(
         request,
         "feedback/survey_detail.html",
-        {"s": survey, "rows": rows, "follow_ups": survey.follow_ups.all()},
+        {
+            "s": survey,
+            "rows": rows,
+            "follow_ups": follow_up_list_for_user(request.user).filter(survey=survey),
+        },
     )
 
 

@@ -121,8 +121,19 @@ TOPIC_STOPWORDS = frozenset(
         "一下",
         "联系",
         "电话",
+        "回访",
+        "出现",
+        "十分钟",
+        "小时",
+        "额外",
+        "上门",
+        "两天",
+        "三次",
     ]
 )
+
+
+_LATIN = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
 def complaint_keywords(text: str, *, limit: int = 8) -> str:
@@ -133,7 +144,12 @@ def complaint_keywords(text: str, *, limit: int = 8) -> str:
 
     text = (text or "")[:MAX_SEGMENTED]
     tags = jieba.analyse.extract_tags(text, topK=limit * 2, allowPOS=())
-    words = [t.lower() for t in tags if len(t) > 1 and t not in TOPIC_STOPWORDS and not t.isdigit()]
+    # Document numbers (TK-…, HF-…) and other Latin letters and digits are not topics.
+    words = [
+        t.lower()
+        for t in tags
+        if len(t) > 1 and t not in TOPIC_STOPWORDS and not _LATIN.fullmatch(t)
+    ]
     out: list[str] = []
     for w in words[:limit]:
         if len(" ".join([*out, w])) > 300:

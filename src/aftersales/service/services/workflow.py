@@ -127,6 +127,7 @@ def case_transition(
     result: str = "",
     expected_version: int | None = None,
     by_customer: bool = False,
+    reopened_by=None,
 ) -> Case:
     """Move the case by one step of the table; anything else is a 409 ``illegal_transition``.
     ``by_customer``: the customer's own confirmation or rejection through the tracking link
@@ -150,6 +151,12 @@ def case_transition(
     errors: dict[str, list[str]] = {}
     if action == "resolve" and not solution.strip():
         errors["solution"] = [_("Record the solution.")]
+    if action == "reopen" and case.merged_into_id:
+        raise Conflict(
+            _("A duplicate merged into %(number)s is handled there.")
+            % {"number": case.merged_into.number},
+            code="illegal_transition",
+        )
     if action in ("reject", "cancel", "reopen") and not note:
         errors["note"] = [_("Give the reason.")]
     if errors:
@@ -176,7 +183,16 @@ def case_transition(
         elif case.priority == "high":
             case.priority = "urgent"
         case.closed_at = None
-        fields += ["rejection_reason", "reopened", "priority", "customer_opinion", "closed_at"]
+        if action == "reopen":
+            case.confirmed_at = None  # the customer confirmed a result that did not last
+        fields += [
+            "rejection_reason",
+            "reopened",
+            "priority",
+            "customer_opinion",
+            "closed_at",
+            "confirmed_at",
+        ]
     elif action in ("close", "cancel"):
         case.closed_at = now
         fields.append("closed_at")
@@ -198,6 +214,8 @@ def case_transition(
         sla.start_clocks(case, at=now, metrics=(Metric.RESOLUTION,))
         _escalate_rejection(case, note)
     sla.status_changed(case, at=now)
+    if action == "reopen":
+        call_hook("case_reopened", case=case, actor=actor, keep=reopened_by)
     if action == "close":
         # Other apps act on the closing (the feedback app schedules the follow-up and sends
         # the satisfaction survey), inside this transaction.

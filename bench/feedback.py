@@ -59,11 +59,9 @@ def _row_builder(model, stamp):
                 row.append(values[f.attname])
             elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 row.append(stamp)
-            elif f.has_default():
+            else:  # the field's default; "" for text without one, None for the others
                 value = f.get_default()
                 row.append(json.dumps(value) if f.get_internal_type() == "JSONField" else value)
-            else:
-                row.append(None)
         return tuple(row)
 
     return names, build

@@ -178,7 +178,7 @@ def follow_up_call(
     if not can_work_follow_up(actor, follow_up):
         raise PermissionDenied(_("This follow-up is not yours to call."))
     follow_up = (
-        FollowUp.objects.select_for_update()
+        FollowUp.objects.select_for_update(of=("self",))  # the case is an outer join
         .select_related("case", "case__customer", "customer")
         .get(pk=follow_up.pk)
     )

@@ -251,7 +251,7 @@ def measure() -> None:
         f"answered {Survey.objects.filter(status='answered').count():,}"
     )
 
-    api = APIClient()
+    api = APIClient(HTTP_HOST="localhost")
     api.force_authenticate(agent)
     params = {"date_from": quarter.start, "date_to": quarter.end, "group_by": "assignee"}
 
@@ -276,7 +276,7 @@ def measure() -> None:
     )
     print(f"  ({complaints_in(agent, year).count():,} complaints in the year)")
 
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(agent)
 
     def analysis_page():

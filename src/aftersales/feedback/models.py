@@ -469,7 +469,7 @@ class Survey(models.Model):
         ordering = ["-sent_at", "-id"]
         indexes = [
             models.Index(fields=["customer", "sent_at"], name="survey_customer_sent"),
-            models.Index(fields=["answered_at"], name="survey_answered"),
+            models.Index(fields=["answered_at", "id"], name="survey_answered"),
         ]
 
     def __str__(self) -> str:

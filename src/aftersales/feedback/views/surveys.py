@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -53,6 +52,7 @@ HEADERS = [
     gettext_lazy("Comments"),
     gettext_lazy("Answered by"),
 ]
+PER_PAGE = 50
 GROUP_LABELS = {
     "department": gettext_lazy("Department"),
     "assignee": gettext_lazy("Handler"),
@@ -87,22 +87,61 @@ def _filters(request) -> SurveyFilter:
     )
 
 
+EXPORT_COLUMNS = (
+    "answered_at",
+    "case__number",
+    "customer__name",
+    "case__contact_phone",
+    "customer__mobile",
+    "product__name",
+    "assignee__full_name",
+    "assignee__username",
+    "department__name",
+    "department__code",
+    "dealer__name",
+    "answers",
+    "comment",
+    "answered_via",
+)
+
+
 def register_rows(surveys, show_phone):
-    for s in surveys.iterator(chunk_size=2000):
-        a = s.answers
+    """The register's rows from plain values: no model instances per row (an export may be
+    100,000 rows)."""
+    from aftersales.accounts.seeded import DEPARTMENTS
+    from aftersales.core.seeded import seeded_name
+
+    via = dict(Survey.Channel.choices)
+    rows = surveys.select_related(None).values_list(*EXPORT_COLUMNS)
+    for (
+        answered_at,
+        number,
+        customer,
+        contact_phone,
+        mobile,
+        product,
+        full_name,
+        username,
+        department,
+        department_code,
+        dealer,
+        answers,
+        comment,
+        answered_via,
+    ) in rows.iterator(chunk_size=2000):
         yield [
-            timezone.localtime(s.answered_at).strftime("%Y-%m-%d %H:%M") if s.answered_at else "",
-            s.case.number,
-            s.customer.name,
-            show_phone(s.case.contact_phone or s.customer.mobile),
-            s.product.name if s.product_id else "",
-            str(s.assignee or ""),
-            s.department.label if s.department_id else "",
-            s.dealer.name if s.dealer_id else "",
-            *[a.get(code, "") for code in SCORE_CODES],
-            a.get("nps", ""),
-            s.comment,
-            str(s.get_answered_via_display()),
+            timezone.localtime(answered_at).strftime("%Y-%m-%d %H:%M") if answered_at else "",
+            number,
+            customer,
+            show_phone(contact_phone or mobile),
+            product or "",
+            full_name or username or "",
+            seeded_name(department, DEPARTMENTS.get(department_code)) if department else "",
+            dealer or "",
+            *[answers.get(code, "") for code in SCORE_CODES],
+            answers.get("nps", ""),
+            comment,
+            str(via.get(answered_via, "")),
         ]
 
 
@@ -111,9 +150,11 @@ def _choices():
         "departments": Department.objects.filter(active=True).order_by("code"),
         "products": Product.objects.order_by("sku").only("pk", "sku", "name")[:500],
         "dealers": Dealer.objects.order_by("code").only("pk", "name")[:500],
+        # Who handles cases: the company's active people (a dealer's are not handlers here).
         "handlers": get_user_model()
-        .objects.filter(pk__in=Survey.objects.values("assignee_id").distinct())
-        .order_by("username"),
+        .objects.filter(is_active=True, dealer_member__isnull=True)
+        .order_by("username")
+        .only("pk", "username", "full_name")[:500],
     }
 
 
@@ -168,14 +209,18 @@ def register(request):
             filters=request.GET.urlencode()[:300],
         )
         return response
-    page = Paginator(surveys, 50).get_page(request.GET.get("page"))
+    # Newer and older pages without counting every answer (the statistics page counts).
+    number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    number = max(1, min(number, 10_000))
+    rows = list(surveys[(number - 1) * PER_PAGE : number * PER_PAGE + 1])
     return render(
         request,
         "feedback/register.html",
         {
             "title": title,
-            "page": page,
-            "rows": page.object_list,
+            "page_number": number,
+            "has_next": len(rows) > PER_PAGE,
+            "rows": rows[:PER_PAGE],
             "filters": filters,
             "querystring": request.GET.urlencode(),
             **_choices(),

@@ -5,6 +5,7 @@ last month's complaint report."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import datetime, time, timedelta
 
@@ -41,6 +42,9 @@ def _at(day, hour) -> datetime:
 
 
 def seed(ctx: DemoContext) -> None:
+    from .presets import ensure_presets
+
+    ensure_presets()
     departments = ctx.objects.get("departments", {})
     heads = {"service": "yangmin", "cs": "sunli", "quality": "lina", "sales": "zhangwei"}
     for code, username in heads.items():
@@ -185,16 +189,20 @@ def _today(ctx, agent, technician, departments) -> None:
 def _report(ctx: DemoContext) -> None:
     from datetime import date
 
+    from aftersales.core.models import Notification
+
     from .services.reports import complaint_report_make
 
+    started = timezone.now()
     today = timezone.localdate()
     last_month = date(today.year, today.month, 1) - timedelta(days=1)
     _proposal(ctx, last_month)
     if not ComplaintReport.objects.exists():
-        try:
+        # Without the PDF libraries on this machine the reports page says there is none yet.
+        with contextlib.suppress(OSError):
             complaint_report_make(last_month)
-        except OSError:  # no PDF fonts or libraries on this machine: the page says none yet
-            return
+    # Last month's report and proposal were news last month: today's bell is for today.
+    Notification.objects.filter(created_at__gte=started).update(read_at=timezone.now())
 
 
 def _proposal(ctx: DemoContext, last_month) -> None:

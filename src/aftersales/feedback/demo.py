@@ -102,7 +102,7 @@ def _history(ctx, agent, technician, departments) -> int:
             if repeat
             else rng.choice(SURNAMES) + rng.choice(["伟", "芳", "敏", "静", "强", "磊"])
         )
-        product = products[index % len(products)] if products else None
+        product = _product_for(text, products, index)
         case, _ = case_intake(
             actor=agent,
             data=IntakeInput(
@@ -178,6 +178,28 @@ def _history(ctx, agent, technician, departments) -> int:
                 )
         made += 1
     return made
+
+
+# The product a customer's words are about (the demo's appliances), so the register reads true.
+PRODUCT_WORDS = (
+    ("电视", "TV-"),
+    ("冰箱", "FR-"),
+    ("洗衣机", "WM-"),
+    ("手机", "PH-"),
+    ("充", "PH-"),
+)
+
+
+def _product_for(text: str, products: list, index: int):
+    appliances = [p for p in products if p.sku[:3] in ("TV-", "FR-", "WM-", "PH-")] or products
+    if not appliances:
+        return None
+    for word, prefix in PRODUCT_WORDS:
+        if word in text:
+            fitting = [p for p in appliances if p.sku.startswith(prefix)]
+            if fitting:
+                return fitting[index % len(fitting)]
+    return appliances[index % len(appliances)]
 
 
 def _today(ctx, agent, technician, departments) -> None:

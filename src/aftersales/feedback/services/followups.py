@@ -58,6 +58,20 @@ def _create(*, rule: FollowUpRule, start, **fields) -> FollowUp:
     return follow_up
 
 
+def _cancel_due(follow_ups, reason: str) -> None:
+    """Cancel the calls of ``follow_ups`` still to make, saying why (saved one by one, so each
+    keeps its history)."""
+    now = timezone.now()
+    for follow_up in follow_ups.filter(status=FollowUp.Status.DUE):
+        follow_up.status, follow_up.remarks, follow_up.done_at = (
+            FollowUp.Status.CANCELLED,
+            reason,
+            now,
+        )
+        follow_up.version += 1
+        follow_up.save(update_fields=["status", "remarks", "done_at", "version", "updated_at"])
+
+
 def case_outcome(case) -> str:
     if case.reopened:
         return FollowUpRule.Outcome.REOPENED
@@ -121,12 +135,10 @@ def follow_up_for_low_answer(survey) -> FollowUp | None:
     if rule is None:
         return None
     # This call replaces the case's routine follow-up: the customer is called once.
-    for waiting in FollowUp.objects.filter(case=survey.case, status=FollowUp.Status.DUE):
-        waiting.status = FollowUp.Status.CANCELLED
-        waiting.remarks = _("Replaced by the call about the low survey answer.")
-        waiting.done_at = timezone.now()
-        waiting.version += 1
-        waiting.save(update_fields=["status", "remarks", "done_at", "version", "updated_at"])
+    _cancel_due(
+        FollowUp.objects.filter(case=survey.case),
+        _("Replaced by the call about the low survey answer."),
+    )
     return _create(
         rule=rule,
         start=timezone.localdate(survey.answered_at or timezone.now()),
@@ -275,25 +287,6 @@ def _open_complaint(actor, follow_up: FollowUp, remarks: str):
     return complaint
 
 
-@transaction.atomic
-def follow_up_cancel(*, actor, follow_up: FollowUp, reason: str) -> FollowUp:
-    if not can_work_follow_up(actor, follow_up):
-        raise PermissionDenied(_("This follow-up is not yours to call."))
-    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    if follow_up.status != FollowUp.Status.DUE:
-        raise Conflict(_("This follow-up is finished."), code="follow_up_finished")
-    if not (reason or "").strip():
-        raise InvalidInput(fields={"reason": [_("Give the reason.")]})
-    follow_up.status, follow_up.remarks = FollowUp.Status.CANCELLED, reason.strip()[:MAX_REMARKS]
-    follow_up.done_at, follow_up.done_by = timezone.now(), actor
-    follow_up.version += 1
-    follow_up._history_user = actor
-    follow_up.save(
-        update_fields=["status", "remarks", "done_at", "done_by", "version", "updated_at"]
-    )
-    return follow_up
-
-
 def overdue_follow_ups_alert(today=None) -> int:
     """The daily sweep: follow-ups past their deadline are told to customer service (and to
     the assignee) once, on the day they fall overdue."""
@@ -332,13 +325,10 @@ def follow_ups_case_reopened(case, *, keep=None) -> None:
     from ..models import Survey
 
     now = timezone.now()
-    waiting = FollowUp.objects.filter(case=case, status=FollowUp.Status.DUE)
-    for follow_up in waiting.exclude(pk=getattr(keep, "pk", None)):
-        follow_up.status = FollowUp.Status.CANCELLED
-        follow_up.remarks = _("The case was reopened.")
-        follow_up.done_at = now
-        follow_up.version += 1
-        follow_up.save(update_fields=["status", "remarks", "done_at", "version", "updated_at"])
+    _cancel_due(
+        FollowUp.objects.filter(case=case).exclude(pk=getattr(keep, "pk", None)),
+        _("The case was reopened."),
+    )
     Survey.objects.filter(case=case, status=Survey.Status.SENT, expires_at__gt=now).update(
         expires_at=now
     )

@@ -29,6 +29,7 @@ api_v1 = [
     path("", include("aftersales.warranty.api_urls")),
     path("", include("aftersales.repairs.api_urls")),
     path("", include("aftersales.feedback.api_urls")),
+    path("", include("aftersales.staff.api_urls")),
     path("", include("aftersales.core.api_urls")),
 ]
 
@@ -48,6 +49,7 @@ urlpatterns = [
     path("repairs/", include("aftersales.repairs.urls")),
     path("feedback/", include("aftersales.feedback.urls")),
     path("s/", include((feedback_public, "feedback_public"))),
+    path("staff/", include("aftersales.staff.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

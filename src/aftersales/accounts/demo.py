@@ -23,6 +23,7 @@ PEOPLE = [
     ("yangmin", "杨敏", "service", [Role.SERVICE], "13800000008"),
     ("sunli", "孙丽", "cs", [Role.CUSTOMER_SERVICE], "13800000009"),
     ("zhoujing", "周静", "dealers", [Role.DEALER], "13800000010"),
+    ("xuhong", "徐红", "hr", [Role.HR], "13800000011"),
 ]
 
 

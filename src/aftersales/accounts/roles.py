@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     SERVICE = "service", _("After-sales service")
     CUSTOMER_SERVICE = "customer_service", _("Customer service")
     DEALER = "dealer", _("Dealer / merchant")
+    HR = "hr", _("Human resources")
     ADMIN = "admin", _("Administrator")
 
 
@@ -31,5 +32,6 @@ ROLE_DESCRIPTIONS = {
     Role.DEALER: _(
         "Sees only its own customers and cases; carries out the Three Guarantees (三包) for them."
     ),
+    Role.HR: _("Training, qualifications and the staff assessment scorecards."),
     Role.ADMIN: _("Manages users, roles, policies and system settings."),
 }

@@ -14,5 +14,6 @@ DEPARTMENTS = {
     "service": ("售后服务部", _("After-sales Service Department")),
     "cs": ("客服部", _("Customer Service Department")),
     "it": ("信息部", _("IT Department")),
+    "hr": ("人力资源部", _("Human Resources Department")),
     "dealers": ("经销商渠道", _("Dealer Channel")),
 }

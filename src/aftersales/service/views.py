@@ -345,10 +345,18 @@ def track(request):
 
 
 def _departments_with_people():
-    """Active departments with their active members, for the assignment form."""
+    """Active departments with their active members, for the assignment form; a member who
+    may not be given cases yet carries why (``not_offered``), shown instead of offered."""
     from aftersales.accounts.models import Department
 
-    return Department.objects.filter(active=True).prefetch_related("members").order_by("code")
+    departments = list(
+        Department.objects.filter(active=True).prefetch_related("members").order_by("code")
+    )
+    people = [m for d in departments for m in d.members.all() if m.is_active]
+    blocked = routing.work_blockers(people)
+    for person in people:
+        person.not_offered = blocked.get(person.pk, "")
+    return departments
 
 
 class IntakeForm(StyledFormMixin, forms.Form):

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "aftersales.warranty",
     "aftersales.repairs",
     "aftersales.feedback",
+    "aftersales.staff",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,12 @@ CELERY_BEAT_SCHEDULE = {
     "feedback-daily": {
         "task": "feedback.daily",
         "schedule": crontab(hour=env.get_int("FEEDBACK_DAILY_HOUR", 7), minute=0),
+    },
+    # Daily: qualifications about to run out; on the month's first working day last month's
+    # scorecards (drafts for the department heads to review).
+    "staff-daily": {
+        "task": "staff.daily",
+        "schedule": crontab(hour=env.get_int("STAFF_DAILY_HOUR", 7), minute=30),
     },
 }
 

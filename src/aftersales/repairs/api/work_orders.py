@@ -66,6 +66,10 @@ class WorkOrderSuggestionSerializer(serializers.Serializer):
     load = serializers.IntegerField()
     capacity = serializers.IntegerField()
     reasons = serializers.ListField(child=serializers.CharField())
+    offered = serializers.BooleanField(
+        help_text="False: not to be booked (required training or category qualification "
+        "missing); the reasons say which."
+    )
 
 
 def _wo(request, number: str) -> WorkOrder:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.roles import Role
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied
+from aftersales.core.hooks import call_hook
 from aftersales.core.messaging import message_customer
 
 from ..models import AppointmentChange, TechnicianAbsence, TechnicianProfile, WorkOrder
@@ -37,6 +38,7 @@ class Suggestion:
     load: int
     capacity: int
     reasons: list[str] = field(default_factory=list)
+    offered: bool = True  # False: listed with why, but not to be booked (training)
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -63,8 +65,12 @@ def technicians():
 
 def dispatch_suggestions(work_order: WorkOrder, day: date | None = None) -> list[Suggestion]:
     """Technicians for the work on ``day`` (the day it is due by default), best first: all
-    needed skills (+100), the customer's region among theirs (+40), room in the day (+5 per
-    free slot); a full day is listed last and says so."""
+    needed skills (+100), the customer's region among theirs (+40), a valid qualification for
+    the product's category when the training policy prefers one (+50: before the region, as
+    being able to do the work comes first), room in the day (+5
+    per free slot); a full day is listed last and says so. Someone who has not passed their
+    required training, or lacks the category qualification the policy requires, is not
+    offered (listed last, with why)."""
     day = day or timezone.localdate(work_order.onsite_due_at or timezone.now())
     start, end = _day_bounds(day)
     needed = {s.pk for s in work_order.skills.all()}
@@ -79,6 +85,7 @@ def dispatch_suggestions(work_order: WorkOrder, day: date | None = None) -> list
     )
     absent = absent_on(day, people)
     workday = _is_workday(day)
+    blocked, qualified = training_checks(work_order, people, day)
     out = []
     for person in people:
         profile: TechnicianProfile = person.technician_profile
@@ -112,6 +119,23 @@ def dispatch_suggestions(work_order: WorkOrder, day: date | None = None) -> list
         )
         if not free:
             score -= 1000
+        offered = True
+        if qualified is not None:
+            course = qualified["held"].get(person.pk)
+            if course:
+                score += 50
+                reasons.append(_("qualified: %(course)s") % {"course": course})
+            else:
+                reasons.append(
+                    _("no valid qualification for %(category)s")
+                    % {"category": qualified["category"]}
+                )
+                offered = not qualified["required"]
+        if person.pk in blocked:
+            reasons.append(blocked[person.pk])
+            offered = False
+        if not offered:
+            score -= 5000
         if person.pk in absent:
             reasons.append(_("absent: %(why)s") % {"why": absent[person.pk] or _("leave")})
             score -= 2000
@@ -119,10 +143,36 @@ def dispatch_suggestions(work_order: WorkOrder, day: date | None = None) -> list
             reasons.append(_("not a working day"))
             score -= 500
         out.append(
-            Suggestion(person, score, skills_ok, in_region, load, profile.visits_per_day, reasons)
+            Suggestion(
+                person, score, skills_ok, in_region, load, profile.visits_per_day, reasons, offered
+            )
         )
     out.sort(key=lambda s: (-s.score, s.load, s.technician.username))
     return out
+
+
+def training_checks(work_order: WorkOrder, people, day: date):
+    """What the training app says (through hooks, so this app does not import it): who may
+    not be given visits yet and why, and the product category's qualification rule with who
+    holds one (None: no rule or no course for the category)."""
+    blocked: dict[int, str] = {}
+    for answer in call_hook("work_blockers", people=people, day=day):
+        blocked.update(answer or {})
+    category = work_order.product.category if work_order.product_id else None
+    qualified = None
+    for answer in call_hook("category_qualifications", people=people, category=category, day=day):
+        qualified = qualified or answer
+    return blocked, qualified
+
+
+def not_offered_reason(work_order: WorkOrder, technician, day: date) -> str:
+    """Why ``technician`` may not be booked for the work on ``day`` ("" when they may)."""
+    blocked, qualified = training_checks(work_order, [technician], day)
+    if technician.pk in blocked:
+        return blocked[technician.pk]
+    if qualified and qualified["required"] and technician.pk not in qualified["held"]:
+        return _("no valid qualification for %(category)s") % {"category": qualified["category"]}
+    return ""
 
 
 def absent_on(day: date, people) -> dict[int, str]:
@@ -175,7 +225,13 @@ def work_order_schedule(
         errors["start"] = [_("The visit cannot be in the past.")]
     elif technician is not None:
         away = absent_on(timezone.localdate(start), [technician]).get(technician.pk)
-        if away is not None:
+        why_not = not_offered_reason(wo, technician, timezone.localdate(start))
+        if why_not:
+            errors["technician"] = [
+                _("%(who)s may not be booked for this visit: %(why)s.")
+                % {"who": technician.get_full_name() or technician.get_username(), "why": why_not}
+            ]
+        elif away is not None:
             errors["technician"] = [
                 _("%(who)s is away that day (%(why)s).")
                 % {

@@ -106,10 +106,13 @@ def test_a_rule_without_a_skill_keeps_the_least_loaded_member(agent, make_user, 
 def test_choosing_the_member_counts_every_load_in_one_query(
     agent, make_user, service_dept, aircon, django_assert_num_queries
 ):
+    """One query for the members with their loads, one for the training policy (which, as
+    shipped, does not hold back anyone untrained: three more when it does, see
+    staff/tests/test_gating.py), whatever the number of members."""
     for n in range(5):
         person(make_user, service_dept, f"tech{n}", aircon, limit=10)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         pick = pick_member(service_dept, aircon)
     assert pick.person is not None and pick.note == ""
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         pick_member(service_dept)

@@ -35,8 +35,16 @@ class IndicatorAdmin(SimpleHistoryAdmin):
     """The scorecard's indicators are data: which, with what target and weight, per role."""
 
     list_display = (
-        "role", "period_kind", "position", "code", "name", "source", "direction", "target",
-        "weight", "active",
+        "role",
+        "period_kind",
+        "position",
+        "code",
+        "name",
+        "source",
+        "direction",
+        "target",
+        "weight",
+        "active",
     )
     list_filter = ("role", "period_kind", "source", "active")
     list_editable = ("target", "weight", "active")

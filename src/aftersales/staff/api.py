@@ -97,7 +97,11 @@ class ScorecardListApi(APIView):
             department = Department.objects.filter(code=code).first()
             if department is None:
                 raise InvalidInput(
-                    fields={"department": [_("No department has the code “%(code)s”.") % {"code": code[:40]}]}
+                    fields={
+                        "department": [
+                            _("No department has the code “%(code)s”.") % {"code": code[:40]}
+                        ]
+                    }
                 )
         cards = selectors.ranking(request.user, period, department, lines=True)
         record_views(viewer=request.user, cards=cards)
@@ -139,8 +143,7 @@ class TrainingRecordApi(APIView):
         from .models import RecordView
         from .services.scorecards import record_view
 
-        if not is_staff_member(request.user):
-            raise PermissionDenied()
+        # Someone outside the reader's sight (a dealer's reader sees nobody) is missing.
         person = selectors.person_get_for_user(request.user, username)
         if person is None:
             raise NotFound()

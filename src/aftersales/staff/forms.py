@@ -29,7 +29,9 @@ class CourseForm(StyledFormMixin, forms.Form):
     pass_mark = forms.DecimalField(
         label=_("Pass mark"), max_digits=5, decimal_places=1, min_value=0, initial=60
     )
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
@@ -46,7 +48,10 @@ class SessionForm(StyledFormMixin, forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     trainer = forms.ModelChoiceField(label=_("Trainer"), queryset=None, required=False)
     trainer_name = forms.CharField(
-        label=_("Outside trainer"), max_length=60, required=False, help_text=_("When not one of us.")
+        label=_("Outside trainer"),
+        max_length=60,
+        required=False,
+        help_text=_("When not one of us."),
     )
     place = forms.CharField(label=_("Place"), max_length=80, required=False)
     attendees = forms.ModelMultipleChoiceField(

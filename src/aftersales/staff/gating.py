@@ -87,9 +87,11 @@ def category_qualifications(*, people: Iterable, category, day: date | None = No
     ids = [p.pk for p in people]
     day = day or timezone.localdate()
     held: dict[int, str] = {}
-    for person, course in valid_passes(day).filter(
-        Q(user_id__in=ids), session__course_id__in=list(courses)
-    ).values_list("user_id", "session__course"):
+    for person, course in (
+        valid_passes(day)
+        .filter(Q(user_id__in=ids), session__course_id__in=list(courses))
+        .values_list("user_id", "session__course")
+    ):
         held.setdefault(person, courses[course].label)
     return {
         "rule": rule,

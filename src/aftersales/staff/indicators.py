@@ -58,13 +58,17 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+        return datetime.combine(
+            self.first, datetime.min.time(), tzinfo=timezone.get_current_timezone()
+        )
 
     @property
     def end(self) -> datetime:
         """The moment after the period (exclusive)."""
         return datetime.combine(
-            self.last + timedelta(days=1), datetime.min.time(), tzinfo=timezone.get_current_timezone()
+            self.last + timedelta(days=1),
+            datetime.min.time(),
+            tzinfo=timezone.get_current_timezone(),
         )
 
     def previous(self) -> Period:
@@ -88,7 +92,9 @@ def parse_period(text: str) -> Period:
     if month and 2000 <= int(month[1]) <= 2100 and 1 <= int(month[2]) <= 12:
         return period_containing(date(int(month[1]), int(month[2]), 1), PeriodKind.MONTH)
     if quarter and 2000 <= int(quarter[1]) <= 2100:
-        return period_containing(date(int(quarter[1]), 3 * int(quarter[2]) - 2, 1), PeriodKind.QUARTER)
+        return period_containing(
+            date(int(quarter[1]), 3 * int(quarter[2]) - 2, 1), PeriodKind.QUARTER
+        )
     raise InvalidInput(
         fields={
             "period": [
@@ -302,7 +308,9 @@ def _sla_records(metric: str):
         clocks = (
             _sla_clocks(metric, ctx.period)
             .filter(person=user.pk)
-            .annotate(number=Subquery(Case.objects.filter(pk=OuterRef("owner_id")).values("number")[:1]))
+            .annotate(
+                number=Subquery(Case.objects.filter(pk=OuterRef("owner_id")).values("number")[:1])
+            )
             .order_by("stopped_at")
         )
         return [
@@ -372,7 +380,8 @@ def _resolution_records(ctx: Context, user, links: Links) -> list[Row]:
         Row(
             c.number,
             c.resolved_at,
-            _("%(hours)s working hours") % {"hours": _dec(_hours(ctx, c.created_at, c.resolved_at))},
+            _("%(hours)s working hours")
+            % {"hours": _dec(_hours(ctx, c.created_at, c.resolved_at))},
             None,
             links.case(c.number),
         )
@@ -421,7 +430,13 @@ def _first_time_fix(ctx: Context) -> Values:
 def _first_time_fix_records(ctx: Context, user, links: Links) -> list[Row]:
     visits = _first_visits(ctx.period).filter(technician=user).order_by("completed_at")
     return [
-        Row(wo.number, wo.completed_at, wo.get_result_display(), wo.result == "fixed", links.work_order(wo.number))
+        Row(
+            wo.number,
+            wo.completed_at,
+            wo.get_result_display(),
+            wo.result == "fixed",
+            links.work_order(wo.number),
+        )
         for wo in visits[:MAX_RECORDS]
     ]
 
@@ -441,7 +456,9 @@ def _repaired(ctx: Context):
         _completed_visits(ctx.period)
         .filter(kind__in=REPAIR_KINDS, result="fixed", product__isnull=False)
         .annotate(
-            repeat_until=ExpressionWrapper(F("completed_at") + window, output_field=DateTimeField()),
+            repeat_until=ExpressionWrapper(
+                F("completed_at") + window, output_field=DateTimeField()
+            ),
             again=Subquery(later.order_by("created_at").values("number")[:1]),
         )
     )
@@ -463,7 +480,9 @@ def _repeat_records(ctx: Context, user, links: Links) -> list[Row]:
         Row(
             wo.number,
             wo.completed_at,
-            _("reported again: %(number)s") % {"number": wo.again} if wo.again else _("not reported again"),
+            _("reported again: %(number)s") % {"number": wo.again}
+            if wo.again
+            else _("not reported again"),
             wo.again is None,
             links.work_order(wo.number),
         )
@@ -582,9 +601,11 @@ def _csat_records(ctx: Context, user, links: Links) -> list[Row]:
 
 
 def _with_attitude(period: Period):
-    return _answered(period).annotate(
-        attitude=Cast(KeyTextTransform("attitude", "answers"), FloatField())
-    ).filter(attitude__isnull=False)
+    return (
+        _answered(period)
+        .annotate(attitude=Cast(KeyTextTransform("attitude", "answers"), FloatField()))
+        .filter(attitude__isnull=False)
+    )
 
 
 def _attitude(ctx: Context) -> Values:
@@ -600,7 +621,12 @@ def _attitude(ctx: Context) -> Values:
 
 
 def _attitude_records(ctx: Context, user, links: Links) -> list[Row]:
-    rows = _with_attitude(ctx.period).filter(assignee=user).select_related("case").order_by("answered_at")
+    rows = (
+        _with_attitude(ctx.period)
+        .filter(assignee=user)
+        .select_related("case")
+        .order_by("answered_at")
+    )
     return [
         Row(
             s.case.number,
@@ -665,12 +691,22 @@ def _attended(period: Period):
 
 
 def _training_hours(ctx: Context) -> Values:
-    rows = _attended(ctx.period).order_by().values("user").annotate(n=Count("id"), h=Sum("session__hours"))
+    rows = (
+        _attended(ctx.period)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("id"), h=Sum("session__hours"))
+    )
     return {r["user"]: (Decimal(r["h"]).quantize(TWO), r["n"]) for r in rows}
 
 
 def _training_records(ctx: Context, user, links: Links) -> list[Row]:
-    rows = _attended(ctx.period).filter(user=user).select_related("session__course").order_by("session__held_on")
+    rows = (
+        _attended(ctx.period)
+        .filter(user=user)
+        .select_related("session__course")
+        .order_by("session__held_on")
+    )
     return [
         Row(
             a.session.number,
@@ -696,8 +732,8 @@ def _qualifications(ctx: Context) -> Values:
         required[role].add(course)
     held: dict[int, set[int]] = defaultdict(set)
     people = [p for p, role in ctx.roles.items() if required.get(role)]
-    for person, course in valid_passes(ctx.period.last).filter(user__in=people).values_list(
-        "user", "session__course"
+    for person, course in (
+        valid_passes(ctx.period.last).filter(user__in=people).values_list("user", "session__course")
     ):
         held[person].add(course)
     out: Values = {}

@@ -283,9 +283,7 @@ class TrainingPlan(BaseModel):
         verbose_name_plural = _("training plans")
         ordering = ["-year", "department", "course"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "department", "course"], name="staff_plan_uniq"
-            )
+            models.UniqueConstraint(fields=["year", "department", "course"], name="staff_plan_uniq")
         ]
 
     def __str__(self) -> str:
@@ -306,7 +304,10 @@ class Source(models.TextChoices):
     SLA_FIRST_RESPONSE = "sla_first_response", _("First responses within the time limit (%)")
     SLA_RESOLUTION = "sla_resolution", _("Resolutions within the time limit (%)")
     RESOLUTION_HOURS_AVG = "resolution_hours_avg", _("Average resolution time (working hours)")
-    RESOLUTION_HOURS_P90 = "resolution_hours_p90", _("90th-percentile resolution time (working hours)")
+    RESOLUTION_HOURS_P90 = (
+        "resolution_hours_p90",
+        _("90th-percentile resolution time (working hours)"),
+    )
     FIRST_TIME_FIX = "first_time_fix", _("Fixed on the first visit (%)")
     REPEAT_REPAIRS = "repeat_repairs", _("Repeat repairs")
     FOLLOW_UPS_ON_TIME = "follow_ups_on_time", _("Follow-up calls made on time (%)")
@@ -479,7 +480,10 @@ class ScorecardLine(models.Model):
     points_per_unit = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal("20"))
     value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     records = models.PositiveIntegerField(
-        _("records counted"), null=True, blank=True, help_text=_("How many records the value is from.")
+        _("records counted"),
+        null=True,
+        blank=True,
+        help_text=_("How many records the value is from."),
     )
     score = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     reason = models.TextField(_("why this score"), blank=True)
@@ -539,10 +543,16 @@ class RecordView(models.Model):
         DETAIL = "detail", _("records behind a figure")
 
     subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("whose"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("whose"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("viewed by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("viewed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     what = models.CharField(_("what"), max_length=10, choices=What.choices)
     scorecard = models.ForeignKey(

@@ -64,9 +64,8 @@ def can_view_scorecard(user, scorecard) -> bool:
         return False
     if scorecard.user_id == user.pk or sees_everyone(user):
         return True
-    return (
-        scorecard.department_id is not None
-        and scorecard.department_id in headed_department_ids(user)
+    return scorecard.department_id is not None and scorecard.department_id in headed_department_ids(
+        user
     )
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from .indicators import Context, Links, Period, SOURCES, valid_passes
+from .indicators import SOURCES, Context, Links, Period, valid_passes
 from .models import Attendance, Scorecard, TrainingPlan, TrainingSession
 from .permissions import headed_department_ids, is_staff_member, sees_everyone
 
@@ -222,4 +222,3 @@ def people_with_status(user, *, department=None, today: date | None = None) -> l
         p.qualifications = counts.get(p.pk, 0)
         p.missing = missing.get(p.pk, [])
     return people
-

@@ -18,9 +18,11 @@ ASSESSED_ROLES = (Role.SERVICE, Role.CUSTOMER_SERVICE)
 
 def todos(user, ctx):
     # Only for those assessed or supervising; the administrator's workbench is the system.
+    if not is_staff_member(user):
+        return
     assessed = user_has_role(user, *ASSESSED_ROLES)
     heads = bool(headed_department_ids(user))
-    if not is_staff_member(user) or not (assessed or heads):
+    if not (assessed or heads):
         return
     waiting = scorecards_waiting(user)
     if assessed:
@@ -41,4 +43,3 @@ def todos(user, ctx):
             icon="clipboard-data",
             order=91,
         )
-

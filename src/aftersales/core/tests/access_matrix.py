@@ -43,6 +43,7 @@ from aftersales.accounts.roles import Role
 
 S, VP, QI, Q = Role.SALES, Role.SALES_VP, Role.QUALITY_INSPECTION, Role.QUALITY
 L, SV, CS, D, A = Role.LOGISTICS, Role.SERVICE, Role.CUSTOMER_SERVICE, Role.DEALER, Role.ADMIN
+H = Role.HR
 
 
 def roles(*members) -> frozenset[str]:
@@ -82,6 +83,9 @@ FOLLOW_UP_QUEUE = roles(CS, A, S, D)  # feedback.can_view_follow_ups (sales, dea
 FOLLOW_UP_WORK = roles(CS, A)  # feedback.can_work_queue (the sample is a case's follow-up)
 SURVEYS = roles(CS, SV, Q, VP, A)  # feedback.can_view_surveys
 ANALYSIS = roles(CS, Q, VP, A)  # feedback.can_analyse_complaints
+# staff (the readers head no department: a head sees their department's people too)
+EVERYONE_S_RECORDS = roles(H, VP)  # staff.sees_everyone (the sample is another person's)
+TRAINING = roles(H)  # staff.can_run_training, can_compute_scorecards
 # repairs
 WORK_ORDER_VIEW = roles(CS, SV, L, D, A)  # repairs.can_view_work_orders
 WORK_ORDER_CREATE = roles(CS, SV, D, A)  # repairs.can_create_work_order
@@ -242,6 +246,22 @@ PAGES: dict[str, Access] = {
     "feedback:proposal-new": page(ANALYSIS),
     "feedback:proposal": page(ANALYSIS),
     "feedback:reports": page(ANALYSIS),
+    # staff
+    "staff:home": page(STAFF),  # one's own record
+    "staff:people": page(EVERYONE_S_RECORDS),
+    "staff:person": page(EVERYONE_S_RECORDS),
+    "staff:certificate": page(EVERYONE_S_RECORDS),  # staff.can_view_person: the holder's readers
+    "staff:courses": page(STAFF),
+    "staff:course": page(STAFF),
+    "staff:course-new": page(TRAINING),
+    "staff:course-edit": page(TRAINING),
+    "staff:sessions": page(TRAINING),
+    "staff:session-new": page(TRAINING),
+    "staff:session": page(TRAINING),  # and its trainer
+    "staff:plans": page(TRAINING | EVERYONE_S_RECORDS),
+    "staff:scorecards": page(EVERYONE_S_RECORDS),
+    "staff:scorecard": page(EVERYONE_S_RECORDS),
+    "staff:scorecard-line": page(EVERYONE_S_RECORDS),
     "warranty:extended-detail": page(EXTENDED, scoped=SCOPED),
     "warranty:extended-plan-new": page(EXTENDED_PLANS),
     "warranty:extended-plan-edit": page(EXTENDED_PLANS),
@@ -341,6 +361,9 @@ API: dict[str, Access] = {
     "GET /api/v1/warranty/extended/": api(EXTENDED),
     "GET /api/v1/surveys/summary/": api(SURVEYS),
     "GET /api/v1/followups/": api(FOLLOW_UP_QUEUE),
+    "GET /api/v1/staff/scorecards/": api(STAFF, query="period=2026-11"),  # one's own at least
+    # someone else's record: out of the reader's sight is a 404 (as for a dealer's records)
+    "GET /api/v1/staff/people/{username}/training/": api(EVERYONE_S_RECORDS, denied=404),
     "GET /api/v1/warranty/extended/{number}/": api(EXTENDED, scoped=SCOPED),
     "GET /api/v1/warranty/extended/plans/": api(EXTENDED | EXTENDED_SELL),
     "GET /api/v1/warranty/extended/revenue/": api(EXTENDED),
@@ -426,6 +449,10 @@ NOT_WALKED: dict[str, str] = {
     "sales:order-scan": POST,
     "feedback:report": "a stored PDF (the monthly complaint analysis), opened from its list",
     "feedback_public:answer": "the customer's survey, behind a signed, single-use link",
+    "staff:material": FILE + " (a course's material)",
+    "staff:scorecards-compute": POST,
+    "staff:plan-save": POST,
+    "staff:scorecard-step": POST,
     "sales:order-action": POST,
     "sales:promise-action": POST,
     "warranty:extended-sell": POST,

@@ -218,6 +218,10 @@ def build_world() -> World:
     follow_up = FollowUp.objects.filter(case__isnull=False).order_by("id").first()
     survey = Survey.objects.filter(status="answered").order_by("id").first()
     proposal = ImprovementProposal.objects.order_by("id").first()
+    # another person's training and scorecard (staff.demo): 陈杰's, read by HR and the VP
+    from aftersales.staff.models import Attendance, Scorecard, TrainingSession
+
+    chenjie = demo["chenjie"]
     # dealer A's promise waiting for the company's review (sales.demo)
     promise = WrittenPromise.objects.filter(dealer=a, status="submitted").order_by("id").first()
     world.samples.update(
@@ -261,6 +265,12 @@ def build_world() -> World:
             "promise": promise.pk,
             "extended": contract.number,
             "extended_plan": ew_plan.code,
+            "person": chenjie.username,
+            "attendance": Attendance.objects.filter(user=chenjie, passed=True).first().pk,
+            "scorecard": Scorecard.objects.filter(user=chenjie).order_by("-period").first().pk,
+            "session": TrainingSession.objects.exclude(trainer__isnull=False).first().number,
+            "course": "induction-service",
+            "indicator": "csat",
         }
     )
     _check_dealer_a(
@@ -317,6 +327,7 @@ _NUMBER_OF = (
     ("warranty:extended", "extended"),
     ("feedback:follow-up", "follow_up"),
     ("feedback:proposal", "proposal"),
+    ("staff:session", "session"),
     ("/api/v1/warranty/extended/", "extended"),
     ("/api/v1/warranty/applications/", "application"),
 )
@@ -349,6 +360,7 @@ _SAME_EVERYWHERE = {
     "code": "loaner_code",
     "name": "import_name",
     "promise_id": "promise",
+    "username": "person",
 }
 
 # Arguments that are a word of the route itself, not a record.
@@ -372,6 +384,10 @@ def sample_kwargs(route: str, names, world: World) -> dict[str, object]:
                 values[name] = samples["delay_case"]
             else:
                 values[name] = samples[next(s for p, s in _NUMBER_OF if route.startswith(p))]
+        elif name == "pk" and route.startswith("staff:"):
+            values[name] = samples["attendance" if route == "staff:certificate" else "scorecard"]
+        elif name == "code" and route.startswith("staff:"):
+            values[name] = samples["indicator" if route == "staff:scorecard-line" else "course"]
         elif name in ("pk", "id"):
             values[name] = (
                 samples["loan"]

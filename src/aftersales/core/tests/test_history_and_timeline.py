@@ -28,6 +28,7 @@ from aftersales.repairs.models import (
 from aftersales.sales.models import AcceptancePhoto, OrderEvent
 from aftersales.service.models import CaseAttachment, CaseEvent
 from aftersales.sla.models import SlaEscalation, SlaPause
+from aftersales.staff.models import CourseMaterial, RecordView, ScorecardEvent, ScorecardLine
 from aftersales.warranty.models import ApplicationEvent, Evidence, Payment
 
 NO_HISTORY = {
@@ -59,6 +60,10 @@ NO_HISTORY = {
     Survey,  # sent once, answered once (never changed after), on the case's timeline
     Question,  # part of a questionnaire version, frozen once the version is answered
     ComplaintReport,  # made once a month from the data, a stored PDF
+    CourseMaterial,  # a course's files: added, never edited
+    ScorecardLine,  # part of its scorecard; each change is a scorecard event
+    ScorecardEvent,  # a scorecard's steps: append-only
+    RecordView,  # who opened whose record: append-only, like PhoneReveal
 }
 
 

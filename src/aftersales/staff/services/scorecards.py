@@ -107,7 +107,9 @@ def _lines_for(card: Scorecard, indicators, values, kept: dict[str, ScorecardLin
         else:
             value, records = values.get(indicator.source, {}).get(card.user_id, (None, 0))
             line.value, line.records = value, records
-            line.score = line_score(value, indicator.target, indicator.direction, indicator.points_per_unit)
+            line.score = line_score(
+                value, indicator.target, indicator.direction, indicator.points_per_unit
+            )
         lines.append(line)
     return lines
 
@@ -125,7 +127,9 @@ def scorecards_compute(*, period: Period, actor=None, user_ids=None) -> dict:
     by_role = _roles_with_indicators(period.kind)
     current = _current_cards(period, list(people))
     targets = {
-        pk: info for pk, info in people.items() if pk not in current or current[pk].status == S.DRAFT
+        pk: info
+        for pk, info in people.items()
+        if pk not in current or current[pk].status == S.DRAFT
     }
     ctx = Context(period, {pk: role for pk, (role, _d) in targets.items()})
     sources = {i.source for role in {r for r, _d in targets.values()} for i in by_role[role]}
@@ -266,9 +270,7 @@ def scorecard_review(
         if value is None:
             value = line.score
         if value is None:
-            errors[f"score_{line.code}"] = [
-                _("Score “%(item)s” (0–100).") % {"item": line.label}
-            ]
+            errors[f"score_{line.code}"] = [_("Score “%(item)s” (0–100).") % {"item": line.label}]
             continue
         if value != line.score:
             if not reason:
@@ -279,7 +281,7 @@ def scorecard_review(
             changes.append((line, line.score, value, reason))
     if errors:
         raise InvalidInput(fields=errors)
-    for line, old, value, reason in changes:
+    for line, _old, value, reason in changes:
         line.value = line.score = value
         line.reason = reason[:1000]
         line.save(update_fields=["value", "score", "reason"])
@@ -384,8 +386,12 @@ def scorecard_correct(*, actor, scorecard: Scorecard, reason: str) -> Scorecard:
             _("Only a final scorecard is corrected; change this one through its review."),
             code="illegal_transition",
         )
-    if Scorecard.objects.filter(user=card.user, period=card.period, revision__gt=card.revision).exists():
-        raise Conflict(_("A correction of this scorecard already exists."), code="already_corrected")
+    if Scorecard.objects.filter(
+        user=card.user, period=card.period, revision__gt=card.revision
+    ).exists():
+        raise Conflict(
+            _("A correction of this scorecard already exists."), code="already_corrected"
+        )
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(fields={"reason": [_("Say why the scorecard is corrected.")]})
@@ -409,8 +415,18 @@ def scorecard_correct(*, actor, scorecard: Scorecard, reason: str) -> Scorecard:
                 **{
                     f: getattr(line, f)
                     for f in (
-                        "indicator_id", "code", "name", "source", "direction", "target",
-                        "weight", "points_per_unit", "value", "records", "score", "reason",
+                        "indicator_id",
+                        "code",
+                        "name",
+                        "source",
+                        "direction",
+                        "target",
+                        "weight",
+                        "points_per_unit",
+                        "value",
+                        "records",
+                        "score",
+                        "reason",
                         "position",
                     )
                 },
@@ -472,7 +488,6 @@ def heads_told_to_review(period: Period) -> int:
         if row["department__head"] in heads
     ]
     return notify_many(messages) if messages else 0
-
 
 
 def monthly_scorecards_due(today=None) -> str | None:

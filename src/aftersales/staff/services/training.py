@@ -107,9 +107,7 @@ def course_material_add(*, actor, course: Course, upload) -> CourseMaterial:
     if upload is None or not name:
         raise InvalidInput(fields={"file": [_("Choose a file.")]})
     if not name.lower().endswith(MATERIAL_TYPES):
-        raise InvalidInput(
-            fields={"file": [_("Upload PDF, Office, MP4, JPG or PNG files.")]}
-        )
+        raise InvalidInput(fields={"file": [_("Upload PDF, Office, MP4, JPG or PNG files.")]})
     if upload.size > MATERIAL_MAX_BYTES:
         raise InvalidInput(fields={"file": [_("The file is larger than 50 MB.")]})
     return CourseMaterial.objects.create(
@@ -180,7 +178,11 @@ def add_months(day: date, months: int) -> date:
 
 @transaction.atomic
 def session_record(
-    *, actor, session: TrainingSession, results: dict[int, dict], expected_version: int | None = None
+    *,
+    actor,
+    session: TrainingSession,
+    results: dict[int, dict],
+    expected_version: int | None = None,
 ) -> TrainingSession:
     """Record who came and their exam score. A pass (attended, and a score at the pass mark,
     or any attendance when the pass mark is 0) is a qualification for the course's months
@@ -206,7 +208,12 @@ def session_record(
         score = None
         if raw:
             score = _decimal(raw, f"score_{person_id}", errors, low=Decimal(0), high=Decimal(100))
-        if attended and score is None and session.pass_mark > 0 and not errors.get(f"score_{person_id}"):
+        if (
+            attended
+            and score is None
+            and session.pass_mark > 0
+            and not errors.get(f"score_{person_id}")
+        ):
             errors[f"score_{person_id}"] = [
                 _("Enter %(who)s's exam score (the pass mark is %(mark)s).")
                 % {"who": attendance.user, "mark": session.pass_mark}
@@ -221,7 +228,9 @@ def session_record(
             or (attendance.score is not None and attendance.score >= session.pass_mark)
         )
         attendance.passed = passed
-        attendance.valid_until = add_months(session.held_on, validity) if passed and validity else None
+        attendance.valid_until = (
+            add_months(session.held_on, validity) if passed and validity else None
+        )
         attendance.certificate_no = f"{session.number}-{n:02d}" if passed else ""
         attendance.expiry_told = False
         attendance._history_user = actor

@@ -186,7 +186,9 @@ def test_an_untrained_technician_is_not_offered_for_any_visit(
     untrained = make_technician(make_user, "t1", "甲", "浦东新区")
     trained = make_technician(make_user, "t2", "乙", "浦东新区")
     passed(trained, "induction-service", date(2026, 1, 5))
-    wo = work_order_create(actor=dispatcher, kind="onsite_repair", customer=customer, problem="异响")
+    wo = work_order_create(
+        actor=dispatcher, kind="onsite_repair", customer=customer, problem="异响"
+    )
     ranked = dispatch.dispatch_suggestions(wo, timezone.localdate() + timedelta(days=1))
     offered = {s.technician: s for s in ranked}
     assert offered[trained].offered and not offered[untrained].offered

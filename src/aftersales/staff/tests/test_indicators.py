@@ -14,7 +14,7 @@ from aftersales.feedback.models import FollowUp, QuestionnaireVersion, Survey
 from aftersales.repairs.models import WorkOrder
 from aftersales.service.models import Case
 from aftersales.sla.models import SlaClock
-from aftersales.staff.indicators import Context, Links, SOURCES, compute_values, p90, parse_period
+from aftersales.staff.indicators import SOURCES, Context, Links, compute_values, p90, parse_period
 from aftersales.staff.models import Source
 
 from .conftest import at, passed
@@ -242,9 +242,7 @@ def survey(case_row, person, *, overall, attitude=None, answered):
     )
 
 
-def test_csat_and_the_attitude_score_come_from_the_persons_answered_surveys(
-    tech, tech2, customer
-):
+def test_csat_and_the_attitude_score_come_from_the_persons_answered_surveys(tech, tech2, customer):
     """Overall 5, 4 and 2: two satisfied of three (≥ 4, the policy's) → 66.67 %. Attitude 5
     and 3 (the third skipped the question) → 4.00. October's answer and tech2's do not
     count."""

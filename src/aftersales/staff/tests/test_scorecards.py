@@ -120,9 +120,7 @@ def test_a_dispute_needs_words_and_an_answer_before_the_card_is_final(cards, hea
     assert card.status == S.FINAL and card.final_note == "已核实，维持评分"
 
 
-def test_the_review_needs_every_scored_item_and_a_reason_for_a_changed_score(
-    cards, head
-):
+def test_the_review_needs_every_scored_item_and_a_reason_for_a_changed_score(cards, head):
     card = cards["tech1"]
     with pytest.raises(InvalidInput) as error:
         svc.scorecard_review(
@@ -200,7 +198,11 @@ def test_the_total_weighs_the_scores_of_the_lines_that_have_one():
 def test_a_period_is_a_month_or_a_quarter_and_anything_else_names_the_field():
     assert (NOV.first.isoformat(), NOV.last.isoformat()) == ("2026-11-01", "2026-11-30")
     q = parse_period("2026-q4")
-    assert (q.key, q.first.isoformat(), q.last.isoformat()) == ("2026-Q4", "2026-10-01", "2026-12-31")
+    assert (q.key, q.first.isoformat(), q.last.isoformat()) == (
+        "2026-Q4",
+        "2026-10-01",
+        "2026-12-31",
+    )
     assert NOV.previous().key == "2026-10" and parse_period("2026-12").next().key == "2027-01"
     for bad in ("", "2026-13", "2026/11", "11-2026", "2026-Q5", "1999-01"):
         with pytest.raises(InvalidInput) as error:
@@ -229,7 +231,9 @@ def test_visibility_of_scorecards_for_every_kind_of_reader(
         response = _open(client, reader, url)
         assert response.status_code == (200 if may else 404), reader.username
     # Every view of another person's card is kept; one's own is not.
-    viewers = set(RecordView.objects.filter(subject=tech).values_list("viewer__username", flat=True))
+    viewers = set(
+        RecordView.objects.filter(subject=tech).values_list("viewer__username", flat=True)
+    )
     assert viewers == {"head1", "hr1", "vp1"}
 
 
@@ -248,7 +252,7 @@ def test_the_api_answers_the_contract(api_client, cards, head, tech, hr):
     response = api_client.get("/api/v1/staff/scorecards/?period=2026-11&department=after-sales")
     assert response.status_code == 200
     body = response.json()
-    assert [row["user"]["name"] for row in body][0] in {"陈杰", "杨主管", "王强"}
+    assert body[0]["user"]["name"] in {"陈杰", "杨主管", "王强"}
     row = next(r for r in body if r["user"]["id"] == tech.pk)
     assert set(row) == {"user", "period", "status", "indicators", "total"}
     assert row["user"] == {"id": tech.pk, "name": "陈杰", "department": "after-sales"}
@@ -280,7 +284,12 @@ def test_each_computed_value_opens_to_its_records_for_the_person(client, cards, 
     card = cards["tech1"]
     response = _open(client, tech, reverse("staff:scorecard-line", args=[card.pk, "visits"]))
     assert response.status_code == 200 and response.context["rows"] == []
-    assert _open(client, tech, reverse("staff:scorecard-line", args=[card.pk, "knowledge"])).status_code == 404
+    assert (
+        _open(
+            client, tech, reverse("staff:scorecard-line", args=[card.pk, "knowledge"])
+        ).status_code
+        == 404
+    )
     assert not RecordView.objects.exists()  # one's own
     _open(client, head, reverse("staff:scorecard-line", args=[card.pk, "csat"]))
     assert RecordView.objects.get().what == RecordView.What.DETAIL

@@ -25,7 +25,9 @@ def skills():
     return Course.objects.get(code="service-skills")  # 4 h, valid 24 months, pass mark 60
 
 
-def test_a_session_records_who_passed_and_for_how_long(hr, tech, tech2, agent, skills, time_machine):
+def test_a_session_records_who_passed_and_for_how_long(
+    hr, tech, tech2, agent, skills, time_machine
+):
     time_machine.move_to(at(2026, 11, 30, 10))
     session = training.session_create(
         actor=hr, course=skills, held_on=date(2026, 11, 30), attendees=[tech, tech2, agent],

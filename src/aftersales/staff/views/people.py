@@ -92,7 +92,9 @@ def people_list(request):
 def certificate(request, pk: int):
     """The certificate of a pass (PDF), for the person and those who may see their record."""
     attendance = get_object_or_404(
-        Attendance.objects.select_related("session__course", "session__trainer", "user__department"),
+        Attendance.objects.select_related(
+            "session__course", "session__trainer", "user__department"
+        ),
         pk=pk,
         passed=True,
     )

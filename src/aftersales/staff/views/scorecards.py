@@ -99,7 +99,11 @@ def ranking(request):
             "can_compute": can_compute_scorecards(request.user),
             "export_url": "?"
             + urlencode(
-                {"period": period.key, "department": department.code if department else "", "format": "xlsx"}
+                {
+                    "period": period.key,
+                    "department": department.code if department else "",
+                    "format": "xlsx",
+                }
             ),
         },
     )
@@ -119,8 +123,14 @@ def _export(request, period, department, cards):
             if (line.code, line.label) not in codes:
                 codes.append((line.code, line.label))
     headers = [
-        _("Place"), _("Person"), _("Department"), _("Role"), _("Period"), _("Status"),
-        _("Total"), *[label for _c, label in codes],
+        _("Rank"),
+        _("Person"),
+        _("Department"),
+        _("Role"),
+        _("Period"),
+        _("Status"),
+        _("Total"),
+        *[label for _c, label in codes],
     ]
 
     def rows():
@@ -142,7 +152,10 @@ def _export(request, period, department, cards):
         filename=f"{title}.xlsx", headers=headers, rows=rows(), sheet_title=title
     )
     ExportRecord.objects.create(
-        user=request.user, what="staff.scorecards", rows=count, filters=request.GET.urlencode()[:300]
+        user=request.user,
+        what="staff.scorecards",
+        rows=count,
+        filters=request.GET.urlencode()[:300],
     )
     return response
 
@@ -160,15 +173,19 @@ def compute(request):
         return redirect("staff:scorecards")
     messages.success(
         request,
-        _("%(period)s: %(created)s scorecards computed, %(updated)s drafts computed again, "
-          "%(kept)s already reviewed left as they are.")
+        _(
+            "%(period)s: %(created)s scorecards computed, %(updated)s drafts computed again, "
+            "%(kept)s already reviewed left as they are."
+        )
         % {"period": period.key, **result},
     )
     return redirect(reverse("staff:scorecards") + f"?period={period.key}")
 
 
 def _card(request, pk: int) -> Scorecard:
-    card = get_object_or_404(Scorecard.objects.select_related("user", "department", "corrects"), pk=pk)
+    card = get_object_or_404(
+        Scorecard.objects.select_related("user", "department", "corrects"), pk=pk
+    )
     if not can_view_scorecard(request.user, card):
         raise Http404
     return card
@@ -205,9 +222,11 @@ def scorecard_detail(request, pk: int):
             "events": card.events.select_related("actor"),
             "later": later,
             "errors": errors,
-            "may_review": can_review(user, card) and card.status in (S.DRAFT, S.REVIEWED, S.DISPUTED),
+            "may_review": can_review(user, card)
+            and card.status in (S.DRAFT, S.REVIEWED, S.DISPUTED),
             "may_answer": can_answer(user, card) and card.status == S.REVIEWED,
-            "may_finalize": can_finalize(user, card) and card.status in (S.ACKNOWLEDGED, S.DISPUTED),
+            "may_finalize": can_finalize(user, card)
+            and card.status in (S.ACKNOWLEDGED, S.DISPUTED),
             "may_correct": can_correct(user, card) and card.status == S.FINAL and later is None,
             "views": card.views.select_related("viewer")[:20]
             if card.user_id == user.pk or sees_everyone(user)
@@ -240,22 +259,34 @@ def scorecard_step(request, pk: int, action: str):
                 comment=post.get("comment", ""),
                 expected_version=version,
             )
-            messages.success(request, _("Reviewed: %(who)s is asked to acknowledge it.") % {"who": card.user})
+            messages.success(
+                request, _("Reviewed: %(who)s is asked to acknowledge it.") % {"who": card.user}
+            )
         elif action == "acknowledge":
-            services.scorecard_acknowledge(actor=request.user, scorecard=card, expected_version=version)
+            services.scorecard_acknowledge(
+                actor=request.user, scorecard=card, expected_version=version
+            )
             messages.success(request, _("You acknowledged the scorecard."))
         elif action == "dispute":
             services.scorecard_dispute(
-                actor=request.user, scorecard=card, reason=post.get("reason", ""), expected_version=version
+                actor=request.user,
+                scorecard=card,
+                reason=post.get("reason", ""),
+                expected_version=version,
             )
             messages.success(request, _("Your supervisor is told what you disagree with."))
         elif action == "finalize":
             services.scorecard_finalize(
-                actor=request.user, scorecard=card, note=post.get("note", ""), expected_version=version
+                actor=request.user,
+                scorecard=card,
+                note=post.get("note", ""),
+                expected_version=version,
             )
             messages.success(request, _("The scorecard is final."))
         elif action == "correct":
-            new = services.scorecard_correct(actor=request.user, scorecard=card, reason=post.get("reason", ""))
+            new = services.scorecard_correct(
+                actor=request.user, scorecard=card, reason=post.get("reason", "")
+            )
             messages.success(request, _("Revision %(n)s made: review it.") % {"n": new.revision})
             return redirect(new.get_absolute_url())
         else:

@@ -98,8 +98,17 @@ def _course_form_view(request, course: Course | None):
     if course is not None:
         initial = {
             f: getattr(course, f)
-            for f in ("code", "name", "kind", "category", "hours", "validity_months", "pass_mark",
-                      "description", "active")
+            for f in (
+                "code",
+                "name",
+                "kind",
+                "category",
+                "hours",
+                "validity_months",
+                "pass_mark",
+                "description",
+                "active",
+            )
         }
     form = CourseForm(request.POST or None, initial=initial, editing=course is not None)
     if request.method == "POST" and form.is_valid():
@@ -176,7 +185,9 @@ def session_new(request):
 
 
 def _may_see_session(user, session: TrainingSession) -> bool:
-    return can_run_training(user) or (session.trainer_id is not None and session.trainer_id == user.pk)
+    return can_run_training(user) or (
+        session.trainer_id is not None and session.trainer_id == user.pk
+    )
 
 
 @login_required
@@ -273,8 +284,10 @@ def plan_save(request):
         return redirect(f"{_plans_url()}?year={data['year']}")
     messages.error(
         request,
-        " ".join(f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
-                 for k, v in form.errors.items()),
+        " ".join(
+            f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+            for k, v in form.errors.items()
+        ),
     )
     return redirect(_plans_url())
 

@@ -68,6 +68,28 @@ def seed(ctx: DemoContext) -> None:
     ctx.log.append(f"feedback: {n} closed cases with surveys over six months, follow-ups due")
 
 
+def _clocks_back_then(case, shift: timedelta, *, late: bool) -> None:
+    """The case's time limits moved to when the case happened (the scorecards count them);
+    now and then the resolution finished late."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import F
+
+    from aftersales.sla.models import SlaClock
+
+    clocks = SlaClock.objects.filter(
+        owner_type=ContentType.objects.get_for_model(case), owner_id=case.pk
+    )
+    clocks.update(
+        started_at=F("started_at") + shift,
+        due_at=F("due_at") + shift,
+        stopped_at=F("stopped_at") + shift,
+    )
+    if late:
+        clocks.filter(metric="resolution", status="met").update(
+            status="breached", stopped_at=F("due_at") + timedelta(hours=20)
+        )
+
+
 def _history(ctx, agent, technician, departments) -> int:
     from aftersales.catalog.models import Product
     from aftersales.customers.models import Dealer
@@ -136,6 +158,7 @@ def _history(ctx, agent, technician, departments) -> int:
         Case.objects.filter(pk=case.pk).update(
             created_at=_at(opened, 9), resolved_at=_at(closed, 11), closed_at=_at(closed, 15)
         )
+        _clocks_back_then(case, _at(opened, 9) - case.created_at, late=index % 9 == 4)
         survey = Survey.objects.filter(case=case).first()
         if survey is not None:
             Survey.objects.filter(pk=survey.pk).update(

@@ -118,6 +118,7 @@ def seed(ctx: DemoContext) -> None:
                 course=course,
                 defaults={"planned": planned},
             )
+    _visits_back_then(ctx)
     # Two months of scorecards: the older one reviewed, acknowledged and final.
     from .indicators import period_containing
 
@@ -155,3 +156,48 @@ def seed(ctx: DemoContext) -> None:
 
     # The demo's past steps are read already; this month's review is what is new.
     Notification.objects.filter(link__startswith="/staff/").update(read_at=timezone.now())
+
+
+def _visits_back_then(ctx) -> None:
+    """The visits behind the last three months' closed repairs and installations (the
+    feedback demo's history), so the technicians' scorecards count visits and first-time
+    fixes: history written as it was, not through the dispatch steps."""
+    from aftersales.repairs.models import WorkOrder
+    from aftersales.service.models import Case
+
+    since = timezone.now() - timedelta(days=95)
+    cases = (
+        Case.objects.filter(
+            status="closed",
+            kind__in=["repair", "installation"],
+            resolved_at__gte=since,
+            assignee__technician_profile__isnull=False,
+            work_orders__isnull=True,
+        )
+        .select_related("customer")
+        .order_by("resolved_at")
+    )
+    for n, case in enumerate(cases):
+        repair = case.kind == "repair"
+        result = "done" if not repair else ("not_fixed" if n % 7 == 3 else "fixed")
+        wo = WorkOrder.objects.create(
+            number=f"WO-{case.resolved_at:%Y%m%d}-9{n:03d}",
+            case=case,
+            kind="onsite_repair" if repair else "installation",
+            status=WorkOrder.Status.COMPLETED,
+            customer=case.customer,
+            product=case.product,
+            address=case.customer.address,
+            region=case.region,
+            problem=case.description,
+            technician=case.assignee,
+            window_start=case.resolved_at - timedelta(hours=3),
+            window_end=case.resolved_at - timedelta(hours=1),
+            checked_in_at=case.resolved_at - timedelta(hours=3),
+            checked_out_at=case.resolved_at - timedelta(hours=1),
+            diagnosis="上门检测",
+            work_done=case.solution or "已处理",
+            result=result,
+            completed_at=case.resolved_at - timedelta(hours=1),
+        )
+        WorkOrder.objects.filter(pk=wo.pk).update(created_at=case.created_at + timedelta(hours=2))

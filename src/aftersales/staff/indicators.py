@@ -274,7 +274,7 @@ def _sla_clocks(metric: str, period: Period):
     from aftersales.sla.models import SlaClock
 
     Case = _case_model()
-    case = Case.objects.filter(pk=OuterRef("owner_id"))
+    case = Case.objects.filter(pk=OuterRef("owner_id")).order_by()  # one row: no sort
     return SlaClock.objects.filter(
         owner_type=ContentType.objects.get_for_model(Case),
         metric=metric,
@@ -309,7 +309,9 @@ def _sla_records(metric: str):
             _sla_clocks(metric, ctx.period)
             .filter(person=user.pk)
             .annotate(
-                number=Subquery(Case.objects.filter(pk=OuterRef("owner_id")).values("number")[:1])
+                number=Subquery(
+                    Case.objects.filter(pk=OuterRef("owner_id")).order_by().values("number")[:1]
+                )
             )
             .order_by("stopped_at")
         )

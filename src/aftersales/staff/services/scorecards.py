@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -468,6 +468,7 @@ def heads_told_to_review(period: Period) -> int:
     """Tell each department head how many of their people's scorecards wait for review."""
     waiting = (
         Scorecard.objects.filter(period=period.key, status=S.DRAFT, department__head__isnull=False)
+        .exclude(user=F("department__head"))  # a head's own card is not theirs to review
         .values("department__head")
         .annotate(n=Count("id"))
     )

@@ -74,9 +74,7 @@ def test_the_performance_review_excel_reads_back(client, team, head):
     assert mine[5] == "已审核" and mine[rows[0].index("业务知识")] == 60
 
 
-def test_the_monthly_task_computes_last_month_on_the_first_working_day(
-    team, head, time_machine
-):
+def test_the_monthly_task_computes_last_month_on_the_first_working_day(team, head, time_machine):
     """1 Dec 2026 is a Tuesday, a working day: November's scorecards are computed and the
     head told; on 2 Dec nothing is done."""
     Scorecard.objects.all().delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import people, scorecards, training
+from .views import indicators, people, scorecards, training
 
 app_name = "staff"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("training/sessions/<str:number>/", training.session_detail, name="session"),
     path("training/plans/", training.plan_list, name="plans"),
     path("training/plans/save/", training.plan_save, name="plan-save"),
+    path("indicators/", indicators.indicator_list, name="indicators"),
     path("scorecards/", scorecards.ranking, name="scorecards"),
     path("scorecards/compute/", scorecards.compute, name="scorecards-compute"),
     path("scorecards/<int:pk>/", scorecards.scorecard_detail, name="scorecard"),

@@ -259,6 +259,7 @@ PAGES: dict[str, Access] = {
     "staff:session-new": page(TRAINING),
     "staff:session": page(TRAINING),  # and its trainer
     "staff:plans": page(TRAINING | EVERYONE_S_RECORDS),
+    "staff:indicators": page(TRAINING),
     "staff:scorecards": page(EVERYONE_S_RECORDS),
     "staff:scorecard": page(EVERYONE_S_RECORDS),
     "staff:scorecard-line": page(EVERYONE_S_RECORDS),

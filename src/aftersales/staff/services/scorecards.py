@@ -514,3 +514,45 @@ def monthly_scorecards_due(today=None) -> str | None:
     scorecards_compute(period=period)
     heads_told_to_review(period)
     return period.key
+
+
+@transaction.atomic
+def indicators_update(*, actor, changes: dict[int, dict]) -> int:
+    """HR sets the targets, weights and use of the indicators (``changes``: indicator id →
+    ``{"target", "weight", "active"}``); all or nothing. Scorecards computed before keep the
+    values they were computed with."""
+    if not can_compute_scorecards(actor):
+        raise PermissionDenied(_("Only human resources sets the indicators."))
+    indicators = Indicator.objects.select_for_update().in_bulk(list(changes))
+    errors: dict[str, list[str]] = {}
+    updated = []
+    for pk, change in changes.items():
+        indicator = indicators.get(pk)
+        if indicator is None:
+            continue
+        for field, low, high in (("target", Decimal(0), Decimal(99_999)),
+                                 ("weight", Decimal("0.1"), Decimal(100))):  # fmt: skip
+            try:
+                value = Decimal(str(change.get(field, "")).strip())
+                if not value.is_finite() or not low <= value <= high:
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors[f"{field}_{pk}"] = [
+                    _("%(indicator)s: enter a %(field)s from %(low)s to %(high)s.")
+                    % {
+                        "indicator": indicator.label,
+                        "field": _("target") if field == "target" else _("weight"),
+                        "low": low,
+                        "high": high,
+                    }
+                ]
+                continue
+            setattr(indicator, field, value)
+        indicator.active = bool(change.get("active"))
+        updated.append(indicator)
+    if errors:
+        raise InvalidInput(fields=errors)
+    for indicator in updated:
+        indicator._history_user = actor
+        indicator.save(update_fields=["target", "weight", "active", "updated_at"])
+    return len(updated)

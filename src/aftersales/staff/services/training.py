@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.roles import Role
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
 from aftersales.core.notifications import Message, notify_many
 from aftersales.core.numbering import document_number_next
@@ -29,6 +30,16 @@ from ..models import (
 from ..permissions import can_run_training
 
 MATERIAL_MAX_BYTES = 50 * 1024 * 1024
+# The roles that are given work (cases, visits, inspections, deliveries): a course may be
+# required of them.
+WORK_ROLES = (
+    Role.SERVICE,
+    Role.CUSTOMER_SERVICE,
+    Role.SALES,
+    Role.LOGISTICS,
+    Role.QUALITY_INSPECTION,
+    Role.QUALITY,
+)
 MATERIAL_TYPES = (".pdf", ".ppt", ".pptx", ".doc", ".docx", ".xls", ".xlsx", ".mp4", ".jpg", ".png")
 
 
@@ -325,8 +336,6 @@ def _person_url(person) -> str:
 
 def staff_people():
     """Active company staff (not a dealer's people), for the attendee list."""
-    from aftersales.accounts.roles import Role
-
     return (
         get_user_model()
         .objects.filter(is_active=True, groups__isnull=False)
@@ -336,3 +345,23 @@ def staff_people():
         .distinct()
         .order_by("department__code", "username")
     )
+
+
+@transaction.atomic
+def course_requirements_set(*, actor, course: Course, roles) -> list[str]:
+    """The roles that must pass ``course`` before they are given work (replacing the list)."""
+    from ..models import TrainingRequirement
+
+    _guard(actor)
+    wanted = {str(r) for r in roles}
+    if not wanted <= {r.value for r in WORK_ROLES}:
+        raise InvalidInput(fields={"roles": [_("Only roles that are given work can require it.")]})
+    current = {r.role: r for r in TrainingRequirement.objects.filter(course=course)}
+    for role in set(current) - wanted:
+        current[role]._history_user = actor
+        current[role].delete()
+    for role in wanted - set(current):
+        requirement = TrainingRequirement(role=role, course=course)
+        requirement._history_user = actor
+        requirement.save()
+    return sorted(wanted)

@@ -6,7 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..permissions import can_run_training, can_view_people
+from ..permissions import can_compute_scorecards, can_run_training, can_view_people
 
 register = template.Library()
 
@@ -25,4 +25,6 @@ def staff_tabs(context, active: str):
         tabs.append(("sessions", _("Sessions"), reverse("staff:sessions")))
     if can_run_training(user) or can_view_people(user):
         tabs.append(("plans", _("Training plans"), reverse("staff:plans")))
+    if can_compute_scorecards(user):
+        tabs.append(("indicators", _("Indicators"), reverse("staff:indicators")))
     return {"tabs": tabs, "active": active}

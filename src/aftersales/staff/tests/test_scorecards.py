@@ -293,3 +293,39 @@ def test_each_computed_value_opens_to_its_records_for_the_person(client, cards, 
     assert not RecordView.objects.exists()  # one's own
     _open(client, head, reverse("staff:scorecard-line", args=[card.pk, "csat"]))
     assert RecordView.objects.get().what == RecordView.What.DETAIL
+
+
+def test_hr_sets_targets_and_weights_all_or_nothing(client, hr, head):
+    from aftersales.staff.models import Indicator
+
+    csat = Indicator.objects.get(role="service", code="csat")
+    visits = Indicator.objects.get(role="service", code="visits")
+    with pytest.raises(InvalidInput) as error:
+        svc.indicators_update(
+            actor=hr,
+            changes={
+                csat.pk: {"target": "85", "weight": "12", "active": True},
+                visits.pk: {"target": "-1", "weight": "0", "active": True},
+            },
+        )
+    assert set(error.value.fields) == {f"target_{visits.pk}", f"weight_{visits.pk}"}
+    csat.refresh_from_db()
+    assert csat.target == Decimal("90")  # nothing half-written
+    with pytest.raises(PermissionDenied):
+        svc.indicators_update(actor=head, changes={})
+    client.force_login(hr)
+    page = client.get(reverse("staff:indicators"))
+    assert page.status_code == 200
+    form = {}
+    for group in page.context["groups"]:
+        for i in group["rows"]:
+            form[f"target_{i.pk}"] = str(i.target)
+            form[f"weight_{i.pk}"] = str(i.weight)
+            form[f"active_{i.pk}"] = "on"
+    form[f"target_{csat.pk}"] = "85"
+    form.pop(f"active_{visits.pk}")
+    assert client.post(reverse("staff:indicators"), form).status_code == 302
+    csat.refresh_from_db()
+    visits.refresh_from_db()
+    assert csat.target == Decimal("85") and not visits.active
+    assert _open(client, head, reverse("staff:indicators")).status_code == 404

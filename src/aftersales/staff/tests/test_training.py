@@ -226,3 +226,19 @@ def test_training_pages_for_hr_and_for_staff(client, hr, tech, skills, time_mach
     assert client.get(session.get_absolute_url()).status_code == 404
     assert client.get(reverse("staff:sessions")).status_code == 404
     assert client.get(reverse("staff:courses")).status_code == 200
+
+
+def test_hr_sets_which_roles_require_a_course(client, hr, tech, skills):
+    client.force_login(hr)
+    response = client.post(
+        skills.get_absolute_url(), {"what": "requirements", "roles": ["service", "sales"]}
+    )
+    assert response.status_code == 302
+    assert set(skills.requirements.values_list("role", flat=True)) == {"service", "sales"}
+    with pytest.raises(InvalidInput) as error:
+        training.course_requirements_set(actor=hr, course=skills, roles=["admin"])
+    assert "roles" in error.value.fields
+    with pytest.raises(PermissionDenied):
+        training.course_requirements_set(actor=tech, course=skills, roles=[])
+    training.course_requirements_set(actor=hr, course=skills, roles=[])
+    assert not skills.requirements.exists()

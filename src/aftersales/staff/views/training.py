@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aftersales.accounts.models import Department
 from aftersales.core.errors import ApplicationError
 from aftersales.core.forms import add_error_to_form, error_text
 
@@ -60,13 +59,18 @@ def course_detail(request, code: str):
     if request.method == "POST":
         _hr_only(request)
         try:
-            training.course_material_add(
-                actor=request.user, course=course, upload=request.FILES.get("file")
-            )
+            if request.POST.get("what") == "requirements":
+                training.course_requirements_set(
+                    actor=request.user, course=course, roles=request.POST.getlist("roles")
+                )
+                messages.success(request, _("The roles that require the course are saved."))
+            else:
+                training.course_material_add(
+                    actor=request.user, course=course, upload=request.FILES.get("file")
+                )
+                messages.success(request, _("The material is added."))
         except ApplicationError as exc:
             messages.error(request, error_text(exc))
-        else:
-            messages.success(request, _("The material is added."))
         return redirect(course.get_absolute_url())
     return render(
         request,
@@ -76,6 +80,8 @@ def course_detail(request, code: str):
             "materials": course.materials.all(),
             "sessions": selectors.sessions().filter(course=course)[:50] if hr else [],
             "required_for": [n.get_role_display() for n in course.requirements.all()],
+            "required_roles": {n.role for n in course.requirements.all()},
+            "work_roles": [(r.value, r.label) for r in training.WORK_ROLES],
             "can_edit": hr,
         },
     )
@@ -296,7 +302,3 @@ def _plans_url() -> str:
     from django.urls import reverse
 
     return reverse("staff:plans")
-
-
-def departments():
-    return Department.objects.filter(active=True)

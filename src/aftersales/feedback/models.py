@@ -228,7 +228,11 @@ class FollowUp(VersionedModel):
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["status", "due_on"], name="followup_queue")]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="followup_queue"),
+            # The scorecards' calls made in a month.
+            models.Index(fields=["done_at"], name="followup_done"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -228,7 +228,11 @@ class WorkOrder(VersionedModel):
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["technician", "window_start"], name="repairs_wo_tech_day")]
+        indexes = [
+            models.Index(fields=["technician", "window_start"], name="repairs_wo_tech_day"),
+            # The scorecards' visits completed in a month.
+            models.Index(fields=["completed_at"], name="repairs_wo_completed"),
+        ]
 
     def __str__(self) -> str:
         return self.number

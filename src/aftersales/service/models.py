@@ -289,6 +289,8 @@ class Case(VersionedModel):
                 name="service_case_open_dept_idx",
                 condition=~Q(status__in=["closed", "cancelled"]),
             ),
+            # The scorecards' cases resolved in a month.
+            models.Index(fields=["resolved_at"], name="service_case_resolved_idx"),
         ]
 
     def __str__(self) -> str:

@@ -195,6 +195,8 @@ class SlaClock(BaseModel):
         indexes = [
             models.Index(fields=["status", "due_at"], name="sla_clock_open_due_idx"),
             models.Index(fields=["owner_type", "owner_id"], name="sla_clock_owner_idx"),
+            # The scorecards' clocks stopped in a month.
+            models.Index(fields=["metric", "stopped_at"], name="sla_clock_stopped_idx"),
         ]
 
     def __str__(self) -> str:

@@ -31,8 +31,11 @@ def work_blockers(*, people: Iterable, day: date | None = None) -> dict[int, str
     the policy does not gate the work."""
     if not active_policy().induction_gates_work:
         return {}
+    from aftersales.core.seeded import is_chinese
+
+    comma = "、" if is_chinese() else ", "
     return {
-        pk: _("required training not passed: %(courses)s") % {"courses": "、".join(courses)}
+        pk: _("required training not passed: %(courses)s") % {"courses": comma.join(courses)}
         for pk, courses in missing_training(people, day).items()
     }
 

@@ -307,7 +307,7 @@ def _sla_records(metric: str):
         Case = _case_model()
         clocks = (
             _sla_clocks(metric, ctx.period)
-            .filter(person=user.pk)
+            .filter(owner_id__in=Case.objects.filter(assignee=user).order_by().values("pk"))
             .annotate(
                 number=Subquery(
                     Case.objects.filter(pk=OuterRef("owner_id")).order_by().values("number")[:1]
@@ -395,6 +395,8 @@ def _resolution_records(ctx: Context, user, links: Links) -> list[Row]:
 
 
 REPAIR_KINDS = ("onsite_repair", "mail_in")
+# Visits to the customer (remote support and the repair centre's mail-ins are not visits).
+ON_SITE_KINDS = ("onsite_repair", "installation", "maintenance", "inspection")
 
 
 def _completed_visits(period: Period):
@@ -408,7 +410,7 @@ def _first_visits(period: Period):
     """Repair visits completed in the period that were their case's first."""
     WorkOrder = _work_order_model()
     earlier = WorkOrder.objects.filter(
-        case=OuterRef("case"), created_at__lt=OuterRef("created_at")
+        case=OuterRef("case"), created_at__lt=OuterRef("created_at"), kind__in=REPAIR_KINDS
     ).exclude(status=WorkOrder.Status.CANCELLED)
     return (
         _completed_visits(period)
@@ -444,36 +446,45 @@ def _first_time_fix_records(ctx: Context, user, links: Links) -> list[Row]:
 
 
 def _repaired(ctx: Context):
-    """Repairs done in the period after which the same customer reported the same product
-    again within the policy's window (a new case)."""
+    """Repeat repairs seen in the period: a fixed repair visit after which the same customer
+    reported the same product for repair again (a new repair case opened in the period)
+    within the policy's window. So the repairs of the period's last weeks count in the month
+    their repeat comes, and each month's number is known when the month ends."""
     Case = _case_model()
     window = timedelta(days=ctx.policy.repeat_repair_days)
+    period = ctx.period
     later = Case.objects.filter(
         customer=OuterRef("customer"),
         product=OuterRef("product"),
-        created_at__gt=OuterRef("completed_at"),
+        kind="repair",
+        created_at__gt=OuterRef("completed_at"),  # not the repaired case itself
         created_at__lte=OuterRef("repeat_until"),
-    )  # the repaired case itself was opened before the repair
+        created_at__gte=period.start,
+        created_at__lt=period.end,
+    )
+    WorkOrder = _work_order_model()
     return (
-        _completed_visits(ctx.period)
-        .filter(kind__in=REPAIR_KINDS, result="fixed", product__isnull=False)
+        WorkOrder.objects.filter(
+            completed_at__gte=period.start - window,
+            completed_at__lt=period.end,
+            technician__isnull=False,
+            kind__in=REPAIR_KINDS,
+            result="fixed",
+            product__isnull=False,
+        )
         .annotate(
             repeat_until=ExpressionWrapper(
                 F("completed_at") + window, output_field=DateTimeField()
             ),
             again=Subquery(later.order_by("created_at").values("number")[:1]),
         )
+        .filter(again__isnull=False)
     )
 
 
 def _repeat_repairs(ctx: Context) -> Values:
-    rows = (
-        _repaired(ctx)
-        .order_by()
-        .values("technician")
-        .annotate(n=Count("id"), again=Count("id", filter=Q(again__isnull=False)))
-    )
-    return {r["technician"]: (Decimal(r["again"]), r["n"]) for r in rows}
+    rows = _repaired(ctx).order_by().values("technician").annotate(n=Count("id"))
+    return {r["technician"]: (Decimal(r["n"]), r["n"]) for r in rows}
 
 
 def _repeat_records(ctx: Context, user, links: Links) -> list[Row]:
@@ -482,23 +493,25 @@ def _repeat_records(ctx: Context, user, links: Links) -> list[Row]:
         Row(
             wo.number,
             wo.completed_at,
-            _("reported again: %(number)s") % {"number": wo.again}
-            if wo.again
-            else _("not reported again"),
-            wo.again is None,
+            _("reported again: %(number)s") % {"number": wo.again},
+            False,
             links.work_order(wo.number),
         )
         for wo in visits[:MAX_RECORDS]
     ]
 
 
+def _on_site(period: Period):
+    return _completed_visits(period).filter(kind__in=ON_SITE_KINDS)
+
+
 def _visits_handled(ctx: Context) -> Values:
-    rows = _completed_visits(ctx.period).order_by().values("technician").annotate(n=Count("id"))
+    rows = _on_site(ctx.period).order_by().values("technician").annotate(n=Count("id"))
     return {r["technician"]: (Decimal(r["n"]), r["n"]) for r in rows}
 
 
 def _visit_records(ctx: Context, user, links: Links) -> list[Row]:
-    visits = _completed_visits(ctx.period).filter(technician=user).order_by("completed_at")
+    visits = _on_site(ctx.period).filter(technician=user).order_by("completed_at")
     return [
         Row(wo.number, wo.completed_at, wo.get_kind_display(), None, links.work_order(wo.number))
         for wo in visits[:MAX_RECORDS]
@@ -551,7 +564,7 @@ def _follow_up_records(ctx: Context, user, links: Links) -> list[Row]:
         Row(
             f.number,
             f.done_at,
-            _("overdue after %(day)s") % {"day": f.deadline_on.isoformat()},
+            _("deadline %(day)s") % {"day": f.deadline_on.isoformat()},
             f.done_on <= f.deadline_on,
             links.follow_up(f.number),
         )
@@ -713,11 +726,12 @@ def _training_records(ctx: Context, user, links: Links) -> list[Row]:
         Row(
             a.session.number,
             a.session.held_on,
-            f"{a.session.course.label} · {a.session.hours} h",
+            _("%(course)s · %(hours)s hours")
+            % {"course": a.session.course.label, "hours": a.session.hours},
             a.passed,
-            reverse("staff:session", args=[a.session.number]),
+            reverse("staff:course", args=[a.session.course.code]),
         )
-        for a in rows
+        for a in rows[:MAX_RECORDS]
     ]
 
 
@@ -730,7 +744,9 @@ def valid_passes(day: date):
 
 def _qualifications(ctx: Context) -> Values:
     required: dict[str, set[int]] = defaultdict(set)
-    for role, course in TrainingRequirement.objects.values_list("role", "course"):
+    for role, course in TrainingRequirement.objects.filter(course__active=True).values_list(
+        "role", "course"
+    ):
         required[role].add(course)
     held: dict[int, set[int]] = defaultdict(set)
     people = [p for p, role in ctx.roles.items() if required.get(role)]
@@ -747,10 +763,15 @@ def _qualifications(ctx: Context) -> Values:
 
 def _qualification_records(ctx: Context, user, links: Links) -> list[Row]:
     role = ctx.roles.get(user.pk, "")
-    needs = TrainingRequirement.objects.filter(role=role).select_related("course")
-    held = {
+    needs = TrainingRequirement.objects.filter(role=role, course__active=True).select_related(
+        "course"
+    )
+    held = {  # the newest pass of each course
         a.session.course_id: a
-        for a in valid_passes(ctx.period.last).filter(user=user).select_related("session")
+        for a in valid_passes(ctx.period.last)
+        .filter(user=user)
+        .select_related("session")
+        .order_by("session__held_on")
     }
     rows = []
     for need in needs:

@@ -70,15 +70,15 @@ def can_view_scorecard(user, scorecard) -> bool:
 
 
 def can_review(user, scorecard) -> bool:
-    """The supervisor: head of the person's department; a head's own card goes to HR or the
-    vice-president. Nobody reviews their own."""
+    """The supervisor: head of the person's department; a head's own card, and one whose
+    department has no head, goes to HR or the vice-president. Nobody reviews their own."""
     if scorecard.user_id == user.pk or not is_staff_member(user):
         return False
     if scorecard.department_id is not None and scorecard.department_id in headed_department_ids(
         user
     ):
         return True
-    return sees_everyone(user) and _is_head(scorecard)
+    return sees_everyone(user) and _without_other_head(scorecard)
 
 
 def can_finalize(user, scorecard) -> bool:
@@ -96,6 +96,7 @@ def can_correct(user, scorecard) -> bool:
     return can_compute_scorecards(user) and scorecard.user_id != user.pk
 
 
-def _is_head(scorecard) -> bool:
+def _without_other_head(scorecard) -> bool:
+    """The card's department has no head but the person themselves (or none at all)."""
     department = scorecard.department
-    return department is not None and department.head_id == scorecard.user_id
+    return department is None or department.head_id in (None, scorecard.user_id)

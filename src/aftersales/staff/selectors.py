@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from .indicators import SOURCES, Context, Links, Period, valid_passes
@@ -175,25 +175,38 @@ def line_records(reader, scorecard: Scorecard, line) -> list:
     return computed.records(ctx, scorecard.user, Links(reader))
 
 
+# What a supervisor still does with a card: review it, answer a dispute, make it final.
+TO_ACT_ON = (Scorecard.Status.DRAFT, Scorecard.Status.DISPUTED, Scorecard.Status.ACKNOWLEDGED)
+
+
+def scorecards_to_act_on(user) -> QuerySet[Scorecard]:
+    """The current cards waiting for the reader as supervisor: their departments' people's
+    (a head), and the heads' own and the headless departments' (HR, the vice-president).
+    The same rule as ``permissions.can_review``."""
+    if not is_staff_member(user):
+        return Scorecard.objects.none()
+    mine = Q(department_id__in=headed_department_ids(user))
+    if sees_everyone(user):
+        mine |= (
+            Q(department__isnull=True)
+            | Q(department__head__isnull=True)
+            | Q(department__head=F("user"))
+        )
+    return current_only(
+        Scorecard.objects.filter(mine, status__in=TO_ACT_ON).exclude(user=user)
+    ).select_related("user", "department")
+
+
 def scorecards_waiting(user) -> dict[str, int]:
-    """The reader's own scorecard to answer, and (a supervisor) the ones to review."""
+    """The reader's own scorecard to answer, and (a supervisor) the ones to act on."""
     own = current_only(
         Scorecard.objects.filter(user=user, status=Scorecard.Status.REVIEWED)
     ).count()
-    heads = headed_department_ids(user)
-    to_review = 0
-    if heads:
-        to_review = (
-            current_only(
-                Scorecard.objects.filter(
-                    department_id__in=heads,
-                    status__in=[Scorecard.Status.DRAFT, Scorecard.Status.DISPUTED],
-                )
-            )
-            .exclude(user=user)
-            .count()
-        )
-    return {"to_answer": own, "to_review": to_review}
+    supervises = bool(headed_department_ids(user)) or sees_everyone(user)
+    return {
+        "to_answer": own,
+        "to_review": scorecards_to_act_on(user).count() if supervises else 0,
+    }
 
 
 def latest_period_with_cards(user) -> str | None:

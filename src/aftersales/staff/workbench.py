@@ -1,5 +1,5 @@
 """The staff app's part of the workbench: the person's own scorecard waiting for their
-answer, and a supervisor's scorecards waiting for review."""
+answer, and the scorecards a supervisor is to review, answer or make final."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aftersales.accounts.roles import Role
 from aftersales.core.navigation import list_url
 from aftersales.core.workbench import Todo
 
-from .permissions import headed_department_ids, is_staff_member
+from .permissions import headed_department_ids, is_staff_member, sees_everyone
 from .selectors import scorecards_waiting
 
 ASSESSED_ROLES = (Role.SERVICE, Role.CUSTOMER_SERVICE)
@@ -21,7 +21,7 @@ def todos(user, ctx):
     if not is_staff_member(user):
         return
     assessed = user_has_role(user, *ASSESSED_ROLES)
-    heads = bool(headed_department_ids(user))
+    heads = bool(headed_department_ids(user)) or sees_everyone(user)
     if not (assessed or heads):
         return
     waiting = scorecards_waiting(user)
@@ -37,7 +37,7 @@ def todos(user, ctx):
     if heads:
         yield Todo(
             "staff.scorecards_to_review",
-            _("Scorecards to review"),
+            _("Scorecards waiting for me"),
             waiting["to_review"],
             list_url("staff:scorecards", status="to_review"),
             icon="clipboard-data",

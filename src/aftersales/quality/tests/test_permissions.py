@@ -34,6 +34,7 @@ MATRIX = {
     Role.SERVICE: {"can_view_quality"},
     Role.CUSTOMER_SERVICE: {"can_work_recall", "can_view_quality"},
     Role.DEALER: set(),
+    Role.HR: {"can_view_quality"},  # company staff read quality records
     # An administrator runs the system, but the emergency release is the vice-president's
     # decision by office (QC-3).
     Role.ADMIN: {

@@ -225,7 +225,12 @@ def work_order_schedule(
         errors["start"] = [_("The visit cannot be in the past.")]
     elif technician is not None:
         away = absent_on(timezone.localdate(start), [technician]).get(technician.pk)
-        why_not = not_offered_reason(wo, technician, timezone.localdate(start))
+        # Someone new to the visit must be offered; the one booked may have it moved.
+        why_not = (
+            not_offered_reason(wo, technician, timezone.localdate(start))
+            if technician.pk != wo.technician_id
+            else ""
+        )
         if why_not:
             errors["technician"] = [
                 _("%(who)s may not be booked for this visit: %(why)s.")

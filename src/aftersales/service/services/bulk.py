@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.errors import ApplicationError, InvalidInput, PermissionDenied
 
 from ..models import Case
-from .routing import case_assign
+from .routing import assignee_may_take, case_assign
 
 MAX_CASES = 200
 
@@ -38,6 +38,8 @@ def cases_assign(
         raise InvalidInput(
             fields={"cases": [_("No such case: %(numbers)s") % {"numbers": ", ".join(missing)}]}
         )
+    if assignee is not None and any(found[n].assignee_id != assignee.pk for n in numbers):
+        assignee_may_take(assignee)  # once for the batch, not once per case
     done = []
     for number in numbers:
         try:
@@ -48,6 +50,7 @@ def cases_assign(
                     department=department,
                     assignee=assignee,
                     expected_version=versions.get(number),
+                    assignee_checked=True,
                 )
             )
         except ApplicationError as exc:

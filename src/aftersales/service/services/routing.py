@@ -187,6 +187,20 @@ def work_blockers(people, day=None) -> dict[int, str]:
     return out
 
 
+def assignee_may_take(assignee) -> None:
+    """400 on ``assignee`` naming why, when they may not be given cases yet (training)."""
+    why = work_blockers([assignee]).get(assignee.pk)
+    if why:
+        raise InvalidInput(
+            fields={
+                "assignee": [
+                    _("%(who)s may not be given cases yet: %(why)s.")
+                    % {"who": assignee, "why": why}
+                ]
+            }
+        )
+
+
 def _untrained_note(department) -> str:
     return _(
         "nobody in %(department)s has passed the required training: the case waits in its queue"
@@ -276,10 +290,17 @@ def _assigned(case: Case, department, assignee, *, actor, note: str) -> None:
 
 @transaction.atomic
 def case_assign(
-    *, actor, case: Case, department, assignee=None, expected_version: int | None = None
+    *,
+    actor,
+    case: Case,
+    department,
+    assignee=None,
+    expected_version: int | None = None,
+    assignee_checked: bool = False,
 ) -> Case:
     """Hand the case to a department and, optionally, a person in it. With
-    ``expected_version``, a case changed meanwhile by someone else is refused (409)."""
+    ``expected_version``, a case changed meanwhile by someone else is refused (409).
+    ``assignee_checked``: the caller has asked ``assignee_may_take`` already (many cases)."""
     from .workflow import can_handle
 
     if not can_handle(actor, case):
@@ -295,16 +316,9 @@ def case_assign(
         raise InvalidInput(fields={"department": [_("Choose the department.")]})
     if assignee is not None and assignee.department_id != department.pk:
         raise InvalidInput(fields={"assignee": [_("This person is not in that department.")]})
-    why = work_blockers([assignee]).get(assignee.pk) if assignee is not None else None
-    if why:
-        raise InvalidInput(
-            fields={
-                "assignee": [
-                    _("%(who)s may not be given cases yet: %(why)s.")
-                    % {"who": assignee, "why": why}
-                ]
-            }
-        )
+    # A new person must have passed their training; the one already on the case stays.
+    if not assignee_checked and assignee is not None and assignee.pk != case.assignee_id:
+        assignee_may_take(assignee)
     _assign(case, department, assignee, actor=actor, note="")
     return case
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from aftersales.accounts.roles import Role
@@ -20,7 +21,15 @@ from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied, Sta
 from aftersales.core.notifications import Message, notify, notify_many
 
 from ..indicators import Context, Period, compute_values, line_score, weighted_total
-from ..models import Indicator, RecordView, Scorecard, ScorecardEvent, ScorecardLine, Source
+from ..models import (
+    Indicator,
+    RecordView,
+    Scorecard,
+    ScorecardEvent,
+    ScorecardLine,
+    Source,
+    StaffPolicy,
+)
 from ..permissions import (
     can_answer,
     can_compute_scorecards,
@@ -121,6 +130,8 @@ def scorecards_compute(*, period: Period, actor=None, user_ids=None) -> dict:
     source is a few set-based queries for all people together."""
     if actor is not None and not can_compute_scorecards(actor):
         raise PermissionDenied(_("Only human resources computes the scorecards."))
+    # One computation at a time (HR's button and the monthly task): the policy row is the lock.
+    list(StaffPolicy.objects.select_for_update().filter(active=True))
     people = assessed_people(period.kind, user_ids)
     if not people:
         return {"created": 0, "updated": 0, "kept": 0}
@@ -131,8 +142,11 @@ def scorecards_compute(*, period: Period, actor=None, user_ids=None) -> dict:
         for pk, info in people.items()
         if pk not in current or current[pk].status == S.DRAFT
     }
-    ctx = Context(period, {pk: role for pk, (role, _d) in targets.items()})
-    sources = {i.source for role in {r for r, _d in targets.values()} for i in by_role[role]}
+    ctx = Context(
+        period,
+        {pk: current[pk].role if pk in current else role for pk, (role, _d) in targets.items()},
+    )
+    sources = {i.source for role in set(ctx.roles.values()) for i in by_role.get(role, [])}
     values = compute_values(ctx, sources)
     now = timezone.now()
     new_cards, drafts = [], []
@@ -148,10 +162,18 @@ def scorecards_compute(*, period: Period, actor=None, user_ids=None) -> dict:
                 computed_at=now,
             )
             new_cards.append(card)
-        else:
-            card.role, card.department_id, card.computed_at = role, department, now
+        else:  # a draft keeps the role and department it was first computed for
+            card.computed_at = now
             card.version += 1
             drafts.append(card)
+    kept: dict[int, dict[str, ScorecardLine]] = defaultdict(dict)
+    for line in ScorecardLine.objects.filter(scorecard__in=drafts, source=Source.SCORED):
+        kept[line.scorecard_id][line.code] = line
+    all_lines = []
+    for card in new_cards + drafts:  # totals first: each card is written once
+        lines = _lines_for(card, by_role.get(card.role, []), values, kept.get(card.pk, {}))
+        card.total = weighted_total(lines)
+        all_lines.extend(lines)
     if new_cards:
         bulk_create_with_history(new_cards, Scorecard, default_user=actor)
         # Read back the keys (bulk_create gives none on SQLite's older versions).
@@ -162,23 +184,15 @@ def scorecards_compute(*, period: Period, actor=None, user_ids=None) -> dict:
         )
         for card in new_cards:
             card.pk = card.id = ids[card.user_id]
-    kept: dict[int, dict[str, ScorecardLine]] = defaultdict(dict)
-    for line in ScorecardLine.objects.filter(scorecard__in=drafts, source=Source.SCORED):
-        kept[line.scorecard_id][line.code] = line
     ScorecardLine.objects.filter(scorecard__in=drafts).delete()
-    all_lines = []
-    for card in new_cards + drafts:
-        lines = _lines_for(card, by_role[card.role], values, kept.get(card.pk, {}))
-        card.total = weighted_total(lines)
-        all_lines.extend(lines)
+    for line in all_lines:
+        line.scorecard = line.scorecard  # the card's key, now that it has one
     ScorecardLine.objects.bulk_create(all_lines, batch_size=2000)
-    for card in new_cards:
-        Scorecard.objects.filter(pk=card.pk).update(total=card.total)
     if drafts:
         bulk_update_with_history(
             drafts,
             Scorecard,
-            ["role", "department", "computed_at", "version", "total", "updated_at"],
+            ["computed_at", "version", "total", "updated_at"],
             default_user=actor,
             batch_size=500,
         )
@@ -217,10 +231,10 @@ def _move(card: Scorecard, action: str, actor, note: str, fields: list[str]) -> 
 
 
 ACTION_LABELS = {
-    "review": _("reviewed"),
-    "acknowledge": _("acknowledged"),
-    "dispute": _("disputed"),
-    "finalize": _("made final"),
+    "review": gettext_lazy("reviewed"),
+    "acknowledge": gettext_lazy("acknowledged"),
+    "dispute": gettext_lazy("disputed"),
+    "finalize": gettext_lazy("made final"),
 }
 
 
@@ -492,8 +506,8 @@ def heads_told_to_review(period: Period) -> int:
 
 
 def monthly_scorecards_due(today=None) -> str | None:
-    """On the month's first working day: last month's scorecards, computed as drafts, and the
-    heads told. Any other day: nothing (computing again is harmless: drafts only)."""
+    """On the month's first working day (or the first day the task runs after it): last
+    month's scorecards, computed as drafts, and the heads told; once."""
     from aftersales.workdays import is_workday
 
     from ..indicators import period_containing
@@ -506,11 +520,12 @@ def monthly_scorecards_due(today=None) -> str | None:
         )
     except (StopIteration, ValueError):
         return None
-    if today != first_workday:
-        return None
     from datetime import timedelta
 
     period = period_containing(first - timedelta(days=1), "month")
+    # From the first working day on, until done (a day the task did not run is caught up).
+    if today < first_workday or Scorecard.objects.filter(period=period.key).exists():
+        return None
     scorecards_compute(period=period)
     heads_told_to_review(period)
     return period.key

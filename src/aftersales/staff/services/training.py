@@ -284,6 +284,7 @@ def plan_save(*, actor, year, department, course, planned) -> TrainingPlan:
     return plan
 
 
+@transaction.atomic
 def expiry_reminders(today: date | None = None) -> int:
     """Tell each person (and their department head) once about a qualification that runs out
     within the policy's notice; a new pass starts again."""

@@ -156,31 +156,40 @@ def test_first_time_fix_counts_only_each_cases_first_visit(tech, tech2, customer
     assert got[tech.pk] == (Decimal("50.00"), 2)
     assert got[tech2.pk] == (Decimal("100.00"), 1)
     assert values(Source.VISITS_HANDLED, {tech.pk: "service"})[tech.pk] == (Decimal(3), 3)
+    # Remote support is neither a visit nor a first visit before the technician's.
+    remote = visit(tech, case(customer), result="fixed", completed=at(2026, 11, 20, 15))
+    WorkOrder.objects.filter(pk=remote.pk).update(kind="remote")
+    assert values(Source.VISITS_HANDLED, {tech.pk: "service"})[tech.pk] == (Decimal(3), 3)
     assert [r.good for r in records(Source.FIRST_TIME_FIX, tech)] == [True, False]
 
 
 def test_a_repeat_repair_is_a_new_case_on_the_same_product_within_the_window(
     tech, customer, product, policy
 ):
-    """Fixed on 5 Nov, the customer reports the same product again on 20 Nov (15 days): a
-    repeat. Fixed on 10 Nov, reported again on 20 Dec (40 days, past the 30-day window): not.
-    Another product of the same customer is not a repeat either."""
+    """Counted in the month the repeat is reported. Fixed on 5 Nov, reported for repair again
+    on 20 Nov (15 days): a repeat; fixed on 10 Nov, the same report is 10 days later: a
+    repeat too. Fixed on 25 Oct, another product reported again on 3 Nov: November's. A
+    complaint about the product, a report on 20 Dec or about another product are not."""
     assert policy.repeat_repair_days == 30
     first = case(customer, product=product)
     visit(tech, first, result="fixed", completed=at(2026, 11, 5, 15), product=product)
     again = case(customer, product=product, created=at(2026, 11, 20, 10))
     second = case(customer, product=product)
     visit(tech, second, result="fixed", completed=at(2026, 11, 10, 15), product=product)
+    case(customer, product=product, created=at(2026, 11, 7, 10), kind="complaint")
     case(customer, product=product, created=at(2026, 12, 20, 10))
-    case(customer, product=ProductFactory(), created=at(2026, 11, 12, 10))
+    older, other = ProductFactory(), ProductFactory()
+    october = case(customer, product=older, created=at(2026, 10, 20, 9))
+    visit(tech, october, result="fixed", completed=at(2026, 10, 25, 15), product=older)
+    late = case(customer, product=older, created=at(2026, 11, 3, 10))
+    case(customer, product=other, created=at(2026, 11, 12, 10))
     got = values(Source.REPEAT_REPAIRS, {tech.pk: "service"})
-    # The 10 Nov repair also sees the 20 Nov report (10 days later): both are repeats.
-    assert got[tech.pk] == (Decimal(2), 2)
+    assert got[tech.pk] == (Decimal(3), 3)
     rows = records(Source.REPEAT_REPAIRS, tech)
-    assert all(again.number in r.text for r in rows)
+    assert [r.text.split("：")[-1] for r in rows] == [late.number, again.number, again.number]
     policy.repeat_repair_days = 5
     policy.save()
-    assert values(Source.REPEAT_REPAIRS, {tech.pk: "service"})[tech.pk] == (Decimal(0), 2)
+    assert values(Source.REPEAT_REPAIRS, {tech.pk: "service"})[tech.pk] == (Decimal(0), 0)
 
 
 def test_someone_without_repairs_has_zero_repeats_but_no_first_time_fix_rate(tech):

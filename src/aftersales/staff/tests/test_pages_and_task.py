@@ -76,14 +76,16 @@ def test_the_performance_review_excel_reads_back(client, team, head):
 
 def test_the_monthly_task_computes_last_month_on_the_first_working_day(team, head, time_machine):
     """1 Dec 2026 is a Tuesday, a working day: November's scorecards are computed and the
-    head told; on 2 Dec nothing is done."""
+    head told; on 2 Dec nothing more is done. Had the task not run on 1 Dec, 2 Dec would
+    catch up."""
     Scorecard.objects.all().delete()
-    assert svc.monthly_scorecards_due(today=date(2026, 12, 2)) is None
-    assert not Scorecard.objects.exists()
     assert svc.monthly_scorecards_due(today=date(2026, 12, 1)) == "2026-11"
     assert Scorecard.objects.filter(period="2026-11").count() == 13
     told = Notification.objects.get(recipient=head)
     assert "12 份" in told.title and "2026-11" in told.title
+    assert svc.monthly_scorecards_due(today=date(2026, 12, 2)) is None
+    Scorecard.objects.all().delete()
+    assert svc.monthly_scorecards_due(today=date(2026, 12, 2)) == "2026-11"
 
 
 def test_the_first_working_day_follows_the_holidays(team):
@@ -91,6 +93,7 @@ def test_the_first_working_day_follows_the_holidays(team):
     first working day after it, once."""
     from aftersales.workdays import is_workday
 
+    Scorecard.objects.all().delete()
     done = {d: svc.monthly_scorecards_due(today=date(2026, 10, d)) for d in range(1, 16)}
     [day] = [d for d, period in done.items() if period == "2026-09"]
     assert is_workday(date(2026, 10, day)) and day > 1

@@ -3,6 +3,8 @@ Everyone sees their own; opening someone else's is kept (SEC-1)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +19,7 @@ from ..models import Attendance, RecordView, Scorecard
 from ..permissions import (
     can_view_people,
     can_view_person,
+    can_view_scorecard,
     headed_department_ids,
     is_staff_member,
     sees_everyone,
@@ -44,12 +47,15 @@ def _person_page(request, person, *, own: bool):
     today = timezone.localdate()
     if not own:
         record_view(viewer=request.user, subject=person, what=RecordView.What.RECORD)
-    cards = list(
-        selectors.current_only(Scorecard.objects.filter(user=person))
+    # The cards the reader may open (a head: those of the time in their department).
+    cards = [
+        card
+        for card in selectors.current_only(Scorecard.objects.filter(user=person))
         .select_related("department")
         .order_by("-period")[:24]
-    )
-    last = period_containing(today.replace(day=1) - timezone.timedelta(days=1), "month")
+        if can_view_scorecard(request.user, card)
+    ]
+    last = period_containing(today.replace(day=1) - timedelta(days=1), "month")
     trend = selectors.trend(person, until=last, periods=6)
     return render(
         request,
@@ -104,6 +110,7 @@ def certificate(request, pk: int):
 
     from ..printouts import certificate_pdf
 
+    record_view(viewer=request.user, subject=attendance.user, what=RecordView.What.RECORD)
     pdf = certificate_pdf(attendance)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{attendance.certificate_no}.pdf"'

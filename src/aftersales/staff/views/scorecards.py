@@ -3,6 +3,8 @@ review), one scorecard with its workflow, and the records behind each computed f
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -38,7 +40,7 @@ S = Scorecard.Status
 
 def _last_month():
     today = timezone.localdate()
-    return period_containing(today.replace(day=1) - timezone.timedelta(days=1), "month")
+    return period_containing(today.replace(day=1) - timedelta(days=1), "month")
 
 
 def _period(request):
@@ -68,20 +70,13 @@ def ranking(request):
     to_review = request.GET.get("status") == "to_review"
     if to_review:
         cards = list(
-            selectors.current_only(
-                selectors.scorecards_for_user(request.user).filter(
-                    department_id__in=headed_department_ids(request.user),
-                    status__in=[S.DRAFT, S.DISPUTED],
-                )
-            )
-            .exclude(user=request.user)
-            .order_by("-period", "user__username")
+            selectors.scorecards_to_act_on(request.user).order_by("-period", "user__username")
         )
     else:
         cards = selectors.ranking(request.user, period, department)
+    services.record_views(viewer=request.user, cards=cards)
     if request.GET.get("format") == "xlsx" and not to_review:
         return _export(request, period, department, cards)
-    services.record_views(viewer=request.user, cards=cards)
     best = max((c.total for c in cards if c.total is not None), default=None)
     return render(
         request,

@@ -10,7 +10,7 @@ MANAGE := $(CURDIR)/$(BIN)/python $(CURDIR)/manage.py
 
 # The suites whose answers depend on the calendar (R43): run with `make test-today TODAY=…`.
 DATE_SUITES := src/aftersales/workdays src/aftersales/sla src/aftersales/service \
-	src/aftersales/warranty src/aftersales/repairs src/aftersales/feedback
+	src/aftersales/warranty src/aftersales/repairs src/aftersales/feedback src/aftersales/staff
 TODAY ?= 2027-01-04
 
 # Re-install only when the dependency list changes.

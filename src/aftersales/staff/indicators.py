@@ -172,10 +172,16 @@ class Row:
     person (met / fixed / satisfied), and the page (when the reader may open it)."""
 
     number: str
-    when: object
+    when: object  # a moment, or a day (a training session's)
     text: str
     good: bool | None
     url: str = ""
+
+    @property
+    def when_text(self) -> str:
+        if isinstance(self.when, datetime):
+            return timezone.localtime(self.when).strftime("%Y-%m-%d %H:%M")
+        return self.when.isoformat() if self.when is not None else "—"
 
 
 class Links:

@@ -329,3 +329,22 @@ def test_hr_sets_targets_and_weights_all_or_nothing(client, hr, head):
     visits.refresh_from_db()
     assert csat.target == Decimal("85") and not visits.active
     assert _open(client, head, reverse("staff:indicators")).status_code == 404
+
+
+def test_every_computed_figure_opens_to_its_records(client, cards, tech, head, hr):
+    """Each line's drill-down page answers, whatever kind of record it lists (moments,
+    days of training, courses)."""
+    from datetime import date
+
+    from .conftest import passed
+
+    passed(tech, "induction-service", date(2026, 11, 2))
+    passed(tech, "service-skills", date(2026, 11, 20))
+    svc.scorecards_compute(period=NOV)
+    card = Scorecard.objects.get(user=tech)
+    client.force_login(tech)
+    for line in card.lines.exclude(source="scored"):
+        response = client.get(reverse("staff:scorecard-line", args=[card.pk, line.code]))
+        assert response.status_code == 200, line.code
+    training = client.get(reverse("staff:scorecard-line", args=[card.pk, "training"]))
+    assert "2026-11-20" in training.content.decode()

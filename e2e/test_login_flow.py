@@ -60,7 +60,7 @@ def test_administrator_manages_people_and_sees_the_timeline(page, shot, demo_com
     page.wait_for_url("**/")
     page.click("[data-nav=users]")
     page.wait_for_url("**/accounts/users/")
-    assert page.get_by_test_id("user-table").locator("tbody tr").count() == 10
+    assert page.get_by_test_id("user-table").locator("tbody tr").count() == 11  # the demo people
     shot("06-users-zh")
 
     # The list's own box, not the search box in the top bar.

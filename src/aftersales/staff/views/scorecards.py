@@ -77,7 +77,6 @@ def ranking(request):
     services.record_views(viewer=request.user, cards=cards)
     if request.GET.get("format") == "xlsx" and not to_review:
         return _export(request, period, department, cards)
-    best = max((c.total for c in cards if c.total is not None), default=None)
     return render(
         request,
         "staff/ranking.html",
@@ -90,7 +89,6 @@ def ranking(request):
             "departments": departments,
             "department": department,
             "to_review": to_review,
-            "best": best,
             "can_compute": can_compute_scorecards(request.user),
             "export_url": "?"
             + urlencode(

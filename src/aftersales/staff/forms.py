@@ -30,7 +30,7 @@ class CourseForm(StyledFormMixin, forms.Form):
         label=_("Pass mark"), max_digits=5, decimal_places=1, min_value=0, initial=60
     )
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("About the course"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
@@ -45,7 +45,9 @@ class CourseForm(StyledFormMixin, forms.Form):
 
 class SessionForm(StyledFormMixin, forms.Form):
     course = forms.ModelChoiceField(label=_("Course"), queryset=None)
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     trainer = forms.ModelChoiceField(label=_("Trainer"), queryset=None, required=False)
     trainer_name = forms.CharField(
         label=_("Outside trainer"),
@@ -82,7 +84,10 @@ class PlanForm(StyledFormMixin, forms.Form):
 
         from .models import Course
 
-        self.fields["department"].queryset = Department.objects.filter(active=True)
+        # The company's departments: a dealer's people are not trained by its plans.
+        self.fields["department"].queryset = (
+            Department.objects.filter(active=True)
+            .exclude(members__groups__name="dealer")
+            .distinct()
+        )
         self.fields["course"].queryset = Course.objects.filter(active=True)
-        for field in self.fields.values():  # a one-line form: the labels are for screen readers
-            field.widget.attrs["aria-label"] = str(field.label)

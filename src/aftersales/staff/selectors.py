@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -67,7 +68,15 @@ def ranking(user, period: Period, department=None, *, lines: bool = False) -> li
             card.place = place[card.department_id]
         else:
             card.place = None
-    rows.sort(key=lambda c: (c.total is None, -(c.total or 0), c.user.username))
+    # Places are within a department: with several, each department's people stay together.
+    rows.sort(
+        key=lambda c: (
+            c.department.code if c.department_id else "~",
+            c.total is None,
+            -(c.total or 0),
+            c.user.username,
+        )
+    )
     return rows
 
 
@@ -235,3 +244,29 @@ def people_with_status(user, *, department=None, today: date | None = None) -> l
         p.qualifications = counts.get(p.pk, 0)
         p.missing = missing.get(p.pk, [])
     return people
+
+
+def views_summary(person, *, scorecard=None, limit: int = 20) -> list[dict]:
+    """Who opened the person's record (or one scorecard of it): each viewer and kind of view
+    once, with how many times and the last time, latest first."""
+    from .models import RecordView
+
+    views = RecordView.objects.filter(subject=person)
+    if scorecard is not None:
+        views = views.filter(scorecard=scorecard)
+    rows = list(
+        views.values("viewer", "what")
+        .annotate(times=Count("id"), last=Max("at"))
+        .order_by("-last")[:limit]
+    )
+    people = get_user_model().objects.in_bulk([r["viewer"] for r in rows])
+    labels = dict(RecordView.What.choices)
+    return [
+        {
+            "viewer": people[r["viewer"]],
+            "what": labels[r["what"]],
+            "times": r["times"],
+            "at": r["last"],
+        }
+        for r in rows
+    ]

@@ -419,6 +419,7 @@ def scorecard_correct(*, actor, scorecard: Scorecard, reason: str) -> Scorecard:
         corrects=card,
         correction_reason=reason[:300],
         computed_at=timezone.now(),
+        supervisor_comment=card.supervisor_comment,
     )
     new._history_user = actor
     new.save()
@@ -531,6 +532,28 @@ def monthly_scorecards_due(today=None) -> str | None:
     return period.key
 
 
+PERCENT_SOURCES = {
+    Source.SLA_FIRST_RESPONSE,
+    Source.SLA_RESOLUTION,
+    Source.FIRST_TIME_FIX,
+    Source.FOLLOW_UPS_ON_TIME,
+    Source.CSAT,
+    Source.QUALIFICATIONS_VALID,
+    Source.SCORED,
+}
+
+
+def _target_range(indicator: Indicator) -> tuple[Decimal, Decimal]:
+    """A target a value can reach: a percent or a score up to 100, an attitude up to 5; more
+    than nothing where higher is better (a target of 0 would give everyone 100)."""
+    low = Decimal("0.01") if indicator.direction == Indicator.Direction.HIGHER else Decimal(0)
+    if indicator.source in PERCENT_SOURCES:
+        return low, Decimal(100)
+    if indicator.source == Source.ATTITUDE:
+        return low, Decimal(5)
+    return low, Decimal(99_999)
+
+
 @transaction.atomic
 def indicators_update(*, actor, changes: dict[int, dict]) -> int:
     """HR sets the targets, weights and use of the indicators (``changes``: indicator id →
@@ -545,8 +568,10 @@ def indicators_update(*, actor, changes: dict[int, dict]) -> int:
         indicator = indicators.get(pk)
         if indicator is None:
             continue
-        for field, low, high in (("target", Decimal(0), Decimal(99_999)),
-                                 ("weight", Decimal("0.1"), Decimal(100))):  # fmt: skip
+        for field, low, high in (
+            ("target", *_target_range(indicator)),
+            ("weight", Decimal("0.1"), Decimal(100)),
+        ):
             try:
                 value = Decimal(str(change.get(field, "")).strip())
                 if not value.is_finite() or not low <= value <= high:

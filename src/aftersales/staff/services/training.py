@@ -219,6 +219,10 @@ def session_record(
         score = None
         if raw:
             score = _decimal(raw, f"score_{person_id}", errors, low=Decimal(0), high=Decimal(100))
+            if score is None:  # name whose score it is: the page's summary lists them all
+                errors[f"score_{person_id}"] = [
+                    _("%(who)s: enter a score from 0 to 100.") % {"who": attendance.user}
+                ]
         if (
             attended
             and score is None
@@ -228,6 +232,11 @@ def session_record(
             errors[f"score_{person_id}"] = [
                 _("Enter %(who)s's exam score (the pass mark is %(mark)s).")
                 % {"who": attendance.user, "mark": session.pass_mark}
+            ]
+        if not attended and raw and f"score_{person_id}" not in errors:
+            errors[f"score_{person_id}"] = [
+                _("%(who)s is marked absent: tick attended, or clear the score.")
+                % {"who": attendance.user}
             ]
         attendance.attended, attendance.score = attended, score if attended else None
     if errors:

@@ -309,6 +309,14 @@ def test_hr_sets_targets_and_weights_all_or_nothing(client, hr, head):
             },
         )
     assert set(error.value.fields) == {f"target_{visits.pk}", f"weight_{visits.pk}"}
+    # A target no value can reach, or one everybody reaches, is refused.
+    attitude = Indicator.objects.get(role="service", code="attitude")
+    for indicator, target in ((csat, "150"), (csat, "0"), (attitude, "6")):
+        with pytest.raises(InvalidInput) as error:
+            svc.indicators_update(
+                actor=hr, changes={indicator.pk: {"target": target, "weight": "5", "active": True}}
+            )
+        assert set(error.value.fields) == {f"target_{indicator.pk}"}
     csat.refresh_from_db()
     assert csat.target == Decimal("90")  # nothing half-written
     with pytest.raises(PermissionDenied):

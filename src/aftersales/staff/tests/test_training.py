@@ -71,7 +71,19 @@ def test_bad_results_name_the_field_and_nothing_is_written(hr, tech, tech2, skil
             },
         )
     assert set(error.value.fields) == {f"score_{tech.pk}", f"score_{tech2.pk}"}
+    assert "陈杰" in str(error.value.fields[f"score_{tech.pk}"][0])  # names whose score
     assert not Attendance.objects.filter(passed=True).exists()
+    # A score for someone marked absent is not dropped silently.
+    with pytest.raises(InvalidInput) as error:
+        training.session_record(
+            actor=hr,
+            session=session,
+            results={
+                tech.pk: {"attended": False, "score": "80"},
+                tech2.pk: {"attended": True, "score": "70"},
+            },
+        )
+    assert "缺席" in str(error.value.fields[f"score_{tech.pk}"][0])
 
 
 def test_a_session_is_recorded_after_it_is_held_and_only_by_hr(hr, tech, skills, time_machine):
@@ -214,7 +226,7 @@ def test_training_pages_for_hr_and_for_staff(client, hr, tech, skills, time_mach
         session.get_absolute_url(),
         {"version": session.version, f"attended_{tech.pk}": "on", f"score_{tech.pk}": "abc"},
     )
-    assert response.status_code == 200 and "请填写数字" in response.content.decode()
+    assert response.status_code == 200 and "请填写 0 到 100 之间的成绩" in response.content.decode()
     response = client.post(
         session.get_absolute_url(),
         {"version": session.version, f"attended_{tech.pk}": "on", f"score_{tech.pk}": "75"},

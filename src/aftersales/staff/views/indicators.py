@@ -50,7 +50,8 @@ def indicator_list(request):
             )
             return redirect("staff:indicators")
     for i in indicators:
-        i.errors = errors.get(f"target_{i.pk}", []) + errors.get(f"weight_{i.pk}", [])
+        i.target_errors = errors.get(f"target_{i.pk}", [])
+        i.weight_errors = errors.get(f"weight_{i.pk}", [])
     groups = []
     for _key, rows in groupby(indicators, key=lambda i: (i.role, i.period_kind)):
         rows = list(rows)

@@ -70,9 +70,7 @@ def _person_page(request, person, *, own: bool):
             "cards": cards,
             "waiting": [c for c in cards if c.status == Scorecard.Status.REVIEWED] if own else [],
             "trend": trend,
-            "views": RecordView.objects.filter(subject=person).select_related("viewer")[:20]
-            if own or sees_everyone(request.user)
-            else [],
+            "views": selectors.views_summary(person) if own or sees_everyone(request.user) else [],
             "can_view_people": can_view_people(request.user),
         },
     )

@@ -123,13 +123,14 @@ def _export(request, period, department, cards):
         _("Period"),
         _("Status"),
         _("Total"),
-        *[label for _c, label in codes],
     ]
+    for _code, label in codes:  # each indicator: what was counted, then its score
+        headers += [label, _("%(indicator)s, score") % {"indicator": label}]
 
     def rows():
         for card in cards:
             lines = {line.code: line for line in cards_with_lines[card.pk].lines.all()}
-            yield [
+            row = [
                 card.place,
                 str(card.user),
                 card.department.label if card.department_id else "",
@@ -137,8 +138,11 @@ def _export(request, period, department, cards):
                 card.period,
                 card.get_status_display(),
                 card.total,
-                *[lines[c].score if c in lines else None for c, _l in codes],
             ]
+            for code, _label in codes:
+                line = lines.get(code)
+                row += [line.value, line.score] if line else [None, None]
+            yield row
 
     title = _("Scorecards %(period)s") % {"period": period.key}
     response, count = export_response(
@@ -200,6 +204,7 @@ def scorecard_detail(request, pk: int):
     )
     errors = request.session.pop(f"scorecard-errors-{card.pk}", {})
     fields, posted = errors.get("fields", {}), errors.get("posted", {})
+    typed_comment = posted.get("comment")
     for line in lines:
         line.errors = fields.get(f"score_{line.code}", []) + fields.get(f"reason_{line.code}", [])
         line.typed_score = posted.get(f"score_{line.code}")
@@ -221,7 +226,8 @@ def scorecard_detail(request, pk: int):
             "may_finalize": can_finalize(user, card)
             and card.status in (S.ACKNOWLEDGED, S.DISPUTED),
             "may_correct": can_correct(user, card) and card.status == S.FINAL and later is None,
-            "views": card.views.select_related("viewer")[:20]
+            "typed_comment": typed_comment,
+            "views": selectors.views_summary(card.user, scorecard=card)
             if card.user_id == user.pk or sees_everyone(user)
             else [],
             "trend": selectors.trend(card.user, until=parse_period(card.period), periods=6),

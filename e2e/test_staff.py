@@ -7,10 +7,13 @@ offered, and why."""
 import pytest
 from django.core.management import call_command
 
+from conftest import ARTIFACTS
 from test_login_flow import sign_in
 from test_sales import log_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -129,3 +132,27 @@ def test_a_technician_without_the_qualification_is_not_offered(page, shot, demo_
     options = page.get_by_test_id("schedule-form").locator("select[name=technician] option")
     assert options.all_inner_texts() == ["杨敏"]
     shot("134-dispatch-qualification")
+
+
+def test_a_technician_reads_his_record_and_scorecard_on_a_phone(demo_company, browser, live_server):
+    """陈杰 on his phone: his record and last month's scorecard fit the screen (no sideways
+    scrolling), with the figures and the acknowledgement in reach."""
+    card = _latest_card("chenjie")
+    phone = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, device_scale_factor=2, is_mobile=True
+    )
+    mobile = phone.new_page()
+    sign_in(mobile, "chenjie")
+    mobile.wait_for_url("**/")
+    ARTIFACTS.mkdir(exist_ok=True)
+    for path, name in (
+        ("/staff/", "135-my-record-phone"),
+        (card.get_absolute_url(), "136-scorecard-phone"),
+    ):
+        mobile.goto(path)
+        mobile.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        width = mobile.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], (path, width)
+    assert mobile.get_by_test_id("scorecard-total").inner_text() == str(card.total)
+    assert mobile.get_by_test_id("score-csat").is_visible()
+    phone.close()

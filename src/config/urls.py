@@ -30,6 +30,7 @@ api_v1 = [
     path("", include("aftersales.repairs.api_urls")),
     path("", include("aftersales.feedback.api_urls")),
     path("", include("aftersales.staff.api_urls")),
+    path("", include("aftersales.management.api_urls")),
     path("", include("aftersales.core.api_urls")),
 ]
 
@@ -50,6 +51,7 @@ urlpatterns = [
     path("feedback/", include("aftersales.feedback.urls")),
     path("s/", include((feedback_public, "feedback_public"))),
     path("staff/", include("aftersales.staff.urls")),
+    path("management/", include("aftersales.management.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

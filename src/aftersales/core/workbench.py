@@ -159,11 +159,17 @@ def weekly_counts(
 
 
 def weekly_sums(
-    queryset: QuerySet, field_name: str, amount: str, ctx: WorkbenchContext
+    queryset: QuerySet, field_name: str, amount: str, ctx: WorkbenchContext, *, dates: bool = False
 ) -> list[Decimal]:
-    """The total of ``amount`` per week by the moment ``field_name``: one aggregate query."""
-    queryset = queryset.order_by().filter(**{f"{field_name}__gte": ctx.week_starts[0]})
+    """The total of ``amount`` per week by the moment ``field_name`` (a day with
+    ``dates=True``): one aggregate query."""
+    queryset = queryset.order_by().filter(
+        **{f"{field_name}__gte": (ctx.week_days if dates else ctx.week_starts)[0]}
+    )
     row = queryset.aggregate(
-        **{f"w{i}": Sum(amount, filter=q) for i, q in enumerate(_week_filters(field_name, ctx))}
+        **{
+            f"w{i}": Sum(amount, filter=q)
+            for i, q in enumerate(_week_filters(field_name, ctx, dates=dates))
+        }
     )
     return [row[f"w{i}"] or Decimal("0") for i in range(WEEKS)]

@@ -270,3 +270,16 @@ def views_summary(person, *, scorecard=None, limit: int = 20) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def scorecard_totals(*, period: str, department: int = 0) -> list[float]:
+    """The totals of a period's current scorecards past the draft, for the management
+    cockpit's distribution (a hook: the cockpit does not import this app)."""
+    cards = current_only(
+        Scorecard.objects.filter(period=period, total__isnull=False).exclude(
+            status=Scorecard.Status.DRAFT
+        )
+    )
+    if department:
+        cards = cards.filter(department_id=department)
+    return [float(t) for t in cards.values_list("total", flat=True)]

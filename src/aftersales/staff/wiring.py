@@ -15,10 +15,12 @@ def connect() -> None:
 
     from . import workbench
     from .gating import category_qualifications, work_blockers
+    from .selectors import scorecard_totals
 
     register_document_kind("training_session", prefix="PX", name=_("Training session"))
     register_hook("work_blockers", work_blockers)
     register_hook("category_qualifications", category_qualifications)
+    register_hook("scorecard_totals", scorecard_totals)
     register_todo_provider(workbench.todos)
     # Everyone on the company's side has a training record and scorecards; a dealer's
     # people do not.

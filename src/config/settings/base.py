@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "aftersales.repairs",
     "aftersales.feedback",
     "aftersales.staff",
+    "aftersales.management",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +88,15 @@ DATABASES = {
         conn_max_age=env.get_int("DB_CONN_MAX_AGE", 0),
     )
 }
+# A read-only copy (a PostgreSQL streaming replica) for the cockpit and the reports: with
+# DATABASE_REPLICA_URL set, their reads go there (management.db.ReportingRouter); everything
+# else, and every write, stays on the default database.
+if env.get_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = env.parse_database_url(
+        env.get_str("DATABASE_REPLICA_URL"), conn_max_age=env.get_int("DB_CONN_MAX_AGE", 0)
+    )
+REPORTING_DATABASE = "replica" if "replica" in DATABASES else "default"
+DATABASE_ROUTERS = ["aftersales.management.db.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -196,6 +206,16 @@ CELERY_BEAT_SCHEDULE = {
     "staff-daily": {
         "task": "staff.daily",
         "schedule": crontab(hour=env.get_int("STAFF_DAILY_HOUR", 7), minute=30),
+    },
+    # Every few minutes: the cockpit's summary tables take in the records changed since.
+    "management-refresh": {
+        "task": "management.refresh",
+        "schedule": env.get_int("SUMMARY_REFRESH_SECONDS", 300),
+    },
+    # Daily: on the month's first working day, the monthly management report.
+    "management-daily": {
+        "task": "management.daily",
+        "schedule": crontab(hour=env.get_int("MANAGEMENT_DAILY_HOUR", 8), minute=0),
     },
 }
 

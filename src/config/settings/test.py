@@ -10,6 +10,10 @@ from .base import *
 
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["TEST"] = {"NAME": env.get_str("TEST_DATABASE_NAME", "test_aftersales")}
+# A second alias standing for the replica: a mirror of the test database, so the router's
+# test sees the same rows through another connection. Reports use it only when a test says so.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+REPORTING_DATABASE = "default"
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

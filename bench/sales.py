@@ -169,6 +169,9 @@ def load(orders: int, per_order: int) -> None:
                 1,
                 db_datetime(created),
                 db_datetime(created),
+                "",
+                "",
+                "",
             )
         )
         if status in statuses[:4]:
@@ -213,6 +216,9 @@ def load(orders: int, per_order: int) -> None:
             "version",
             "created_at",
             "updated_at",
+            "contract_number",
+            "payment_terms",
+            "delivery_terms",
         ],
         order_rows,
     )
@@ -268,9 +274,10 @@ def load(orders: int, per_order: int) -> None:
             "problem_note",
             "customer",
             "shipped_at",
+            "case_number",
         ],
         [
-            (shipment_of[o][0], line, batch, q, "", "", shipment_of[o][1], shipment_of[o][2])
+            (shipment_of[o][0], line, batch, q, "", "", shipment_of[o][1], shipment_of[o][2], "")
             for o, line, batch, q in shipment_line_rows
         ],
     )

@@ -665,7 +665,10 @@ def drill_from_query(params) -> Drill:
         )
     days = {}
     for name in ("from", "to"):
-        value = parse_date(params.get(name, "") or "") if params.get(name) else None
+        try:
+            value = parse_date(params.get(name, "") or "") if params.get(name) else None
+        except ValueError:  # well formed, but no such day (2026-11-31)
+            value = None
         if value is None:
             raise InvalidInput(
                 _("Give the dates as YYYY-MM-DD / 日期格式为 YYYY-MM-DD."),

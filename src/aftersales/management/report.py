@@ -5,6 +5,7 @@ self-inspections, service meetings and their open items)."""
 from __future__ import annotations
 
 import re
+import zlib
 from datetime import date, datetime, time
 
 from django.utils import timezone
@@ -128,5 +129,19 @@ def report_pdf(month_start: date) -> tuple[bytes, int]:
         context = report_context(month_start)
     title = _("Management report %(month)s") % {"month": context["period"].label}
     pdf = render_pdf("management/print/monthly_report.html", context, title=title)
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    return pdf, pages
+    return pdf, page_count(pdf)
+
+
+def page_count(pdf: bytes) -> int:
+    """The page tree's ``/Count`` (WeasyPrint may keep it in a compressed object stream)."""
+    chunks = [pdf]
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        end = pdf.find(b"endstream", match.end())
+        if end == -1:
+            continue
+        try:
+            chunks.append(zlib.decompress(pdf[match.end() : end]))
+        except zlib.error:
+            continue
+    counts = [int(n) for c in chunks for n in re.findall(rb"/Count\s+(\d+)", c)]
+    return max(counts, default=0)

@@ -63,8 +63,8 @@ def _filter_choices():
 
 @login_required
 def home(request):
-    _guard(request)
-    return redirect("management:dashboard", area="service")
+    """The cockpit opens on the service dashboard."""
+    return dashboard(request, "service")
 
 
 @login_required

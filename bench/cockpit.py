@@ -112,6 +112,7 @@ def _ms(samples) -> str:
 
 def measure() -> None:
     from django.db import connection
+    from django.db.models import Sum
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -195,13 +196,10 @@ def measure() -> None:
 
     from aftersales.management.drill import drill_from_query, drill_records
 
-    sql, sql_params = (
-        Fact.objects.filter(measure="case.intake", day__gte=first_day.replace(day=1),
-                            day__lte=first_day)  # fmt: skip
-        .values("key")
-        .annotate(n=__import__("django.db.models", fromlist=["Sum"]).Sum("count"))
-        .query.sql_with_params()
+    month = Fact.objects.filter(
+        measure="case.intake", day__gte=first_day.replace(day=1), day__lte=first_day
     )
+    sql, sql_params = month.values("key").annotate(n=Sum("count")).query.sql_with_params()
     _, rows = drill_records(drill_from_query(params))
     for label, (q, p) in (
         ("a month of one measure by key", (sql, sql_params)),

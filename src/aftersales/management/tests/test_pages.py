@@ -19,8 +19,14 @@ from .conftest import NOW
 pytestmark = pytest.mark.django_db
 
 COUNT_CHARTS = {
-    "service": ("intake_channel", "intake_kind", "backlog_age", "work_department", "work_person",
-                "sanbao"),
+    "service": (
+        "intake_channel",
+        "intake_kind",
+        "backlog_age",
+        "work_department",
+        "work_person",
+        "sanbao",
+    ),
     "sales": ("deliveries", "acceptance"),
     "quality": ("failed_items",),
     "satisfaction": ("overall_scores",),
@@ -137,12 +143,20 @@ def test_who_opens_the_cockpit(client, summed, make_user):
     for person in allowed:
         client.force_login(person)
         assert client.get("/management/quality/").status_code == 200, person
-    refused = [summed.tech, summed.agent, summed.seller, make_user(Role.HR),
-               dealer_user(make_user, DealerFactory())]
+    refused = [
+        summed.tech,
+        summed.agent,
+        summed.seller,
+        make_user(Role.HR),
+        dealer_user(make_user, DealerFactory()),
+    ]
     for person in refused:
         client.force_login(person)
-        for url in ("/management/service/", "/management/records/?measure=case.intake"
-                    "&from=2026-11-01&to=2026-11-30", "/management/reports/"):
+        for url in (
+            "/management/service/",
+            "/management/records/?measure=case.intake&from=2026-11-01&to=2026-11-30",
+            "/management/reports/",
+        ):
             assert client.get(url).status_code == 403, (person, url)
 
 
@@ -174,9 +188,11 @@ def test_reports_read_from_the_replica_when_one_is_configured(client, summed):
     """RPT-2: with a replica, the cockpit's reads go through the second alias; without one,
     everything stays on the default database."""
     client.force_login(summed.vp)
-    with override_settings(REPORTING_DATABASE="replica"):
-        with CaptureQueriesContext(connections["replica"]) as on_replica:
-            page = client.get("/management/service/", {"period": "2026-11"})
+    with (
+        override_settings(REPORTING_DATABASE="replica"),
+        CaptureQueriesContext(connections["replica"]) as on_replica,
+    ):
+        page = client.get("/management/service/", {"period": "2026-11"})
     assert page.status_code == 200
     sql = " ".join(q["sql"] for q in on_replica.captured_queries)
     assert "management_fact" in sql

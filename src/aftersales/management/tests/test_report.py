@@ -27,9 +27,7 @@ def test_first_working_days():
     assert first_working_day(date(2026, 10, 9)) or first_working_day(date(2026, 10, 8))
 
 
-def test_the_scheduled_task_makes_the_report_once_and_tells_the_policys_roles(
-    world, time_machine
-):
+def test_the_scheduled_task_makes_the_report_once_and_tells_the_policys_roles(world, time_machine):
     from aftersales.core.testing import assert_pdf_reads_well, no_missing_glyphs, pdf_text
 
     from ..tasks import daily_task
@@ -59,8 +57,18 @@ def test_the_scheduled_task_makes_the_report_once_and_tells_the_policys_roles(
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "management-report.pdf").write_bytes(data)
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2",
-             str(ARTIFACTS / "management-report.pdf"), str(ARTIFACTS / "management-report")],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "2",
+                str(ARTIFACTS / "management-report.pdf"),
+                str(ARTIFACTS / "management-report"),
+            ],
             check=True,
         )
         assert list(ARTIFACTS.glob("management-report-*.png"))

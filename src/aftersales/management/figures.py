@@ -464,7 +464,7 @@ def service_dashboard(filters: Filters, today: date) -> dict:
         _rate_card(
             filters,
             "repeat",
-            _("Repeat repairs"),
+            _("Repeat repair rate"),
             "case.repair",
             {"repeat"},
             _(
@@ -997,7 +997,9 @@ def quality_dashboard(filters: Filters, today: date) -> dict:
             _("Inspection items failed in the period, by item."),
         )
     )
-    products = sorted(set(shipped) | set(complaints), key=lambda p: -complaints.get(p, 0))[:12]
+    products = sorted(
+        (set(shipped) | set(complaints)) - {0}, key=lambda p: (-complaints.get(p, 0), p)
+    )[:12]
     names = _labels("catalog.Product", products)
     rate = Chart(
         "complaints_product",

@@ -6,9 +6,11 @@ from aftersales.core.errors import ApplicationError
 from aftersales.core.forms import error_text
 
 from .models import (
+    ChecklistItem,
     FeedbackPolicy,
     FollowUp,
     FollowUpRule,
+    InspectionChecklist,
     Question,
     Questionnaire,
     QuestionnaireVersion,
@@ -94,3 +96,23 @@ class FollowUpAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "status")
     search_fields = ("number",)
     raw_id_fields = ("case", "order", "customer", "assignee", "survey", "complaint", "done_by")
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 1
+    fields = ("position", "code", "text", "active")
+
+    # An item answered by an inspection is kept (made inactive instead).
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and obj.inspections.exists()
+        )
+
+
+@admin.register(InspectionChecklist)
+class InspectionChecklistAdmin(SimpleHistoryAdmin):
+    """Self-inspection checklists (FB-5): each active one gets a monthly inspection."""
+
+    list_display = ("code", "name", "active")
+    inlines = [ChecklistItemInline]

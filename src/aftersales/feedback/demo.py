@@ -1,7 +1,8 @@
 """Demo feedback: half a year of closed cases with their surveys and complaints (so the
 statistics and the complaint analysis have something to draw), follow-ups due today for the
-customer-service desk, one dissatisfied answer waiting for its call, department heads, and
-last month's complaint report."""
+customer-service desk, one dissatisfied answer waiting for its call, department heads,
+last month's complaint report, last month's finished self-inspection and this month's open
+one, and a service meeting with its action items."""
 
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ def seed(ctx: DemoContext) -> None:
         if department is not None and person is not None and department.head_id is None:
             department.head = person
             department.save(update_fields=["head", "updated_at"])
+    ctx.after.append(_self_inspections_and_meetings)
     if Survey.objects.filter(status=Survey.Status.ANSWERED).exists():
         return  # the history is there already
     agent, technician = ctx.objects.get("user:sunli"), ctx.objects.get("user:chenjie")
@@ -274,4 +276,134 @@ def _proposal(ctx: DemoContext, last_month) -> None:
         title=f"{top['label']}投诉集中（{period.label}）",
         description="冰箱制冷、电视屏幕问题反复出现：排查供应商批次，加严出厂检验。",
         target="nonconformance",
+    )
+
+
+def _self_inspections_and_meetings(ctx: DemoContext) -> None:
+    """FB-5: last month's self-inspection, finished with a finding that became a corrective
+    action; this month's, half checked, for the customer-service head; last week's service
+    meeting with open, overdue and done action items."""
+    from datetime import date
+
+    from aftersales.core.models import Notification
+
+    from .models import SelfInspection, ServiceMeeting
+
+    people = {
+        name: ctx.objects.get(f"user:{name}") for name in ("sunli", "chenjie", "yangmin", "lina")
+    }
+    if not all(people.values()):
+        return
+    started = timezone.now()
+    today = timezone.localdate()
+    fresh = not SelfInspection.objects.exists()
+    if fresh:
+        _self_inspection_done(people, date(today.year, today.month, 1) - timedelta(days=1))
+    if not ServiceMeeting.objects.exists():
+        _meeting(people)
+    # Last month's inspection and last week's meeting were news then: the bell is for today.
+    Notification.objects.filter(created_at__gte=started).update(read_at=timezone.now())
+    if fresh:
+        _self_inspection_open(people, today)
+    ctx.log.append("feedback: self-inspections (last month done, this month open), a meeting")
+
+
+def _check(inspection, actor, *, fail: dict[str, str], cases: int | None = None) -> None:
+    """Results for the first ``cases`` sampled cases: pass, but ``fail`` (item code → note)
+    on the second case, and not applicable for the Three Guarantees on repairs outside it."""
+    from .services.self_inspections import ResultInput, checklist_items, self_inspection_record
+
+    items = checklist_items(inspection)
+    rows = list(inspection.rows.select_related("case").order_by("position"))[:cases]
+    entries = []
+    for index, row in enumerate(rows):
+        for item in items:
+            result, note = "pass", ""
+            if index == 1 and item.code in fail:
+                result, note = "fail", fail[item.code]
+            elif item.code == "three-guarantees" and row.case.kind != "repair":
+                result = "na"
+            entries.append(ResultInput(row.case.number, item.pk, result, note))
+    if entries:
+        self_inspection_record(actor=actor, inspection=inspection, results=entries)
+
+
+def _self_inspection_done(people, last_month) -> None:
+    from .services.self_inspections import (
+        FindingInput,
+        first_working_day_of,
+        monthly_self_inspections_due,
+        self_inspection_finish,
+    )
+
+    made = monthly_self_inspections_due(first_working_day_of(last_month))
+    for inspection in made:
+        _check(
+            inspection,
+            people["sunli"],
+            fail={
+                "follow-up-on-time": "结案后第5个工作日才回访",
+                "record-complete": "未记录更换的零件",
+            },
+        )
+        inspection.refresh_from_db()
+        failed = [
+            i.pk
+            for i in inspection.checklist.items.filter(code="follow-up-on-time")
+            if inspection.rows.filter(results__item=i, results__result="fail").exists()
+        ]
+        self_inspection_finish(
+            actor=people["sunli"],
+            inspection=inspection,
+            findings=[
+                FindingInput(
+                    item=pk,
+                    text="回访超期的工单逐一补访，并在晨会通报",
+                    owner=people["sunli"],
+                    owner_given=True,
+                )
+                for pk in failed
+            ],
+            summary="整体记录规范，回访及时性需加强。",
+        )
+
+
+def _self_inspection_open(people, today) -> None:
+    from .services.self_inspections import first_working_day_of, monthly_self_inspections_due
+
+    for inspection in monthly_self_inspections_due(max(today, first_working_day_of(today))):
+        if inspection.inspector_id:
+            _check(inspection, inspection.inspector, fail={}, cases=3)
+
+
+def _meeting(people) -> None:
+    from .models import MeetingAction
+    from .services.meetings import ActionInput, MeetingInput, meeting_action_done, meeting_create
+
+    today = timezone.localdate()
+    meeting = meeting_create(
+        actor=people["yangmin"],
+        data=MeetingInput(
+            held_on=today - timedelta(days=7),
+            title=f"{today.month}月服务例会",
+            attendees=list(people.values()),
+            agenda="1. 上月投诉与满意度回顾\n2. 自查发现的问题\n3. 派工与备件",
+            minutes="客服通报上月满意度为82%，投诉集中在冰箱制冷和上门迟到；"
+            "自查发现回访超期两单。售后部说明派工延误主要因为备件未到。",
+            decisions="1. 回访超过2个工作日的工单当天补访。\n2. 常用备件安全库存提高到10件。",
+            actions=[
+                ActionInput("迟到投诉的工单逐一电话致歉", people["chenjie"], today + timedelta(7)),
+                ActionInput("更新回访话术，加入三包说明", people["sunli"], today + timedelta(10)),
+                ActionInput("复核上月自查不合格项的整改", people["lina"], today + timedelta(3)),
+                ActionInput("排查派工延误原因", people["yangmin"], today + timedelta(2)),
+            ],
+        ),
+    )
+    actions = {a.owner.username: a for a in meeting.actions.select_related("owner")}
+    # Time has passed since the meeting: one item is late, one is done.
+    MeetingAction.objects.filter(pk=actions["lina"].pk).update(due_on=today - timedelta(days=2))
+    meeting_action_done(
+        actor=people["yangmin"],
+        action=actions["yangmin"],
+        result="备件到货慢，已与供应商约定48小时到货",
     )

@@ -46,6 +46,29 @@ class FeedbackPolicy(VersionedModel):
         default=_default_report_roles,
         blank=True,
     )
+    # Self-inspection (FB-5): made on the month's first working day for each active checklist.
+    self_inspection_sample_size = models.PositiveSmallIntegerField(
+        _("cases sampled by the monthly self-inspection"),
+        default=10,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Cases resolved in the month before, picked at random; 0: none is made."),
+    )
+    self_inspection_action_days = models.PositiveSmallIntegerField(
+        _("working days to correct a self-inspection finding"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    self_inspection_inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("self-inspector"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Blank: the head of customer service, else the first person of the quality department."
+        ),
+    )
 
     class Meta:
         verbose_name = _("feedback policy")
@@ -552,3 +575,287 @@ class ComplaintReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
+
+
+# -- self-inspection and service meetings (FB-5) -----------------------------------------------
+
+
+class InspectionChecklist(BaseModel):
+    """What the monthly self-inspection checks on each sampled case: a list of questions kept
+    as data (回访是否按时, 工单记录是否完整 …), edited in the admin."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Each active checklist has a monthly inspection.")
+    )
+
+    class Meta:
+        verbose_name = _("self-inspection checklist")
+        verbose_name_plural = _("self-inspection checklists")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from aftersales.core.seeded import seeded_name
+
+        from .seeded import CHECKLISTS
+
+        return seeded_name(self.name, CHECKLISTS.get(self.code))
+
+
+class ChecklistItem(models.Model):
+    """One question of a checklist, in its place. An item answered by an inspection is kept
+    (set it inactive instead of deleting it)."""
+
+    checklist = models.ForeignKey(
+        InspectionChecklist,
+        verbose_name=_("checklist"),
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    code = models.SlugField(_("code"), max_length=40, blank=True)
+    text = models.CharField(_("question"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["checklist", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from aftersales.core.seeded import seeded_name
+
+        from .seeded import CHECKLIST_ITEMS
+
+        return seeded_name(self.text, CHECKLIST_ITEMS.get(self.code))
+
+
+class SelfInspection(VersionedModel):
+    """One self-inspection (自查): cases picked at random from a month's resolved cases,
+    checked item by item against a checklist; the failed items become corrective actions of a
+    nonconformance (FB-5)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To check")
+        DONE = "done", _("Done")
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    checklist = models.ForeignKey(
+        InspectionChecklist,
+        verbose_name=_("checklist"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    month = models.DateField(_("month"), help_text=_("The month the inspection is held in."))
+    cases_month = models.DateField(_("cases of"), help_text=_("The month the cases were resolved."))
+    scheduled = models.BooleanField(_("made by the monthly schedule"), default=False)
+    sample_size = models.PositiveSmallIntegerField(_("cases asked for"))
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inspector"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="self_inspections",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    cases = models.ManyToManyField(
+        "service.Case",
+        verbose_name=_("cases checked"),
+        through="SelfInspectionCase",
+        related_name="self_inspections",
+    )
+    summary = models.TextField(_("conclusion"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finished by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    nonconformance = models.ForeignKey(
+        "quality.Nonconformance",
+        verbose_name=_("nonconformance"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="self_inspections",
+    )
+
+    class Meta:
+        verbose_name = _("self-inspection")
+        verbose_name_plural = _("self-inspections")
+        ordering = ["-month", "-number"]
+        constraints = [
+            # The schedule makes one per checklist and month (FB-5), however often it runs.
+            models.UniqueConstraint(
+                fields=["checklist", "month"],
+                condition=models.Q(scheduled=True),
+                name="self_inspection_one_scheduled",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:self-inspection", args=[self.number])
+
+
+class SelfInspectionCase(models.Model):
+    """A case of the sample, in the order it was drawn."""
+
+    inspection = models.ForeignKey(
+        SelfInspection, on_delete=models.CASCADE, related_name="rows", verbose_name=_("inspection")
+    )
+    case = models.ForeignKey(
+        "service.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="self_inspection_rows",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("case checked")
+        verbose_name_plural = _("cases checked")
+        ordering = ["inspection", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "case"], name="self_inspection_case_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}:{self.case_id}"
+
+
+class SelfInspectionResult(models.Model):
+    """The answer to one checklist item for one sampled case, with who recorded it and when."""
+
+    class Result(models.TextChoices):
+        PASS = "pass", _("Pass")
+        FAIL = "fail", _("Fail")
+        NA = "na", _("Not applicable")
+
+    row = models.ForeignKey(
+        SelfInspectionCase,
+        on_delete=models.CASCADE,
+        related_name="results",
+        verbose_name=_("case checked"),
+    )
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="results"
+    )
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("self-inspection result")
+        verbose_name_plural = _("self-inspection results")
+        ordering = ["row", "item__position", "item_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["row", "item"], name="self_inspection_result_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.row} {self.item_id} {self.result}"
+
+
+class ServiceMeeting(VersionedModel):
+    """A service meeting (服务例会): who came, the agenda, the minutes, what was decided, and
+    the action items with owners and due dates (FB-5)."""
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    held_on = models.DateField(_("date"), db_index=True)
+    title = models.CharField(_("title"), max_length=120)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attendees"),
+        related_name="service_meetings",
+        blank=True,
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("service meeting")
+        verbose_name_plural = _("service meetings")
+        ordering = ["-held_on", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:meeting", args=[self.number])
+
+
+class MeetingAction(BaseModel):
+    """An action item of a meeting: what, who, by when, and when it was done and how."""
+
+    meeting = models.ForeignKey(
+        ServiceMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="actions"
+    )
+    text = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="meeting_actions",
+    )
+    due_on = models.DateField(_("due on"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    result = models.CharField(_("what was done"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting action")
+        verbose_name_plural = _("meeting actions")
+        ordering = ["due_on", "id"]
+        indexes = [
+            # The owners' open items (the workbench) and the month's report of open items.
+            models.Index(
+                fields=["owner", "due_on"],
+                name="meeting_action_open",
+                condition=models.Q(done_at=None),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def is_overdue(self, today) -> bool:
+        return self.done_at is None and self.due_on < today

@@ -4,8 +4,10 @@ database; the demo makes them again after a test flushed the tables)."""
 from __future__ import annotations
 
 from .models import (
+    ChecklistItem,
     FeedbackPolicy,
     FollowUpRule,
+    InspectionChecklist,
     Question,
     Questionnaire,
     QuestionnaireVersion,
@@ -13,8 +15,11 @@ from .models import (
 )
 from .seeded import (
     AFTER_SALES_QUESTIONS,
+    CHECKLIST_ITEMS,
+    CHECKLISTS,
     FOLLOW_UP_PRESETS,
     FOLLOW_UP_RULES,
+    PRESET_CHECKLIST,
     QUESTIONNAIRES,
     QUESTIONS,
     SURVEY_RULES,
@@ -65,3 +70,24 @@ def ensure_presets() -> None:
     )
     if not FeedbackPolicy.objects.exists():
         FeedbackPolicy.objects.create(name="默认回访与满意度策略")
+    ensure_checklist()
+
+
+def ensure_checklist() -> None:
+    """The preset self-inspection checklist (FB-5), when missing."""
+    code, items = PRESET_CHECKLIST
+    checklist, created = InspectionChecklist.objects.get_or_create(
+        code=code, defaults={"name": CHECKLISTS[code][0]}
+    )
+    if created or not checklist.items.exists():
+        ChecklistItem.objects.bulk_create(
+            [
+                ChecklistItem(
+                    checklist=checklist,
+                    code=item,
+                    text=CHECKLIST_ITEMS[item][0],
+                    position=position,
+                )
+                for position, item in enumerate(items)
+            ]
+        )

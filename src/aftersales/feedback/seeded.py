@@ -91,3 +91,22 @@ FOLLOW_UP_PRESETS = {
         "能否告诉我们哪里做得不好？我们会马上安排处理。",
     ),
 }
+
+# The preset self-inspection checklist (FB-5) and its questions, in order.
+CHECKLISTS = {
+    "service-records": ("售后服务记录自查", _("After-sales service records self-inspection")),
+}
+CHECKLIST_ITEMS = {
+    "follow-up-on-time": ("回访是否按时", _("Was the follow-up made on time?")),
+    "record-complete": ("工单记录是否完整", _("Is the case record complete?")),
+    "attitude-recorded": (
+        "服务态度记录是否完整",
+        _("Is the service attitude fully recorded?"),
+    ),
+    "three-guarantees": (
+        "三包处理是否合规",
+        _("Was the Three Guarantees (三包) handling compliant?"),
+    ),
+    "customer-data": ("客户信息是否准确", _("Is the customer information accurate?")),
+}
+PRESET_CHECKLIST = ("service-records", list(CHECKLIST_ITEMS))

@@ -16,10 +16,20 @@ from aftersales.accounts.models import Department
 from aftersales.catalog.models import Category, Product
 from aftersales.customers.models import Dealer
 
-from .models import FollowUp, Survey
+from .models import (
+    FollowUp,
+    MeetingAction,
+    SelfInspection,
+    SelfInspectionResult,
+    ServiceMeeting,
+    Survey,
+)
 from .permissions import (
+    can_manage_meetings,
+    can_see_meeting_actions,
     can_view_all_surveys,
     can_view_follow_ups,
+    can_view_self_inspections,
     can_view_surveys,
     can_work_queue,
 )
@@ -205,3 +215,165 @@ def survey_score_averages(user, *, date_from: date | None, date_to: date | None)
         **{code: Avg(Cast(KT(f"answers__{code}"), IntegerField())) for code in SCORE_CODES}
     )
     return {code: (round(v, 2) if v is not None else None) for code, v in averages.items()}
+
+
+# -- self-inspection and service meetings (FB-5) -----------------------------------------------
+
+
+def self_inspection_list_for_user(user) -> QuerySet[SelfInspection]:
+    """Every self-inspection, for those who run or read them."""
+    if not can_view_self_inspections(user):
+        return SelfInspection.objects.none()
+    return SelfInspection.objects.select_related("checklist", "inspector", "nonconformance")
+
+
+def self_inspection_get_for_user(user, *, number: str) -> SelfInspection | None:
+    return self_inspection_list_for_user(user).filter(number=number.strip().upper()).first()
+
+
+def self_inspection_counts(rows: QuerySet[SelfInspection]) -> QuerySet[SelfInspection]:
+    """With ``n_cases``, ``n_failed`` and ``n_actions`` (subqueries: no row is repeated)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from aftersales.quality.models import CorrectiveAction
+
+    from .models import SelfInspectionCase
+
+    def count_of(queryset, outer: str):
+        counted = (
+            queryset.filter(**{outer: OuterRef("pk")})
+            .order_by()
+            .values(outer)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    return rows.annotate(
+        n_cases=count_of(SelfInspectionCase.objects.all(), "inspection"),
+        n_failed=count_of(
+            SelfInspectionResult.objects.filter(result=SelfInspectionResult.Result.FAIL),
+            "row__inspection",
+        ),
+        n_actions=Coalesce(
+            Subquery(
+                CorrectiveAction.objects.filter(nonconformance=OuterRef("nonconformance"))
+                .order_by()
+                .values("nonconformance")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+    )
+
+
+def self_inspections_in_month(month: date) -> list[dict]:
+    """For the monthly management report: the self-inspections held in ``month`` (any day of
+    it), oldest first, each ``{"number", "checklist" (its name in the reader's language),
+    "inspector" (a display name, "" when nobody), "status" ("open" | "done"), "cases" (cases
+    sampled), "failed_items" (results that failed), "actions" (corrective actions raised)}``.
+    A system read (not scoped to a person): two queries."""
+    first = date(month.year, month.month, 1)
+    rows = self_inspection_counts(
+        SelfInspection.objects.filter(month=first).select_related("checklist", "inspector")
+    ).order_by("number")
+    return [
+        {
+            "number": r.number,
+            "checklist": r.checklist.label,
+            "inspector": str(r.inspector) if r.inspector_id else "",
+            "status": r.status,
+            "cases": r.n_cases,
+            "failed_items": r.n_failed,
+            "actions": r.n_actions,
+        }
+        for r in rows
+    ]
+
+
+def meeting_list_for_user(user) -> QuerySet[ServiceMeeting]:
+    """Every meeting for the managers; the meetings one attended or owns an item of, for
+    everyone else of the company."""
+    rows = ServiceMeeting.objects.select_related("recorded_by")
+    if can_manage_meetings(user):
+        return rows
+    if not can_see_meeting_actions(user):
+        return ServiceMeeting.objects.none()
+    return rows.filter(Q(attendees=user) | Q(actions__owner=user)).distinct()
+
+
+def meeting_get_for_user(user, *, number: str) -> ServiceMeeting | None:
+    return meeting_list_for_user(user).filter(number=number.strip().upper()).first()
+
+
+def meeting_action_list_for_user(user) -> QuerySet[MeetingAction]:
+    """Every action item for the managers; one's own for everyone else of the company."""
+    if not can_see_meeting_actions(user):
+        return MeetingAction.objects.none()
+    rows = MeetingAction.objects.select_related("meeting", "owner", "done_by")
+    return rows if can_manage_meetings(user) else rows.filter(owner=user)
+
+
+def meeting_actions_open(user) -> QuerySet[MeetingAction]:
+    """The reader's own open items (the workbench counts these; the list shows them with
+    ``?status=open&owner=me``)."""
+    return meeting_action_list_for_user(user).filter(owner=user, done_at__isnull=True)
+
+
+def open_meeting_actions(until: date) -> list[dict]:
+    """For the monthly management report: the action items not done by the end of ``until``
+    (of meetings held by then), soonest due first, each ``{"meeting" (its number),
+    "meeting_date", "text", "owner" (a display name), "due_on", "overdue" (due before
+    ``until``)}``. A system read (not scoped to a person): one query."""
+    after = _day_start(until + timedelta(days=1))
+    rows = (
+        MeetingAction.objects.filter(meeting__held_on__lte=until)
+        .filter(Q(done_at__isnull=True) | Q(done_at__gte=after))
+        .select_related("meeting", "owner")
+        .order_by("due_on", "meeting__number", "position", "id")
+    )
+    return [
+        {
+            "meeting": a.meeting.number,
+            "meeting_date": a.meeting.held_on,
+            "text": a.text,
+            "owner": str(a.owner),
+            "due_on": a.due_on,
+            "overdue": a.due_on < until,
+        }
+        for a in rows
+    ]
+
+
+def meetings_in_month(month: date) -> list[dict]:
+    """For the monthly management report: the meetings held in ``month`` (any day of it),
+    oldest first, each ``{"number", "date", "title", "decisions"}``. One query."""
+    first = date(month.year, month.month, 1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    rows = ServiceMeeting.objects.filter(held_on__gte=first, held_on__lt=following).order_by(
+        "held_on", "number"
+    )
+    return [
+        {"number": m.number, "date": m.held_on, "title": m.title, "decisions": m.decisions}
+        for m in rows
+    ]
+
+
+def staff_people():
+    """Active people of the company who may own an action item or a finding (no dealer's
+    people, nobody without a role), by username."""
+    from django.contrib.auth import get_user_model
+
+    from aftersales.customers.models import DealerMember
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__isnull=False)
+        .exclude(groups__name="dealer")
+        .exclude(pk__in=DealerMember.objects.values("user_id"))
+        .distinct()
+        .order_by("username")
+    )

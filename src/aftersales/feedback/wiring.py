@@ -24,6 +24,8 @@ def connect() -> None:
     register_message_templates(CUSTOMER_MESSAGES)
     register_document_kind("follow_up", prefix="HF", name=_("Follow-up"))
     register_document_kind("improvement_proposal", prefix="IP", name=_("Improvement proposal"))
+    register_document_kind("self_inspection", prefix="ZJ", name=_("Self-inspection"))
+    register_document_kind("service_meeting", prefix="HY", name=_("Service meeting"))
     register_timeline_source(Case, case_feedback_events)
     register_hook("case_closed", _case_closed)
     register_hook("case_reopened", _case_reopened)
@@ -66,6 +68,37 @@ def connect() -> None:
                 )
             ),
         )
+    )
+    # FB-5: the monthly self-inspection, and the service meetings with their action items
+    # (a field technician, who holds the after-sales role too, is taken to their own items).
+    register_nav(
+        NavItem(
+            "self_inspections",
+            _("Self-inspection"),
+            "feedback:self-inspections",
+            icon="ui-checks",
+            order=48,
+            roles=frozenset(
+                r.value for r in (Role.CUSTOMER_SERVICE, Role.QUALITY, Role.SALES_VP, Role.ADMIN)
+            ),
+        ),
+        NavItem(
+            "service_meetings",
+            _("Service meetings"),
+            "feedback:meetings",
+            icon="people",
+            order=49,
+            roles=frozenset(
+                r.value
+                for r in (
+                    Role.CUSTOMER_SERVICE,
+                    Role.SERVICE,
+                    Role.QUALITY,
+                    Role.SALES_VP,
+                    Role.ADMIN,
+                )
+            ),
+        ),
     )
 
 

@@ -254,6 +254,7 @@ class Nonconformance(VersionedModel):
         DELIVERY_ACCEPTANCE = "delivery_acceptance", _("Delivery acceptance")
         LIAISON_FORM = "liaison_form", _("Liaison form")
         EMERGENCY_RELEASE = "emergency_release", _("Emergency-released batch failed")
+        SELF_INSPECTION = "self_inspection", _("Service self-inspection")
         OTHER = "other", _("Other")
 
     class Severity(models.TextChoices):

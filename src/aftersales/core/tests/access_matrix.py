@@ -83,9 +83,17 @@ FOLLOW_UP_QUEUE = roles(CS, A, S, D)  # feedback.can_view_follow_ups (sales, dea
 FOLLOW_UP_WORK = roles(CS, A)  # feedback.can_work_queue (the sample is a case's follow-up)
 SURVEYS = roles(CS, SV, Q, VP, A)  # feedback.can_view_surveys
 ANALYSIS = roles(CS, Q, VP, A)  # feedback.can_analyse_complaints
+SELF_INSPECTION_VIEW = roles(CS, Q, VP, A)  # feedback.can_view_self_inspections
+SELF_INSPECTION_RUN = roles(CS, Q, A)  # feedback.can_run_self_inspections
+# feedback.can_work_self_inspection: the sample is the demo's open inspection, whose inspector
+# is the head of customer service (not the matrix's customer-service reader)
+SELF_INSPECTION_WORK = roles(Q, A)
+MEETINGS = roles(CS, SV, Q, VP, A)  # feedback.can_manage_meetings (no field technicians)
 # staff (the readers head no department: a head sees their department's people too)
 EVERYONE_S_RECORDS = roles(H, VP)  # staff.sees_everyone (the sample is another person's)
 TRAINING = roles(H)  # staff.can_run_training, can_compute_scorecards
+# management cockpit (no reader heads a department: heads open it too)
+COCKPIT = roles(VP, A, Q)  # management.can_open_cockpit
 # repairs
 WORK_ORDER_VIEW = roles(CS, SV, L, D, A)  # repairs.can_view_work_orders
 WORK_ORDER_CREATE = roles(CS, SV, D, A)  # repairs.can_create_work_order
@@ -246,6 +254,18 @@ PAGES: dict[str, Access] = {
     "feedback:proposal-new": page(ANALYSIS),
     "feedback:proposal": page(ANALYSIS),
     "feedback:reports": page(ANALYSIS),
+    # self-inspection and service meetings (FB-5): a role outside them is refused (403)
+    "feedback:self-inspections": page(SELF_INSPECTION_VIEW, denied=403),
+    "feedback:self-inspection-new": page(SELF_INSPECTION_RUN, denied=403),
+    "feedback:self-inspection": page(SELF_INSPECTION_VIEW, denied=403),
+    "feedback:self-inspection-finish": page(SELF_INSPECTION_WORK, denied=403),
+    "feedback:meetings": page(MEETINGS, denied=403),
+    "feedback:meeting-new": page(MEETINGS, denied=403),
+    "feedback:meeting-edit": page(MEETINGS, denied=403),
+    # one's own action items, for everyone of the company
+    "feedback:meeting-actions": page(STAFF, denied=403),
+    # a meeting the reader neither runs, attends nor owns an item of is not there for them
+    "feedback:meeting": page(MEETINGS),
     # staff
     "staff:home": page(STAFF),  # one's own record
     "staff:people": page(EVERYONE_S_RECORDS),
@@ -263,6 +283,13 @@ PAGES: dict[str, Access] = {
     "staff:scorecards": page(EVERYONE_S_RECORDS),
     "staff:scorecard": page(EVERYONE_S_RECORDS),
     "staff:scorecard-line": page(EVERYONE_S_RECORDS),
+    # management cockpit: 403 for the others (management.views._guard)
+    "management:home": page(COCKPIT, denied=403),
+    "management:dashboard": page(COCKPIT, denied=403),
+    "management:records": page(
+        COCKPIT, denied=403, query="measure=case.intake&from=2026-11-01&to=2026-11-30"
+    ),
+    "management:reports": page(COCKPIT, denied=403),
     "warranty:extended-detail": page(EXTENDED, scoped=SCOPED),
     "warranty:extended-plan-new": page(EXTENDED_PLANS),
     "warranty:extended-plan-edit": page(EXTENDED_PLANS),
@@ -362,9 +389,15 @@ API: dict[str, Access] = {
     "GET /api/v1/warranty/extended/": api(EXTENDED),
     "GET /api/v1/surveys/summary/": api(SURVEYS),
     "GET /api/v1/followups/": api(FOLLOW_UP_QUEUE),
+    "GET /api/v1/feedback/self-inspections/": api(SELF_INSPECTION_VIEW),
+    "GET /api/v1/feedback/self-inspections/{number}/": api(SELF_INSPECTION_VIEW),
+    "GET /api/v1/feedback/meetings/": api(MEETINGS),
+    # out of the reader's sight (not a manager, attendee or owner) is a 404
+    "GET /api/v1/feedback/meetings/{number}/": api(MEETINGS, denied=404),
     "GET /api/v1/staff/scorecards/": api(STAFF, query="period=2026-11"),  # one's own at least
     # someone else's record: out of the reader's sight is a 404 (as for a dealer's records)
     "GET /api/v1/staff/people/{username}/training/": api(EVERYONE_S_RECORDS, denied=404),
+    "GET /api/v1/management/dashboards/{area}/": api(COCKPIT),
     "GET /api/v1/warranty/extended/{number}/": api(EXTENDED, scoped=SCOPED),
     "GET /api/v1/warranty/extended/plans/": api(EXTENDED | EXTENDED_SELL),
     "GET /api/v1/warranty/extended/revenue/": api(EXTENDED),
@@ -450,10 +483,13 @@ NOT_WALKED: dict[str, str] = {
     "sales:order-scan": POST,
     "feedback:report": "a stored PDF (the monthly complaint analysis), opened from its list",
     "feedback_public:answer": "the customer's survey, behind a signed, single-use link",
+    "feedback:meeting-action-done": POST,
     "staff:material": FILE + " (a course's material)",
     "staff:scorecards-compute": POST,
     "staff:plan-save": POST,
     "staff:scorecard-step": POST,
+    "management:report-make": POST,
+    "management:report-pdf": FILE + " (a month's management report)",
     "sales:order-action": POST,
     "sales:promise-action": POST,
     "warranty:extended-sell": POST,
@@ -495,6 +531,9 @@ NOT_WALKED: dict[str, str] = {
     "/api/v1/users/{user_id}/token/": "DELETE only",
     "/api/v1/users/{user_id}/roles/": "PUT only",
     "/api/v1/surveys/responses/": "POST only",
+    "/api/v1/feedback/self-inspections/{number}/results/": POST,
+    "/api/v1/feedback/self-inspections/{number}/finish/": POST,
+    "/api/v1/feedback/meetings/{number}/actions/{id}/done/": POST,
     "/api/v1/workdays/notices/": POST,
     "/api/v1/workdays/overrides/{day}/": "DELETE only",
     "/api/v1/customers/{customer_id}/reveal-phone/": POST,

@@ -216,6 +216,11 @@ def build_world() -> World:
     from aftersales.feedback.models import FollowUp, ImprovementProposal, Survey
 
     follow_up = FollowUp.objects.filter(case__isnull=False).order_by("id").first()
+    # this month's open self-inspection and last week's meeting (feedback.demo, FB-5)
+    from aftersales.feedback.models import SelfInspection, ServiceMeeting
+
+    self_inspection = SelfInspection.objects.filter(status="open").order_by("id").first()
+    meeting = ServiceMeeting.objects.order_by("id").first()
     survey = Survey.objects.filter(status="answered").order_by("id").first()
     proposal = ImprovementProposal.objects.order_by("id").first()
     # another person's training and scorecard (staff.demo): 陈杰's, read by HR and the VP
@@ -236,6 +241,8 @@ def build_world() -> World:
             "follow_up": follow_up.number,
             "survey": survey.pk,
             "proposal": proposal.number,
+            "self_inspection": self_inspection.number,
+            "meeting": meeting.number,
             "sla_policy": SlaPolicy.objects.order_by("id").first().pk,
             "inspection": inspection.pk,
             "certificate": Certificate.objects.order_by("id").first().pk,
@@ -327,6 +334,10 @@ _NUMBER_OF = (
     ("warranty:extended", "extended"),
     ("feedback:follow-up", "follow_up"),
     ("feedback:proposal", "proposal"),
+    ("feedback:self-inspection", "self_inspection"),
+    ("/api/v1/feedback/self-inspections/", "self_inspection"),
+    ("feedback:meeting", "meeting"),
+    ("/api/v1/feedback/meetings/", "meeting"),
     ("staff:session", "session"),
     ("/api/v1/warranty/extended/", "extended"),
     ("/api/v1/warranty/applications/", "application"),
@@ -369,6 +380,7 @@ _WORDS = {
     "decision": "approve",
     "step": "handle",
     "subject_type": "sales.shipment",
+    "area": "service",  # a cockpit dashboard
 }
 
 

@@ -440,6 +440,32 @@ def prepare(world, api) -> dict:
     call("lina", f"/api/v1/quality/actions/{action['id']}/complete/", {"result": "已更换"})
     refs["nc_done"] = nc["id"]
 
+    # -- feedback: a self-inspection with every result in, a meeting with an item (FB-5) ------
+    started = call("admin", "/api/v1/feedback/self-inspections/", {"checklist": "service-records"})
+    refs["si_open"], refs["si_case"] = started["number"], started["sampled"][0]["case"]
+    refs["si_item"] = started["items"][0]["id"]
+    every = [
+        {"case": row["case"], "item": item["id"], "result": "pass"}
+        for row in started["sampled"]
+        for item in started["items"]
+    ]
+    every[0]["result"] = "fail"
+    call(
+        "admin", f"/api/v1/feedback/self-inspections/{refs['si_open']}/results/", {"results": every}
+    )
+    meeting = call(
+        "admin",
+        "/api/v1/feedback/meetings/",
+        {
+            "held_on": today.isoformat(),
+            "title": "服务例会",
+            "actions": [
+                {"text": "复核", "owner": "lina", "due_on": (today + timedelta(7)).isoformat()}
+            ],
+        },
+    )
+    refs["fb_meeting"], refs["fb_meeting_action"] = meeting["number"], meeting["actions"][0]["id"]
+
     # -- warranty: applications at each step ----------------------------------------------------
     def application(remedy, *steps):
         body = {**application_fields(), "customer_id": s["customer"], "product_sku": s["sku"]}
@@ -518,6 +544,7 @@ class Recipe:
 def recipes() -> dict[str, Recipe]:
     """``@name`` is a record ``prepare`` made."""
     onsite, mail = {"number": "@wo_onsite_working"}, {"number": "@wo_mail_working"}
+    soon = (timezone.localdate() + timedelta(days=7)).isoformat()
     return {
         "/api/v1/auth/token/": Recipe(body={"username": "admin", "password": DEMO_PASSWORD}),
         "/api/v1/batches/{batch_id}/emergency-release/": Recipe(
@@ -527,6 +554,24 @@ def recipes() -> dict[str, Recipe]:
         "/api/v1/warranty/extended/": Recipe(body={"serial_no": "@card_serial", "plan": "tv-2y"}),
         "/api/v1/surveys/responses/": Recipe(
             body={"case": "@case_resolved", "channel": "phone", "answers": {"overall": 4, "nps": 9}}
+        ),
+        "/api/v1/feedback/self-inspections/": Recipe(body={"checklist": "service-records"}),
+        "/api/v1/feedback/self-inspections/{number}/results/": Recipe(
+            path={"number": "@si_open"},
+            body={"results": [{"case": "@si_case", "item": "@si_item", "result": "fail"}]},
+        ),
+        "/api/v1/feedback/self-inspections/{number}/finish/": Recipe(
+            path={"number": "@si_open"},
+            body={"findings": [{"text": "复核回访记录", "owner": "lina", "due_on": soon}]},
+        ),
+        "/api/v1/feedback/meetings/": Recipe(
+            body={
+                "attendees": ["sunli"],
+                "actions": [{"text": "复核", "owner": "lina", "due_on": soon}],
+            }
+        ),
+        "/api/v1/feedback/meetings/{number}/actions/{id}/done/": Recipe(
+            path={"number": "@fb_meeting", "id": "@fb_meeting_action"}
         ),
         "/api/v1/loaners/issues/": Recipe(body={"unit": "LN-TV-01"}),
         "/api/v1/orders/{order_id}/submit/": Recipe(path={"order_id": "@order_draft"}),

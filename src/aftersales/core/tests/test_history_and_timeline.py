@@ -8,7 +8,16 @@ from aftersales.accounts.roles import Role
 from aftersales.core.models import ExportRecord, Notification, NumberCounter, OutboundMessage
 from aftersales.core.timeline import timeline_for
 from aftersales.customers.models import PhoneReveal
-from aftersales.feedback.models import ComplaintReport, FollowUpAttempt, Question, Survey
+from aftersales.feedback.models import (
+    ChecklistItem,
+    ComplaintReport,
+    FollowUpAttempt,
+    Question,
+    SelfInspectionCase,
+    SelfInspectionResult,
+    Survey,
+)
+from aftersales.management.models import Fact, FactLedger, SummaryState
 from aftersales.quality.models import Certificate, InspectionResult, RecallTask
 
 # Not business records: counters change on every allocation (the numbers live on documents,
@@ -32,6 +41,9 @@ from aftersales.staff.models import CourseMaterial, RecordView, ScorecardEvent, 
 from aftersales.warranty.models import ApplicationEvent, Evidence, Payment
 
 NO_HISTORY = {
+    Fact,  # the cockpit's sums: derived from the records, rebuilt at will
+    FactLedger,  # what each record adds to them
+    SummaryState,  # how far the refresh has read
     NumberCounter,
     Notification,
     SlaPause,
@@ -60,6 +72,9 @@ NO_HISTORY = {
     Survey,  # sent once, answered once (never changed after), on the case's timeline
     Question,  # part of a questionnaire version, frozen once the version is answered
     ComplaintReport,  # made once a month from the data, a stored PDF
+    ChecklistItem,  # part of its checklist, like a question of a questionnaire
+    SelfInspectionCase,  # the sample: drawn once with its self-inspection, never edited
+    SelfInspectionResult,  # who recorded each result and when is on the row (FB-5)
     CourseMaterial,  # a course's files: added, never edited
     ScorecardLine,  # part of its scorecard; each change is a scorecard event
     ScorecardEvent,  # a scorecard's steps: append-only

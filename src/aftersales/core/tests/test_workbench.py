@@ -335,6 +335,8 @@ ALL_NUMBERS = [
 ]
 # Every member of staff has a department here: its liaison forms are on everyone's list.
 LIAISON = {"quality.liaison_department": (0, set()), "quality.liaison_verify": (0, set())}
+# Everyone of the company may own a service meeting's action item (FB-5): none here.
+MEETING = {"feedback.meeting_actions": (0, set())}
 
 
 def test_vice_president_approves_orders_releases_and_claims(client, world):
@@ -349,6 +351,7 @@ def test_vice_president_approves_orders_releases_and_claims(client, world):
             # the heads' own scorecards are the vice-president's (and HR's) to review
             "staff.scorecards_to_review": (0, set()),
             **LIAISON,
+            **MEETING,
         },
     )
     assert 'data-testid="figure-sales.orders"' in html
@@ -364,12 +367,17 @@ def test_logistics_ships_and_records_deliveries(client, world):
             "sales.shipping": (2, {"SO-20261215-0004", "SO-20261215-0005"}),
             "sales.deliveries": (1, {"DN-20261215-0001"}),
             **LIAISON,
+            **MEETING,
         },
     )
 
 
 def test_quality_inspection_sees_the_batches_waiting(client, world):
-    html = check(client, world.inspector, {"quality.to_inspect": (2, {"B-P1", "B-P2"}), **LIAISON})
+    html = check(
+        client,
+        world.inspector,
+        {"quality.to_inspect": (2, {"B-P1", "B-P2"}), **LIAISON, **MEETING},
+    )
     response = client.get("/products/batches/?status=pending")
     assert "B-OK" not in response.content.decode()
     assert 'data-testid="figure-quality.inspections"' in html
@@ -386,6 +394,8 @@ def test_quality_department(client, world):
             "quality.liaison_verify": (0, set()),
             "warranty.claims_to_judge": (1, {"DC-20261216-0001"}),
             "warranty.claims_to_decide": (1, {"DC-20261216-0002"}),
+            "feedback.self_inspections": (0, set()),
+            **MEETING,
         },
     )
 
@@ -402,7 +412,9 @@ def test_customer_service_my_cases(client, world):
             "feedback.follow_ups": (2, {"HF-1", "HF-4"}),
             "feedback.follow_ups_overdue": (0, set()),
             "staff.scorecard_to_answer": (0, set()),
+            "feedback.self_inspections": (0, set()),
             **LIAISON,
+            **MEETING,
         },
     )
     # The overdue one comes first and is marked urgent; nothing waiting is listed apart.
@@ -426,6 +438,7 @@ def test_dispatcher_schedules_work_orders(client, world):
             "warranty.refunds": (1, {"RA-20261216-0002"}),
             "staff.scorecard_to_answer": (0, set()),
             **LIAISON,
+            **MEETING,
         },
     )
 
@@ -443,6 +456,7 @@ def test_technician_sees_todays_visits(client, world):
             "warranty.refunds": (1, {"RA-20261216-0002"}),
             "staff.scorecard_to_answer": (0, set()),
             **LIAISON,
+            **MEETING,
         },
     )
     assert "repairs.to_schedule" not in html  # a field technician does not dispatch
@@ -457,6 +471,7 @@ def test_sales_follow_up_calls(client, world):
             "feedback.follow_ups": (1, {"HF-1"}),
             "feedback.follow_ups_overdue": (0, set()),
             **LIAISON,
+            **MEETING,
         },
     )
 
@@ -499,6 +514,7 @@ def test_a_workbench_with_everything_done_says_so_and_lists_what_was_checked(cli
         "feedback.follow_ups_overdue": 0,
         "quality.liaison_department": 0,
         "quality.liaison_verify": 0,
+        "feedback.meeting_actions": 0,
     }
 
 
@@ -563,33 +579,35 @@ def test_sparkline_is_an_inline_svg_scaled_to_the_largest_week():
 # The whole page per role: the workbench's counts and figures, the navigation, the activity
 # list (one small query per history table: three more with the extended-warranty plans and
 # contracts and the written promises, six with the feedback loop's policy, rules, questionnaires,
-# follow-ups and proposals, eight with training and assessment) and the session. Pinned, so
-# that a provider that starts to query per record shows up here.
+# follow-ups and proposals, eight with training and assessment, four with the self-inspection
+# checklists, self-inspections, service meetings and their action items, two with the
+# management cockpit's policy and reports; the vice-president sees the cockpit's four figures)
+# and the session. Pinned, so that a provider that starts to query per record shows up here.
 PAGE_QUERIES = {
-    "admin": 93,
-    "cs": 101,
-    "dealer": 95,
-    "dispatcher": 104,
-    "inspector": 93,
-    "logistics": 94,
-    "quality": 99,
-    "sales": 95,
-    "tech": 104,
-    "vp": 104,
+    "admin": 99,
+    "cs": 109,
+    "dealer": 101,
+    "dispatcher": 111,
+    "inspector": 100,
+    "logistics": 101,
+    "quality": 107,
+    "sales": 102,
+    "tech": 111,
+    "vp": 115,
 }
 
 
 BENCH_QUERIES = {
     "admin": 5,
-    "cs": 16,
+    "cs": 18,
     "dealer": 10,
-    "dispatcher": 19,
+    "dispatcher": 20,
     "inspector": 9,
     "logistics": 10,
-    "quality": 14,
-    "sales": 10,
-    "tech": 18,
-    "vp": 19,
+    "quality": 16,
+    "sales": 11,
+    "tech": 19,
+    "vp": 24,
 }
 
 

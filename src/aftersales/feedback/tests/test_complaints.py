@@ -258,7 +258,11 @@ def test_the_daily_task_runs_through_celery(time_machine, agent):
     from ..tasks import daily_task
 
     time_machine.move_to(at(2026, 12, 2, 7))
-    assert daily_task.delay().get() == {"overdue_follow_ups": 0, "complaint_report": None}
+    assert daily_task.delay().get() == {
+        "overdue_follow_ups": 0,
+        "complaint_report": None,
+        "self_inspections": [],
+    }
 
 
 def test_analysis_pages_are_for_the_analysts(client, technician):

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from ..models import FollowUp, ImprovementProposal, Survey
-from ..permissions import can_analyse_complaints, can_view_follow_ups, can_view_surveys
+from ..models import FollowUp, ImprovementProposal, SelfInspection, Survey
+from ..permissions import (
+    can_analyse_complaints,
+    can_view_follow_ups,
+    can_view_self_inspections,
+    can_view_surveys,
+)
 from ..selectors import follow_up_list_for_user
 
 
@@ -44,6 +49,8 @@ def order_panel(order, request) -> str:
 
 
 def nonconformance_panel(nonconformance, request) -> str:
+    if nonconformance.source == "self_inspection":
+        return _self_inspection_panel(nonconformance, request)
     proposals = list(
         ImprovementProposal.objects.filter(nonconformance=nonconformance).prefetch_related(
             "complaints__customer"
@@ -54,5 +61,19 @@ def nonconformance_panel(nonconformance, request) -> str:
     return render_to_string(
         "feedback/_nonconformance_panel.html",
         {"proposals": proposals, "can_open_proposal": can_analyse_complaints(request.user)},
+        request=request,
+    )
+
+
+def _self_inspection_panel(nonconformance, request) -> str:
+    """The self-inspection whose findings the nonconformance's actions are (FB-5)."""
+    inspections = list(
+        SelfInspection.objects.filter(nonconformance=nonconformance).select_related("checklist")
+    )
+    if not inspections:
+        return ""
+    return render_to_string(
+        "feedback/_self_inspection_panel.html",
+        {"inspections": inspections, "can_open": can_view_self_inspections(request.user)},
         request=request,
     )

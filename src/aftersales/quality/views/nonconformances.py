@@ -74,7 +74,7 @@ class RaiseForm(StyledFormMixin, forms.Form):
         choices=[
             c
             for c in Nonconformance.Source.choices
-            if c[0] not in ("inspection", "emergency_release")
+            if c[0] not in ("inspection", "emergency_release", "self_inspection")
         ],
     )
     source_ref = forms.CharField(

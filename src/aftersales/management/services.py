@@ -3,7 +3,7 @@ for the month before by Celery beat, kept for download, and sent to the policy's
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -14,21 +14,12 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.roles import Role
 from aftersales.core.notifications import notify
-from aftersales.workdays import is_workday
+from aftersales.feedback.services.reports import first_working_day  # one rule, both reports
 
 from . import figures
 from .facts import active_policy
 from .models import ManagementReport
 from .permissions import can_open_cockpit
-
-
-def first_working_day(day: date) -> bool:
-    """Whether ``day`` is its month's first working day (after the New Year or National Day
-    holidays it can be the 4th or the 8th)."""
-    if not is_workday(day):
-        return False
-    first = date(day.year, day.month, 1)
-    return not any(is_workday(first + timedelta(days=i)) for i in range((day - first).days))
 
 
 @transaction.atomic

@@ -184,7 +184,9 @@ def _inspection(n, batch, plan, inspector, *, kind, verdict, when, failed_item=N
 
 def _survey(case, *, overall, nps, answered):
     from aftersales.feedback.models import QuestionnaireVersion, Survey
+    from aftersales.feedback.presets import ensure_presets
 
+    ensure_presets()  # a transactional test before this one may have flushed them
     return Survey.objects.create(
         case=case,
         customer=case.customer,

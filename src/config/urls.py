@@ -31,6 +31,7 @@ api_v1 = [
     path("", include("aftersales.feedback.api_urls")),
     path("", include("aftersales.staff.api_urls")),
     path("", include("aftersales.management.api_urls")),
+    path("", include("aftersales.knowledge.api_urls")),
     path("", include("aftersales.core.api_urls")),
 ]
 
@@ -52,6 +53,8 @@ urlpatterns = [
     path("s/", include((feedback_public, "feedback_public"))),
     path("staff/", include("aftersales.staff.urls")),
     path("management/", include("aftersales.management.urls")),
+    path("knowledge/", include("aftersales.knowledge.urls")),
+    path("help/", include("aftersales.knowledge.help_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

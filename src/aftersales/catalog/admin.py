@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Batch, Category, Product, ProductPart, SerialNumber, Supplier, WarrantyPolicy
+from .models import Batch, Category, FaultCode, Product, ProductPart, SerialNumber, Supplier, WarrantyPolicy
 
 
 @admin.register(WarrantyPolicy)
@@ -51,3 +51,10 @@ class SerialNumberAdmin(SimpleHistoryAdmin):
     list_display = ("serial", "product", "batch", "owner", "warranty_start")
     search_fields = ("serial",)
     raw_id_fields = ("owner", "batch")
+
+
+@admin.register(FaultCode)
+class FaultCodeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "category", "keywords", "active")
+    list_filter = ("active", "category")
+    search_fields = ("code", "name", "keywords")

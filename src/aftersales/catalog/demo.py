@@ -175,6 +175,20 @@ PRODUCTS = [
 ]
 
 
+def ensure_fault_codes() -> None:
+    """The preset fault codes (故障代码), when missing."""
+    from .models import FaultCode
+    from .seeded import FAULT_CODE_WORDS, FAULT_CODES
+
+    categories = {c.code: c for c in Category.objects.all()}
+    for code, (name, _english) in FAULT_CODES.items():
+        category, words = FAULT_CODE_WORDS[code]
+        FaultCode.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "category": categories.get(category), "keywords": words},
+        )
+
+
 def seed(ctx: DemoContext) -> None:
     policies = {}
     for name, months, exchange, ret, source in POLICIES:
@@ -203,6 +217,13 @@ def seed(ctx: DemoContext) -> None:
                 "sanbao_category": SANBAO_NAMES.get(code, ""),
             },
         )
+    service = ctx.objects.get("departments", {}).get("service")
+    if service is not None:
+        # The after-sales service department answers for the products' technical knowledge.
+        Category.objects.filter(parent=None, owner_department=None).update(
+            owner_department=service
+        )
+    ensure_fault_codes()
     today = timezone.localdate()
     for sku, name, model, spec, unit, price, shelf, serial, cat, maker, parts in PRODUCTS:
         product, created = Product.objects.get_or_create(

@@ -92,6 +92,18 @@ class Category(BaseModel):
             "rules."
         ),
     )
+    owner_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("owner department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_categories",
+        help_text=_(
+            "Answers for these products' technical knowledge: its head reviews the support "
+            "articles. Empty: the parent category's."
+        ),
+    )
 
     class Meta:
         verbose_name = _("category")
@@ -117,6 +129,12 @@ class Category(BaseModel):
             chain.append(node)
             node = node.parent
         return list(reversed(chain))
+
+    def effective_owner_department(self):
+        for node in reversed(self.path()):
+            if node.owner_department_id:
+                return node.owner_department
+        return None
 
     def effective_warranty_policy(self) -> WarrantyPolicy | None:
         for node in reversed(self.path()):
@@ -163,6 +181,52 @@ class Product(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.name} {self.model}".strip()
+
+
+class FaultCode(BaseModel):
+    """A kind of fault (故障代码): the common name of what goes wrong, so cases and support
+    articles told in different words (屏幕有横线, 显示屏出现条纹) meet under one code."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fault_codes",
+        help_text=_("Empty: any product."),
+    )
+    keywords = models.CharField(
+        _("words for it"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Words customers use for this fault, separated by spaces (横线 条纹 花屏): a "
+            "description with one of them is matched to this code."
+        ),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("fault code")
+        verbose_name_plural = _("fault codes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from aftersales.core.seeded import seeded_name
+
+        from .seeded import FAULT_CODES
+
+        return seeded_name(self.name, FAULT_CODES.get(self.code))
+
+    def words(self) -> list[str]:
+        return [w for w in self.keywords.lower().split() if w]
 
 
 class ProductPart(BaseModel):

@@ -71,3 +71,26 @@ def work_order_get_for_user(user, number: str) -> WorkOrder | None:
 
 def is_dispatcher(user) -> bool:
     return can_dispatch(user)
+
+
+def case_repair_material(case) -> dict[str, list[str]]:
+    """What the technicians found and did on a case's work orders, for an article written
+    from it (FB-4): diagnoses, work done, and the parts used (name × quantity)."""
+    from .models import ChargeLine
+
+    orders = list(
+        WorkOrder.objects.filter(case=case).order_by("created_at").only("pk", "diagnosis", "work_done")
+    )
+    parts = ChargeLine.objects.filter(
+        work_order__in=orders, kind=ChargeLine.Kind.PART
+    ).select_related("part")
+    return {
+        "diagnoses": [o.diagnosis.strip() for o in orders if o.diagnosis.strip()],
+        "results": [o.work_done.strip() for o in orders if o.work_done.strip()],
+        "parts": list(
+            dict.fromkeys(
+                f"{line.part.name if line.part_id else line.description} × {line.quantity.normalize()}"
+                for line in parts
+            )
+        ),
+    }

@@ -55,6 +55,7 @@ class IntakeSerializer(serializers.Serializer):
     category = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     purchase_date = serializers.DateField(required=False, allow_null=True, default=None)
     is_complaint = serializers.BooleanField(required=False, default=False)
+    fault_code = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
 
 class SlaSerializer(serializers.Serializer):
@@ -92,6 +93,7 @@ class CaseSerializer(serializers.Serializer):
     requested_remedy = serializers.CharField()
     promised_timetable = serializers.CharField()
     solution = serializers.CharField()
+    fault_code = serializers.CharField(source="fault_code.code", default=None)
     department = serializers.CharField(source="department.code", default=None)
     assignee = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
@@ -235,6 +237,7 @@ class TicketCreateApi(APIView):
                 category=v["category"],
                 purchase_date=v["purchase_date"],
                 is_complaint=v["is_complaint"],
+                fault_code=v["fault_code"],
             ),
             idempotency_key=request.headers.get("Idempotency-Key", "").strip(),
         )

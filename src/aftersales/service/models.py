@@ -171,6 +171,14 @@ class Case(VersionedModel):
     )
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
     description = models.TextField(_("description"))
+    fault_code = models.ForeignKey(
+        "catalog.FaultCode",
+        verbose_name=_("fault code"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
     requested_remedy = models.CharField(_("what the customer asks for"), max_length=300, blank=True)
     department = models.ForeignKey(
         "accounts.Department",

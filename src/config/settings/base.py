@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "aftersales.repairs",
     "aftersales.feedback",
     "aftersales.staff",
+    "aftersales.knowledge",
     "aftersales.management",
 ]
 
@@ -297,6 +298,10 @@ REST_FRAMEWORK = {
         "track": env.get_str("TRACK_RATE", "20/min"),
         "case_track": env.get_str("TRACK_RATE", "20/min"),
         "survey_answer": env.get_str("TRACK_RATE", "20/min"),
+        # The public help centre: searches, "did this help?" answers, and service requests.
+        "help_search": env.get_str("HELP_SEARCH_RATE", "60/min"),
+        "help_vote": env.get_str("TRACK_RATE", "20/min"),
+        "help_request": env.get_str("HELP_REQUEST_RATE", "5/min"),
     },
     # Throttles find the client as core.clientip does: behind this many trusted proxies.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

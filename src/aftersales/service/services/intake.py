@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from aftersales.accounts.permissions import user_roles
 from aftersales.accounts.roles import Role
-from aftersales.catalog.models import Product, SerialNumber
+from aftersales.catalog.models import FaultCode, Product, SerialNumber
 from aftersales.core.errors import InvalidInput, PermissionDenied, Unprocessable
 from aftersales.core.locks import name_lock
 from aftersales.core.messaging import message_customer
@@ -52,6 +52,7 @@ class IntakeInput:
     category: str = ""
     purchase_date: date | None = None
     is_complaint: bool = False
+    fault_code: str = ""
 
 
 def field_errors(*, actor, raw: dict) -> dict[str, list[str]]:
@@ -79,6 +80,7 @@ def field_errors(*, actor, raw: dict) -> dict[str, list[str]]:
         priority=text(raw.get("priority")) or Priority.NORMAL,
         requested_remedy=text(raw.get("requested_remedy")),
         category=text(raw.get("category")),
+        fault_code=text(raw.get("fault_code")),
         purchase_date=bought,
     )
     errors = _errors(data, phone_required=False)
@@ -126,6 +128,7 @@ class _Links:
     order: Order | None = None
     line: ShipmentLine | None = None
     category: CaseCategory | None = None
+    fault_code: FaultCode | None = None
 
 
 def _resolve(data: IntakeInput, errors: dict, actor=None) -> _Links:
@@ -134,7 +137,7 @@ def _resolve(data: IntakeInput, errors: dict, actor=None) -> _Links:
     people reach only their own dealer's orders and units (SEC-1)."""
     links = _Links()
     serials, orders = SerialNumber.objects.all(), Order.objects.all()
-    if actor is not None and is_dealer_user(actor):
+    if _dealer_actor(actor):
         own = dealer_of(actor)
         serials = serials.filter(owner__dealer=own)
         orders = orders.filter(dealer=own) | orders.filter(customer__dealer=own)
@@ -166,6 +169,12 @@ def _resolve(data: IntakeInput, errors: dict, actor=None) -> _Links:
         ).first()
         if links.category is None:
             errors["category"] = [_("Choose a complaint category from the list.")]
+    if data.fault_code.strip():
+        links.fault_code = FaultCode.objects.filter(
+            code=data.fault_code.strip(), active=True
+        ).first()
+        if links.fault_code is None:
+            errors["fault_code"] = [_("Choose a fault code from the list.")]
     if links.order is not None:
         lines = ShipmentLine.objects.filter(shipment__order=links.order).select_related(
             "shipment", "batch", "order_line__product"
@@ -194,7 +203,7 @@ def _customer(data: IntakeInput, actor) -> Customer:
     saved (``pk`` is None): intake saves it with the case."""
     phone = normalise_phone(data.customer_phone)
     mine = Customer.objects.filter(merged_into__isnull=True)
-    if is_dealer_user(actor):
+    if _dealer_actor(actor):
         mine = mine.filter(dealer=dealer_of(actor))
     # A mobile match wins over a second mobile, which wins over a landline. One indexed
     # query per number (an OR of the three makes SQLite scan the table); of several records
@@ -209,7 +218,7 @@ def _customer(data: IntakeInput, actor) -> Customer:
         name=data.customer_name.strip()[:120],
         mobile=phone if is_mobile else "",
         landline="" if is_mobile else phone,
-        dealer=dealer_of(actor) if is_dealer_user(actor) else None,
+        dealer=dealer_of(actor) if _dealer_actor(actor) else None,
     )
     customer.mobile_reversed = customer.mobile[::-1]
     customer._history_user = actor
@@ -227,13 +236,30 @@ def case_intake(
     lock is held from its first statement, so a short one lets intakes follow each other."""
     if not can_take_cases(actor):
         raise PermissionDenied(_("You may not take cases in."))
+    return _take(actor, data, idempotency_key=idempotency_key, customer=customer)
+
+
+def case_intake_public(*, data: IntakeInput) -> Case:
+    """A request a customer makes without an account (the help centre's form): the same
+    intake, with no staff member as its author."""
+    case, _created = _take(None, data)
+    return case
+
+
+def _dealer_actor(actor) -> bool:
+    return actor is not None and is_dealer_user(actor)
+
+
+def _take(
+    actor, data: IntakeInput, *, idempotency_key: str = "", customer: Customer | None = None
+) -> tuple[Case, bool]:
     key, fingerprint = "", ""
     if idempotency_key:
         if len(idempotency_key) > MAX_KEY_LENGTH:
             raise InvalidInput(
                 fields={"Idempotency-Key": [_("At most %(n)s characters.") % {"n": MAX_KEY_LENGTH}]}
             )
-        key = f"{actor.pk}:{idempotency_key}"
+        key = f"{actor.pk if actor else 0}:{idempotency_key}"
         fingerprint = _fingerprint(data, customer)
         earlier = Case.objects.filter(intake_key=key).first()
         if earlier is not None:
@@ -264,7 +290,7 @@ def case_intake(
                     customer.save()
                 else:  # the other call's customer: its region and dealer count
                     case.region = customer.province
-                    if not is_dealer_user(actor) and customer.dealer_id:
+                    if not _dealer_actor(actor) and customer.dealer_id:
                         case.dealer = customer.dealer
                 case.customer = customer
             if rule is not None and not routing_still_fits(pick):
@@ -345,13 +371,14 @@ def _new_case(data: IntakeInput, actor, customer: Customer, links: _Links, key: 
         channel=data.channel,
         kind=data.kind,
         category=links.category,
+        fault_code=links.fault_code,
         priority=data.priority,
         customer=customer,
         contact_name=data.customer_name.strip()[:60],
         contact_phone=normalise_phone(data.customer_phone),
         dealer=(
             dealer_of(actor)
-            if is_dealer_user(actor)
+            if _dealer_actor(actor)
             else customer.dealer or (order.dealer if order else None)
         ),
         region=customer.province,

@@ -311,6 +311,34 @@ def case_promise(*, actor, case: Case, timetable: str) -> Case:
 
 
 @transaction.atomic
+def case_set_fault_code(*, actor, case: Case, fault_code) -> Case:
+    """The kind of fault (故障代码) the case is about; it groups cases for the common-problem
+    analysis and ties them to the support articles of that fault (FB-4). Also on closed
+    cases: the knowledge is often written after the fact."""
+    if not can_handle(actor, case):
+        raise PermissionDenied(_("You may not handle this case."))
+    case = _locked(case, None)
+    if case.fault_code_id == (fault_code.pk if fault_code else None):
+        return case
+    case.fault_code = fault_code
+    _save(case, actor, ["fault_code"])
+    CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        action="fault_code",
+        note=f"{fault_code.code} {fault_code.name}" if fault_code else "",
+    )
+    return case
+
+
+def case_log_event(*, actor, case: Case, action: str, note: str, customer_visible=False):
+    """An event another app records on the case's timeline (an article attached, sent)."""
+    return CaseEvent.objects.create(
+        case=case, actor=actor, action=action, note=note[:2000], customer_visible=customer_visible
+    )
+
+
+@transaction.atomic
 def case_merge(*, actor, source: Case, target: Case, note: str = "") -> Case:
     """A duplicate (the same problem reported twice) is merged into the case that carries on:
     the duplicate closes pointing at it, its clocks stop, both timelines say so."""

@@ -1,0 +1,39 @@
+"""What the knowledge app plugs into the others: numbers, navigation, the customer message,
+and the suggestion panels on the case page and the technician's visit page."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+def connect() -> None:
+    from aftersales.core.hooks import register_hook
+    from aftersales.core.messaging import register_message_templates
+    from aftersales.core.navigation import NavItem, register_nav
+    from aftersales.core.numbering import register_document_kind
+
+    register_document_kind("article", prefix="ZS", name=_("Support article"))
+    register_message_templates(
+        {
+            "knowledge_article": _(
+                "%(name)s, hello: this may help with your product: %(title)s %(url)s"
+            )
+        }
+    )
+    register_nav(
+        NavItem("knowledge", _("Knowledge"), "knowledge:list", icon="journal-text", order=48)
+    )
+    register_hook("case_detail_panels", _case_panel)
+    register_hook("technician_visit_panels", _visit_panel)
+
+
+def _case_panel(*, case, request):
+    from .views import case_panel
+
+    return case_panel(case, request)
+
+
+def _visit_panel(*, work_order, request):
+    from .views import visit_panel
+
+    return visit_panel(work_order, request)

@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Batch, Category, FaultCode, Product, ProductPart, SerialNumber, Supplier, WarrantyPolicy
+from .models import (
+    Batch,
+    Category,
+    FaultCode,
+    Product,
+    ProductPart,
+    SerialNumber,
+    Supplier,
+    WarrantyPolicy,
+)
 
 
 @admin.register(WarrantyPolicy)

@@ -220,9 +220,7 @@ def seed(ctx: DemoContext) -> None:
     service = ctx.objects.get("departments", {}).get("service")
     if service is not None:
         # The after-sales service department answers for the products' technical knowledge.
-        Category.objects.filter(parent=None, owner_department=None).update(
-            owner_department=service
-        )
+        Category.objects.filter(parent=None, owner_department=None).update(owner_department=service)
     ensure_fault_codes()
     today = timezone.localdate()
     for sku, name, model, spec, unit, price, shelf, serial, cat, maker, parts in PRODUCTS:

@@ -97,7 +97,9 @@ class SuggestionsApi(APIView):
             OpenApiParameter("text", str, description="What the customer says (Chinese)."),
             OpenApiParameter("product_sku", str),
             OpenApiParameter("category", str, description="A category code."),
-            OpenApiParameter("case", str, description="A case number: its text, product and fault code."),
+            OpenApiParameter(
+                "case", str, description="A case number: its text, product and fault code."
+            ),
         ],
         responses={200: SuggestionsSerializer},
         operation_id="knowledge_suggestions",

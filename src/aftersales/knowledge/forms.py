@@ -31,7 +31,9 @@ class ArticleForm(StyledFormMixin, forms.Form):
     symptoms = forms.CharField(
         label=_("Symptoms"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    cause = forms.CharField(label=_("Cause"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    cause = forms.CharField(
+        label=_("Cause"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     solution = forms.CharField(
         label=_("Solution steps"),
         widget=forms.Textarea(attrs={"rows": 5}),

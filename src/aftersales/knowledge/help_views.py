@@ -59,7 +59,9 @@ def index(request):
             articles = articles.filter(Q(categories__in=tree) | Q(products__category__in=tree))
     if q and address_rate_exceeded(request, "help_search"):
         return render(request, "knowledge/help/index.html", {"limited": True, "q": q}, status=429)
-    articles = selectors.article_search(articles, q).distinct().order_by("-helpful", "-views", "number")
+    articles = (
+        selectors.article_search(articles, q).distinct().order_by("-helpful", "-views", "number")
+    )
     page = Paginator(articles.select_related("published"), PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -123,12 +125,24 @@ class RequestForm(StyledFormMixin, forms.Form):
         required=False,
     )
     description = forms.CharField(
-        label=gettext_lazy("What is wrong?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+        label=gettext_lazy("What is wrong?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].label_from_instance = lambda p: p.name
+
+
+# The intake's field names on this form.
+_FORM_FIELDS = {
+    "customer_phone": "phone",
+    "customer.phone": "phone",
+    "customer_name": "name",
+    "customer.name": "name",
+    "product_sku": "product",
+}
 
 
 def service_request(request):
@@ -163,7 +177,7 @@ def service_request(request):
                     type(exc)(
                         exc.message,
                         fields={
-                            {"customer_phone": "phone", "customer_name": "name"}.get(k, k): v
+                            _FORM_FIELDS.get(k, k): v
                             for k, v in exc.fields.items()
                         },
                     )

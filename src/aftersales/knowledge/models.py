@@ -99,9 +99,7 @@ class ArticleVersion(models.Model):
     problem = models.TextField(_("problem"))
     symptoms = models.TextField(_("symptoms"), blank=True)
     cause = models.TextField(_("cause"), blank=True)
-    solution = models.TextField(
-        _("solution steps"), help_text=_("One step per line.")
-    )
+    solution = models.TextField(_("solution steps"), help_text=_("One step per line."))
     parts = models.TextField(_("parts often needed"), blank=True)
     safety = models.TextField(_("safety notes"), blank=True)
     cases = models.ManyToManyField(
@@ -196,6 +194,9 @@ class SuggestionUse(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.case_id}"
+
 
 class HelpfulVote(models.Model):
     """A reader's answer to "did this solve your problem?" on the help centre."""
@@ -207,3 +208,6 @@ class HelpfulVote(models.Model):
     class Meta:
         verbose_name = _("help centre answer")
         verbose_name_plural = _("help centre answers")
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {'yes' if self.helpful else 'no'}"

@@ -58,7 +58,9 @@ def fault_codes_in(text: str, category_ids: set[int] | None = None) -> list[Faul
     if not lowered.strip():
         return []
     found = []
-    for code in FaultCode.objects.filter(active=True).only("pk", "code", "name", "keywords", "category_id"):
+    for code in FaultCode.objects.filter(active=True).only(
+        "pk", "code", "name", "keywords", "category_id"
+    ):
         if category_ids and code.category_id and code.category_id not in category_ids:
             continue
         if any(w in lowered for w in code.words()):
@@ -127,7 +129,9 @@ def _category_tree(category: Category) -> set[int]:
     ids = {c.pk for c in category.path()}
     frontier = [category.pk]
     while frontier:
-        children = list(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        children = list(
+            Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
         frontier = [c for c in children if c not in ids]
         ids.update(frontier)
     return ids

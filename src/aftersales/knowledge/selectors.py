@@ -53,7 +53,7 @@ def article_search(articles: QuerySet[Article], text: str) -> QuerySet[Article]:
     if postgres():
         return articles.extra(
             where=[
-                "\"knowledge_article\".\"search_vector\" @@ plainto_tsquery('simple'::regconfig, %s)"
+                '"knowledge_article"."search_vector" @@ plainto_tsquery(\'simple\'::regconfig, %s)'
             ],
             params=[" ".join(terms)],
         )
@@ -91,10 +91,14 @@ def suggest_articles(user, query: Query, *, limit: int = 5) -> list[ArticleHit]:
             .exclude(pk__in=ids)
             .values_list("pk", flat=True)[:CANDIDATES]
         )
-    articles = Article.objects.filter(pk__in=ids).select_related("published").prefetch_related(
-        Prefetch("fault_codes", queryset=FaultCode.objects.only("pk", "code", "name")),
-        Prefetch("products", queryset=Product.objects.only("pk", "category_id")),
-        "categories",
+    articles = (
+        Article.objects.filter(pk__in=ids)
+        .select_related("published")
+        .prefetch_related(
+            Prefetch("fault_codes", queryset=FaultCode.objects.only("pk", "code", "name")),
+            Prefetch("products", queryset=Product.objects.only("pk", "category_id")),
+            "categories",
+        )
     )
     hits = []
     for article in articles:
@@ -103,7 +107,8 @@ def suggest_articles(user, query: Query, *, limit: int = 5) -> list[ArticleHit]:
             set(article.search_text.split()),
             fault_ids={f.pk for f in article.fault_codes.all()},
             product_ids={p.pk for p in products},
-            category_ids={c.pk for c in article.categories.all()} | {p.category_id for p in products},
+            category_ids={c.pk for c in article.categories.all()}
+            | {p.category_id for p in products},
         )
         if score > 0:
             hits.append(ArticleHit(article, score))
@@ -111,7 +116,9 @@ def suggest_articles(user, query: Query, *, limit: int = 5) -> list[ArticleHit]:
     return hits[:limit]
 
 
-def similar_cases(user, query: Query, *, exclude: int | None = None, limit: int = 5) -> list[CaseHit]:
+def similar_cases(
+    user, query: Query, *, exclude: int | None = None, limit: int = 5
+) -> list[CaseHit]:
     """Solved cases of the same product or category (or, with neither, of the same fault
     code) that the reader may see, closest first."""
     from aftersales.service.selectors import case_list_for_user
@@ -151,6 +158,7 @@ def similar_cases(user, query: Query, *, exclude: int | None = None, limit: int 
             "search_text",
             "product_id",
             "product__name",
+            "product__sku",
             "product__category_id",
             "fault_code_id",
             "resolved_at",
@@ -230,7 +238,9 @@ def common_problems(*, since=None, product=None, limit: int = 30, uncovered: boo
     # Cases without a code: their most frequent topic word (jieba keywords stored at intake).
     topics: Counter = Counter()
     for product_id, keywords in (
-        cases.filter(fault_code=None).exclude(keywords="").values_list("product_id", "keywords")[:5000]
+        cases.filter(fault_code=None)
+        .exclude(keywords="")
+        .values_list("product_id", "keywords")[:5000]
     ):
         first = keywords.split()[:1]
         if first:
@@ -296,7 +306,7 @@ def manual_articles(*, product=None, category=None) -> list[Article]:
         from .search import _category_tree
 
         tree = _category_tree(category)
-        articles = articles.filter(
-            Q(categories__in=tree) | Q(products__category__in=tree)
-        )
-    return list(articles.distinct().prefetch_related("fault_codes").order_by("title", "number"))
+        articles = articles.filter(Q(categories__in=tree) | Q(products__category__in=tree))
+    return list(
+        articles.distinct().prefetch_related("fault_codes", "products").order_by("title", "number")
+    )

@@ -19,7 +19,14 @@ from aftersales.core.services import model_update
 from aftersales.service.models import Case
 
 from . import permissions
-from .models import Article, ArticleAttachment, ArticleVersion, HelpfulVote, SuggestionUse, Visibility
+from .models import (
+    Article,
+    ArticleAttachment,
+    ArticleVersion,
+    HelpfulVote,
+    SuggestionUse,
+    Visibility,
+)
 from .search import words
 
 TEXT_FIELDS = ("title", "problem", "symptoms", "cause", "solution", "parts", "safety")
@@ -86,6 +93,13 @@ def index_words(article: Article, version: ArticleVersion) -> str:
     return " ".join(words(" ".join(parts), cap=None))
 
 
+def _article_update(*, actor, article: Article, data: dict) -> Article:
+    """The article's own fields, saved only when changed; its history names the person."""
+    article._history_user = actor
+    article, _changed = model_update(instance=article, fields=list(data), data=data)
+    return article
+
+
 def _set_links(article: Article, data: ArticleInput) -> None:
     article.products.set(data.products)
     article.categories.set(data.categories)
@@ -127,7 +141,9 @@ def article_edit(*, actor, article: Article, data: ArticleInput) -> ArticleVersi
     if version is not None and version.status == ArticleVersion.Status.REVIEW:
         raise Conflict(_("This version is being reviewed; wait for the answer."))
     if version is None:
-        number = (article.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        number = (
+            article.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
         version = ArticleVersion.objects.create(
             article=article, number=number, written_by=actor, **_text_of(data)
         )
@@ -137,14 +153,14 @@ def article_edit(*, actor, article: Article, data: ArticleInput) -> ArticleVersi
         version.written_by = actor
         version.save()
     version.cases.add(*data.cases)
-    model_update(
-        instance=article,
+    article = _article_update(
+        actor=actor,
+        article=article,
         data={
             "visibility": data.visibility,
             "owner_department": owner_department_for(data),
             **({} if article.published_id else {"title": data.title.strip()}),
         },
-        actor=actor,
     )
     _set_links(article, data)
     if article.published_id:
@@ -157,7 +173,9 @@ def version_submit(*, actor, version: ArticleVersion) -> ArticleVersion:
     """The writer asks the owner department to review the draft."""
     if not permissions.can_write(actor):
         raise PermissionDenied(_("You may not write support articles."))
-    version = ArticleVersion.objects.select_for_update().select_related("article").get(pk=version.pk)
+    version = (
+        ArticleVersion.objects.select_for_update().select_related("article").get(pk=version.pk)
+    )
     if version.status != ArticleVersion.Status.DRAFT:
         raise Conflict(_("Only a draft can be submitted for review."))
     version.status = ArticleVersion.Status.REVIEW
@@ -173,7 +191,8 @@ def version_submit(*, actor, version: ArticleVersion) -> ArticleVersion:
 
         notify(
             recipients=[head],
-            title=_("Support article %(number)s waits for your review") % {"number": article.number},
+            title=_("Support article %(number)s waits for your review")
+            % {"number": article.number},
             body=version.title,
             link=reverse("knowledge:article", args=[article.number]),
         )
@@ -181,14 +200,20 @@ def version_submit(*, actor, version: ArticleVersion) -> ArticleVersion:
 
 
 @transaction.atomic
-def version_review(*, actor, version: ArticleVersion, approve: bool, note: str = "") -> ArticleVersion:
+def version_review(
+    *, actor, version: ArticleVersion, approve: bool, note: str = ""
+) -> ArticleVersion:
     """The owner department approves (the version is published, the previous one superseded)
     or sends it back with a note."""
-    version = ArticleVersion.objects.select_for_update().select_related(
-        "article__owner_department"
-    ).get(pk=version.pk)
+    version = (
+        ArticleVersion.objects.select_for_update()
+        .select_related("article__owner_department")
+        .get(pk=version.pk)
+    )
     if not permissions.can_approve(actor, version):
-        raise PermissionDenied(_("Only the owner department's head reviews this article, and not their own text."))
+        raise PermissionDenied(
+            _("Only the owner department's head reviews this article, and not their own text.")
+        )
     if version.status != ArticleVersion.Status.REVIEW:
         raise Conflict(_("This version is not waiting for review."))
     note = (note or "").strip()[:500]
@@ -202,17 +227,19 @@ def version_review(*, actor, version: ArticleVersion, approve: bool, note: str =
         version.save()
         if article.status == Article.Status.REVIEW:
             Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
-        _tell_writer(version, _("Support article %(number)s was sent back") % {"number": article.number})
+        _tell_writer(
+            version, _("Support article %(number)s was sent back") % {"number": article.number}
+        )
         return version
     article.versions.filter(status=ArticleVersion.Status.PUBLISHED).update(
         status=ArticleVersion.Status.SUPERSEDED
     )
     version.status, version.published_at = ArticleVersion.Status.PUBLISHED, now
     version.save()
-    model_update(
-        instance=article,
-        data={"status": Article.Status.PUBLISHED, "published": version, "title": version.title},
+    _article_update(
         actor=actor,
+        article=article,
+        data={"status": Article.Status.PUBLISHED, "published": version, "title": version.title},
     )
     _reindex(article)
     _tell_writer(version, _("Support article %(number)s is published") % {"number": article.number})
@@ -235,7 +262,9 @@ def _reindex(article: Article) -> None:
     article = Article.objects.select_related("published").get(pk=article.pk)
     if article.published is None:
         return
-    Article.objects.filter(pk=article.pk).update(search_text=index_words(article, article.published))
+    Article.objects.filter(pk=article.pk).update(
+        search_text=index_words(article, article.published)
+    )
 
 
 @transaction.atomic
@@ -243,7 +272,8 @@ def article_archive(*, actor, article: Article) -> Article:
     """Withdraw an article: readers no longer see it; its versions stay."""
     if not permissions.can_review(actor, article):
         raise PermissionDenied(_("Only the owner department's head withdraws an article."))
-    return model_update(instance=article, data={"status": Article.Status.ARCHIVED}, actor=actor)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    return _article_update(actor=actor, article=article, data={"status": Article.Status.ARCHIVED})
 
 
 def article_attach_files(*, actor, article: Article, files: list) -> list[ArticleAttachment]:
@@ -276,13 +306,18 @@ def article_attach_files(*, actor, article: Article, files: list) -> list[Articl
 
 
 def _published_or_404(article: Article, user) -> Article:
-    if article.status != Article.Status.PUBLISHED or article.visibility not in permissions.visible_levels(user):
+    if (
+        article.status != Article.Status.PUBLISHED
+        or article.visibility not in permissions.visible_levels(user)
+    ):
         raise NotFound()
     return article
 
 
 @transaction.atomic
-def suggestion_attach(*, actor, case: Case, article: Article | None = None, similar_case: Case | None = None) -> SuggestionUse:
+def suggestion_attach(
+    *, actor, case: Case, article: Article | None = None, similar_case: Case | None = None
+) -> SuggestionUse:
     """An article or a similar solved case goes on the case (its timeline shows it); an
     article counts the use."""
     from aftersales.service.services.workflow import case_log_event
@@ -305,7 +340,10 @@ def suggestion_attach(*, actor, case: Case, article: Article | None = None, simi
     if similar_case.pk == case.pk:
         raise InvalidInput(fields={"similar_case": [_("A case cannot be its own example.")]})
     use, created = SuggestionUse.objects.get_or_create(
-        case=case, similar_case=similar_case, action=SuggestionUse.Action.ATTACHED, defaults={"by": actor}
+        case=case,
+        similar_case=similar_case,
+        action=SuggestionUse.Action.ATTACHED,
+        defaults={"by": actor},
     )
     if created:
         case_log_event(
@@ -346,7 +384,11 @@ def article_send(*, actor, case: Case, article: Article) -> SuggestionUse:
         phone=phone,
         email=case.customer.email,
         template="knowledge_article",
-        context={"name": case.customer.name, "title": article.title, "url": article_public_url(article)},
+        context={
+            "name": case.customer.name,
+            "title": article.title,
+            "url": article_public_url(article),
+        },
         related=case.number,
     )
     if created:
@@ -383,7 +425,11 @@ def draft_from_case(case: Case) -> ArticleInput:
     material = case_repair_material(case)
     fault = case.fault_code
     product = case.product
-    title = (fault.name if fault else case.description.strip().splitlines()[0][:40]) if case.description else ""
+    title = (
+        (fault.name if fault else case.description.strip().splitlines()[0][:40])
+        if case.description
+        else ""
+    )
     if product is not None and fault is not None:
         title = f"{product.name}：{fault.name}"
     steps = [s for s in [case.solution, *material["results"]] if s]

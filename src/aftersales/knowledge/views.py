@@ -4,6 +4,8 @@ case page, at intake and on the technician's visit page."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -32,6 +34,15 @@ PAGE = 25
 def _opener(request) -> None:
     if not permissions.can_open_knowledge(request.user):
         raise PermissionDenied
+
+
+def _tabs(user) -> dict:
+    drafts = permissions.can_see_drafts(user)
+    return {
+        "show_review": drafts,
+        "to_review": selectors.review_queue(user).count() if drafts else 0,
+        "can_analyse": permissions.can_analyse(user),
+    }
 
 
 def _article(request, number: str) -> Article:
@@ -73,9 +84,8 @@ def article_list(request):
             "fault_codes": FaultCode.objects.filter(active=True).order_by("code"),
             "fault_code": fault,
             "can_write": permissions.can_write(user),
-            "can_analyse": permissions.can_analyse(user),
-            "to_review": selectors.review_queue(user).count() if permissions.can_see_drafts(user) else 0,
             "tab": "articles",
+            **_tabs(user),
         },
     )
 
@@ -89,8 +99,7 @@ def review_list(request):
     return render(
         request,
         "knowledge/review_list.html",
-        {"versions": versions, "tab": "review", "can_analyse": permissions.can_analyse(request.user),
-         "to_review": len(versions)},
+        {"versions": versions, "tab": "review", **_tabs(request.user)},
     )
 
 
@@ -160,11 +169,15 @@ def article_new(request):
         except ApplicationError as exc:
             add_error_to_form(form, exc)
         else:
-            messages.success(request, _("Article %(number)s saved as a draft.") % {"number": article.number})
+            messages.success(
+                request, _("Article %(number)s saved as a draft.") % {"number": article.number}
+            )
             return redirect("knowledge:article", number=article.number)
     cases = _cases_of(request, form["cases"].value() or "")
     return render(
-        request, "knowledge/form.html", {"form": form, "source": source, "cases": cases, "article": None}
+        request,
+        "knowledge/form.html",
+        {"form": form, "source": source, "cases": cases, "article": None},
     )
 
 
@@ -220,7 +233,11 @@ def article_detail(request, number: str):
     drafts_visible = permissions.can_see_drafts(user)
     shown = article.published
     open_version = next(
-        (v for v in versions if v.status in (ArticleVersion.Status.DRAFT, ArticleVersion.Status.REVIEW)),
+        (
+            v
+            for v in versions
+            if v.status in (ArticleVersion.Status.DRAFT, ArticleVersion.Status.REVIEW)
+        ),
         None,
     )
     if shown is None or (drafts_visible and request.GET.get("version") == "open" and open_version):
@@ -350,7 +367,7 @@ def common_problems(request):
     item = Product.objects.filter(pk=int(product)).first() if product.isdigit() else None
     uncovered = request.GET.get("uncovered") == "1"
     rows = selectors.common_problems(
-        since=timezone.now() - timezone.timedelta(days=days), product=item, uncovered=uncovered
+        since=timezone.now() - timedelta(days=days), product=item, uncovered=uncovered
     )
     return render(
         request,
@@ -361,9 +378,15 @@ def common_problems(request):
             "product": product,
             "products": Product.objects.filter(active=True).order_by("sku"),
             "uncovered": uncovered,
+            "top": max((r.cases for r in rows), default=1),
+            "periods": [
+                (90, _("Last 90 days")),
+                (365, _("Last 12 months")),
+                (1095, _("Last 3 years")),
+            ],
             "can_write": permissions.can_write(request.user),
-            "can_analyse": True,
             "tab": "problems",
+            **_tabs(request.user),
         },
     )
 
@@ -378,8 +401,8 @@ def manual(request):
         {
             "products": Product.objects.filter(active=True).order_by("sku"),
             "categories": Category.objects.order_by("code"),
-            "can_analyse": permissions.can_analyse(request.user),
             "tab": "manual",
+            **_tabs(request.user),
         },
     )
 
@@ -401,8 +424,8 @@ def manual_pdf(request):
                 "products": Product.objects.filter(active=True).order_by("sku"),
                 "categories": Category.objects.order_by("code"),
                 "error": _("Choose a product or a category."),
-                "can_analyse": permissions.can_analyse(request.user),
                 "tab": "manual",
+                **_tabs(request.user),
             },
             status=400,
         )
@@ -434,16 +457,49 @@ def _suggestions(user, query: Query, *, case: Case | None = None) -> dict:
     }
 
 
+def intake_panel(request) -> str:
+    """The intake form's side panel: it asks for suggestions as the description is typed."""
+    if not permissions.can_open_knowledge(request.user):
+        return ""
+    return render_to_string("knowledge/_intake_panel.html", {}, request=request)
+
+
+def attach_from_intake(case: Case, request) -> list[str]:
+    """The articles ticked on the intake form go on the new case."""
+    said = []
+    for number in dict.fromkeys(request.POST.getlist("attach_article")):
+        article = selectors.article_get_for_user(request.user, number)
+        if article is None:
+            continue
+        try:
+            services.suggestion_attach(actor=request.user, case=case, article=article)
+        except ApplicationError as exc:
+            said.append(error_text(exc))
+        else:
+            said.append(_("Article %(number)s attached to the case.") % {"number": number})
+    return said
+
+
 @login_required
 def suggest_fragment(request):
     """The intake form's suggestions while the agent types (an HTML fragment)."""
     _opener(request)
-    text = request.GET.get("text", "")[:2000]
+    text = (request.GET.get("text") or request.GET.get("description") or "")[:2000]
     query = _query_from(request, text=text)
+    found = _suggestions(request.user, query)
+    ticked = set(request.GET.getlist("attach_article"))
+    shown = {hit.article.number for hit in found["articles"]}
     return render(
         request,
         "knowledge/_suggestions.html",
-        {**_suggestions(request.user, query), "mode": "intake", "typed": bool(text.strip())},
+        {
+            **found,
+            "mode": "intake",
+            "typed": bool(text.strip()),
+            "ticked": ticked,
+            # Ticked earlier, no longer among the suggestions: still attached on saving.
+            "ticked_only": sorted(ticked - shown),
+        },
     )
 
 
@@ -505,7 +561,9 @@ def case_use(request, number: str):
             other = case_get_for_user(request.user, number=similar) if similar else None
             if similar and other is None:
                 raise Http404
-            services.suggestion_attach(actor=request.user, case=case, article=article, similar_case=other)
+            services.suggestion_attach(
+                actor=request.user, case=case, article=article, similar_case=other
+            )
             messages.success(request, _("Attached to the case."))
         else:
             raise Http404

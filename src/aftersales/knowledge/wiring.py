@@ -25,6 +25,8 @@ def connect() -> None:
     )
     register_hook("case_detail_panels", _case_panel)
     register_hook("technician_visit_panels", _visit_panel)
+    register_hook("intake_side_panels", _intake_panel)
+    register_hook("case_taken_in", _taken_in)
 
 
 def _case_panel(*, case, request):
@@ -37,3 +39,15 @@ def _visit_panel(*, work_order, request):
     from .views import visit_panel
 
     return visit_panel(work_order, request)
+
+
+def _intake_panel(*, request):
+    from .views import intake_panel
+
+    return intake_panel(request)
+
+
+def _taken_in(*, case, request):
+    from .views import attach_from_intake
+
+    return attach_from_intake(case, request)

@@ -79,7 +79,9 @@ def case_repair_material(case) -> dict[str, list[str]]:
     from .models import ChargeLine
 
     orders = list(
-        WorkOrder.objects.filter(case=case).order_by("created_at").only("pk", "diagnosis", "work_done")
+        WorkOrder.objects.filter(case=case)
+        .order_by("created_at")
+        .only("pk", "diagnosis", "work_done")
     )
     parts = ChargeLine.objects.filter(
         work_order__in=orders, kind=ChargeLine.Kind.PART
@@ -87,10 +89,10 @@ def case_repair_material(case) -> dict[str, list[str]]:
     return {
         "diagnoses": [o.diagnosis.strip() for o in orders if o.diagnosis.strip()],
         "results": [o.work_done.strip() for o in orders if o.work_done.strip()],
-        "parts": list(
-            dict.fromkeys(
-                f"{line.part.name if line.part_id else line.description} × {line.quantity.normalize()}"
-                for line in parts
-            )
-        ),
+        "parts": list(dict.fromkeys(_part_text(line) for line in parts)),
     }
+
+
+def _part_text(line) -> str:
+    name = line.part.name if line.part_id else line.description
+    return f"{name} × {line.quantity.normalize()}"

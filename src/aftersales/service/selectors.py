@@ -17,7 +17,14 @@ def case_list_for_user(user) -> QuerySet[Case]:
     if not user_roles(user):
         return Case.objects.none()
     cases = Case.objects.select_related(
-        "customer", "product", "serial", "batch", "order", "shipment", "assignee", "department",
+        "customer",
+        "product",
+        "serial",
+        "batch",
+        "order",
+        "shipment",
+        "assignee",
+        "department",
         "fault_code",
     )
     if is_dealer_user(user):

@@ -392,6 +392,11 @@ class IntakeForm(StyledFormMixin, forms.Form):
     description = forms.CharField(
         label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 4})
     )
+    fault_code = forms.ChoiceField(
+        label=gettext_lazy("Fault code"),
+        required=False,
+        help_text=gettext_lazy("If it is clear already; the technician may set it later."),
+    )
     requested_remedy = forms.CharField(
         label=gettext_lazy("What the customer asks for"), max_length=300, required=False
     )
@@ -403,6 +408,11 @@ class IntakeForm(StyledFormMixin, forms.Form):
         self.fields["file"].widget.attrs["accept"] = attachments.ACCEPT
         self.fields["category"].choices = [("", "—")] + [
             (c.code, c.label) for c in CaseCategory.objects.filter(active=True)
+        ]
+        from aftersales.catalog.models import FaultCode
+
+        self.fields["fault_code"].choices = [("", "—")] + [
+            (f.code, f"{f.label}") for f in FaultCode.objects.filter(active=True).order_by("code")
         ]
 
 
@@ -436,11 +446,19 @@ def case_create(request):
                 _("Case %(number)s taken in; the customer has been told the number.")
                 % {"number": case.number},
             )
+            # What other apps' side panels asked for on the form (suggestions attached).
+            for outcome in call_hook("case_taken_in", case=case, request=request):
+                for text in outcome or ():
+                    messages.info(request, text)
             return redirect("service:case-detail", number=case.number)
     return render(
         request,
         "service/case_form.html",
-        {"form": form, "form_key": request.POST.get("form_key") or uuid.uuid4().hex},
+        {
+            "form": form,
+            "form_key": request.POST.get("form_key") or uuid.uuid4().hex,
+            "side_panels": call_hook("intake_side_panels", request=request),
+        },
     )
 
 

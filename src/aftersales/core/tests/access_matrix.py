@@ -94,6 +94,9 @@ EVERYONE_S_RECORDS = roles(H, VP)  # staff.sees_everyone (the sample is another 
 TRAINING = roles(H)  # staff.can_run_training, can_compute_scorecards
 # management cockpit (no reader heads a department: heads open it too)
 COCKPIT = roles(VP, A, Q)  # management.can_open_cockpit
+# knowledge (no reader heads a department: heads see drafts and review too)
+KB_WRITERS = roles(CS, SV, Q, A)  # knowledge.can_write (company staff), can_see_drafts
+KB_ANALYSTS = KB_WRITERS | roles(VP)  # knowledge.can_analyse
 # repairs
 WORK_ORDER_VIEW = roles(CS, SV, L, D, A)  # repairs.can_view_work_orders
 WORK_ORDER_CREATE = roles(CS, SV, D, A)  # repairs.can_create_work_order
@@ -290,6 +293,20 @@ PAGES: dict[str, Access] = {
         COCKPIT, denied=403, query="measure=case.intake&from=2026-11-01&to=2026-11-30"
     ),
     "management:reports": page(COCKPIT, denied=403),
+    # knowledge: every signed-in reader reads (a dealer: dealer and public articles; the
+    # sample is public); writing, reviewing and the analysis are 403 for the others
+    "knowledge:list": page(ALL),
+    "knowledge:review": page(KB_WRITERS, denied=403),
+    "knowledge:article-new": page(KB_WRITERS, denied=403),
+    "knowledge:common-problems": page(KB_ANALYSTS, denied=403),
+    "knowledge:manual": page(ALL),
+    "knowledge:suggest": page(ALL, query="description=电视屏幕有横线&product_sku={sku}"),
+    "knowledge:article": page(ALL),
+    "knowledge:article-edit": page(KB_WRITERS, denied=403),
+    # the public help centre
+    "help:index": page(ALL, anonymous=200),
+    "help:article": page(ALL, anonymous=200),
+    "help:request": page(ALL, anonymous=200),
     "warranty:extended-detail": page(EXTENDED, scoped=SCOPED),
     "warranty:extended-plan-new": page(EXTENDED_PLANS),
     "warranty:extended-plan-edit": page(EXTENDED_PLANS),
@@ -398,6 +415,9 @@ API: dict[str, Access] = {
     # someone else's record: out of the reader's sight is a 404 (as for a dealer's records)
     "GET /api/v1/staff/people/{username}/training/": api(EVERYONE_S_RECORDS, denied=404),
     "GET /api/v1/management/dashboards/{area}/": api(COCKPIT),
+    "GET /api/v1/knowledge/suggestions/": api(ALL, query="text=电视屏幕有横线"),
+    "GET /api/v1/knowledge/articles/": api(ALL),
+    "GET /api/v1/knowledge/articles/{number}/": api(ALL),
     "GET /api/v1/warranty/extended/{number}/": api(EXTENDED, scoped=SCOPED),
     "GET /api/v1/warranty/extended/plans/": api(EXTENDED | EXTENDED_SELL),
     "GET /api/v1/warranty/extended/revenue/": api(EXTENDED),
@@ -489,6 +509,16 @@ NOT_WALKED: dict[str, str] = {
     "staff:plan-save": POST,
     "staff:scorecard-step": POST,
     "management:report-make": POST,
+    "knowledge:manual-pdf": FILE + " (the technical support manual, a PDF; knowledge tests)",
+    "knowledge:article-file": FILE,
+    "knowledge:article-submit": POST,
+    "knowledge:article-review": POST,
+    "knowledge:article-archive": POST,
+    "knowledge:article-upload": POST,
+    "knowledge:case-use": POST,
+    "knowledge:case-fault-code": POST,
+    "help:vote": POST + " (the help centre's answer, rate-limited)",
+    "help:article-file": FILE + " (a public article's file)",
     "management:report-pdf": FILE + " (a month's management report)",
     "sales:order-action": POST,
     "sales:promise-action": POST,

@@ -35,6 +35,7 @@ def build_world() -> World:
     from aftersales.accounts.models import User
     from aftersales.accounts.tests.factories import UserFactory
     from aftersales.catalog.models import EmergencyRelease, Product, SerialNumber
+    from aftersales.knowledge.models import Article
     from aftersales.customers.models import Customer, Dealer, DealerMember
     from aftersales.quality.models import (
         Certificate,
@@ -278,6 +279,11 @@ def build_world() -> World:
             "session": TrainingSession.objects.exclude(trainer__isnull=False).first().number,
             "course": "induction-service",
             "indicator": "csat",
+            # a public article: every reader may open it (knowledge.demo)
+            "article": Article.objects.filter(status="published", visibility="public")
+            .order_by("number")
+            .first()
+            .number,
         }
     )
     _check_dealer_a(
@@ -320,6 +326,9 @@ def _check_dealer_a(
 
 # Which record a ``number`` names, by the route it is in (a page's name or an API path).
 _NUMBER_OF = (
+    ("knowledge:", "article"),
+    ("help:", "article"),
+    ("/api/v1/knowledge/articles/", "article"),
     ("repairs:counter-sale", "counter_sale"),
     ("repairs:", "work_order"),
     ("/api/v1/work-orders/", "work_order"),

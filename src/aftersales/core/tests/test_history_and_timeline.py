@@ -37,10 +37,14 @@ from aftersales.repairs.models import (
 from aftersales.sales.models import AcceptancePhoto, OrderEvent
 from aftersales.service.models import CaseAttachment, CaseEvent
 from aftersales.sla.models import SlaEscalation, SlaPause
+from aftersales.knowledge.models import ArticleVersion, HelpfulVote, SuggestionUse
 from aftersales.staff.models import CourseMaterial, RecordView, ScorecardEvent, ScorecardLine
 from aftersales.warranty.models import ApplicationEvent, Evidence, Payment
 
 NO_HISTORY = {
+    ArticleVersion,  # the article's history is its versions: each one kept, never edited once submitted
+    SuggestionUse,  # a suggestion put to use: append-only
+    HelpfulVote,  # a reader's answer: append-only
     Fact,  # the cockpit's sums: derived from the records, rebuilt at will
     FactLedger,  # what each record adds to them
     SummaryState,  # how far the refresh has read

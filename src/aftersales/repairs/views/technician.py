@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from aftersales.core.errors import ApplicationError, InvalidInput
 from aftersales.core.files import stored_file_response
 from aftersales.core.forms import error_text
+from aftersales.core.hooks import call_hook
 
 from ..models import ChargeLine, SparePart, Stock, WorkOrder, WorkOrderPhoto
 from ..permissions import can_work_on
@@ -119,6 +120,8 @@ def _render_visit(request, wo: WorkOrder, posted=None, errors=None, status: int 
             "signs": wo.kind in flow.SIGNED_KINDS,
             "posted": posted or {},
             "errors": errors or {},
+            # Other apps' help for the visit (how this fault was fixed before).
+            "panels": call_hook("technician_visit_panels", work_order=wo, request=request),
         },
         status=status,
     )

@@ -203,7 +203,7 @@ class FaultCode(BaseModel):
         max_length=300,
         blank=True,
         help_text=_(
-            "Words customers use for this fault, separated by spaces (横线 条纹 花屏): a "
+            "Words customers use for this fault, separated by spaces: a "
             "description with one of them is matched to this code."
         ),
     )

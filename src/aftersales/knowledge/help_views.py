@@ -57,6 +57,23 @@ def index(request):
 
             tree = _category_tree(chosen)
             articles = articles.filter(Q(categories__in=tree) | Q(products__category__in=tree))
+    product = request.GET.get("product", "")
+    item = None
+    if product.isdigit():
+        item = Product.objects.filter(pk=int(product), active=True).first()
+        if item is not None:
+            above = {c.pk for c in item.category.path()}
+            articles = articles.filter(Q(products=item) | Q(categories__in=above))
+    products = []
+    if chosen is not None:
+        # The products of the chosen category that have public articles, to narrow it down.
+        products = list(
+            Product.objects.filter(
+                active=True, category__in=tree, articles__in=selectors.public_articles()
+            )
+            .distinct()
+            .order_by("name")
+        )
     if q and address_rate_exceeded(request, "help_search"):
         return render(request, "knowledge/help/index.html", {"limited": True, "q": q}, status=429)
     articles = (
@@ -66,7 +83,14 @@ def index(request):
     return render(
         request,
         "knowledge/help/index.html",
-        {"page": page, "q": q, "categories": _categories(), "chosen": chosen},
+        {
+            "page": page,
+            "q": q,
+            "categories": _categories(),
+            "chosen": chosen,
+            "products": products,
+            "product": item,
+        },
     )
 
 
@@ -176,10 +200,7 @@ def service_request(request):
                     form,
                     type(exc)(
                         exc.message,
-                        fields={
-                            _FORM_FIELDS.get(k, k): v
-                            for k, v in exc.fields.items()
-                        },
+                        fields={_FORM_FIELDS.get(k, k): v for k, v in exc.fields.items()},
                     )
                     if exc.fields
                     else exc,

@@ -206,7 +206,8 @@ def version_review(
     """The owner department approves (the version is published, the previous one superseded)
     or sends it back with a note."""
     version = (
-        ArticleVersion.objects.select_for_update()
+        # Only the version's row: PostgreSQL locks no row of an outer join (the department).
+        ArticleVersion.objects.select_for_update(of=("self",))
         .select_related("article__owner_department")
         .get(pk=version.pk)
     )

@@ -11,6 +11,9 @@ def connect() -> None:
     from aftersales.core.messaging import register_message_templates
     from aftersales.core.navigation import NavItem, register_nav
     from aftersales.core.numbering import register_document_kind
+    from aftersales.core.workbench import register_todo_provider
+
+    from . import workbench
 
     register_document_kind("article", prefix="ZS", name=_("Support article"))
     register_message_templates(
@@ -23,6 +26,7 @@ def connect() -> None:
     register_nav(
         NavItem("knowledge", _("Knowledge"), "knowledge:list", icon="journal-text", order=48)
     )
+    register_todo_provider(workbench.todos)
     register_hook("case_detail_panels", _case_panel)
     register_hook("technician_visit_panels", _visit_panel)
     register_hook("intake_side_panels", _intake_panel)

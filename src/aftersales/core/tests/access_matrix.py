@@ -565,6 +565,7 @@ NOT_WALKED: dict[str, str] = {
     "/api/v1/feedback/self-inspections/{number}/finish/": POST,
     "/api/v1/feedback/meetings/{number}/actions/{id}/done/": POST,
     "/api/v1/workdays/notices/": POST,
+    "/api/v1/knowledge/uses/": POST + " (attach a suggestion, send an article; knowledge tests)",
     "/api/v1/workdays/overrides/{day}/": "DELETE only",
     "/api/v1/customers/{customer_id}/reveal-phone/": POST,
     "/api/v1/customers/{customer_id}/merge/": POST,

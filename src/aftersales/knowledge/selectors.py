@@ -14,6 +14,10 @@ from . import permissions
 from .models import Article, ArticleVersion
 from .search import CANDIDATES, Query, postgres, ranked_by_text, text_match
 
+# A solved case's solution of at least this many characters says how; shorter ones ("已处理")
+# only that it was done.
+INFORMATIVE_SOLUTION = 12
+SOLUTION_BOOST = 0.2
 SOLVED = (Case.Status.RESOLVED, Case.Status.CONFIRMED, Case.Status.CLOSED)
 
 
@@ -173,6 +177,9 @@ def similar_cases(
             category_ids={case.product.category_id} if case.product_id else set(),
         )
         if score > 0:
+            # A solution a colleague can learn from ranks above "已上门处理".
+            if len(case.solution.strip()) >= INFORMATIVE_SOLUTION:
+                score = round(score + SOLUTION_BOOST, 4)
             hits.append(CaseHit(case, score))
     hits.sort(key=lambda h: (-h.score, -(h.case.resolved_at.timestamp())))
     return hits[:limit]

@@ -150,9 +150,15 @@ def text_match(queryset, table: str, query: Query):
             where=[f'"{table}"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)'],
             params=[query.tsquery()],
         )
+    # Whole words, as the tsvector matches them: E1 must not find E10.
     any_word = Q()
     for term in query.terms:
-        any_word |= Q(search_text__contains=term)
+        any_word |= (
+            Q(search_text=term)
+            | Q(search_text__startswith=f"{term} ")
+            | Q(search_text__endswith=f" {term}")
+            | Q(search_text__contains=f" {term} ")
+        )
     return queryset.filter(any_word)
 
 

@@ -13,6 +13,13 @@ COMPENSATION_TITLES = {
     "compensation_declined": gettext_lazy("Delay compensation declined"),
 }
 
+# The fault code, and support knowledge put to use on the case (FB-4).
+KNOWLEDGE_TITLES = {
+    "fault_code": gettext_lazy("Fault code set"),
+    "knowledge": gettext_lazy("Knowledge attached"),
+    "knowledge_sent": gettext_lazy("Help article sent to the customer"),
+}
+
 
 def case_events(case: Case) -> list[TimelineEvent]:
     """The workflow steps on the case's timeline, with the step's note."""
@@ -45,6 +52,8 @@ def case_events(case: Case) -> list[TimelineEvent]:
             title = _("Reported back to customer service")
         elif event.action in COMPENSATION_TITLES:
             title = str(COMPENSATION_TITLES[event.action])
+        elif event.action in KNOWLEDGE_TITLES:
+            title = str(KNOWLEDGE_TITLES[event.action])
         else:
             title = str(labels.get(event.to_status, event.action))
         # No staff member on a confirmation or rejection: the customer answered the link.

@@ -59,7 +59,7 @@ class Article(VersionedModel):
         related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     # The published text's words segmented with jieba (with its products' and fault codes'
     # words): PostgreSQL indexes it as a tsvector (migration 0002), SQLite reads it.
@@ -96,6 +96,11 @@ class ArticleVersion(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     title = models.CharField(_("title"), max_length=120)
+    # Who may read the article once this version is approved: a wider audience is a
+    # decision the reviewer takes, not the writer alone.
+    visibility = models.CharField(
+        _("visible to"), max_length=20, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
     problem = models.TextField(_("problem"))
     symptoms = models.TextField(_("symptoms"), blank=True)
     cause = models.TextField(_("cause"), blank=True)

@@ -121,7 +121,11 @@ def article_create(*, actor, data: ArticleInput) -> Article:
     )
     _set_links(article, data)
     version = ArticleVersion.objects.create(
-        article=article, number=1, written_by=actor, **_text_of(data)
+        article=article,
+        number=1,
+        written_by=actor,
+        visibility=data.visibility,
+        **_text_of(data),
     )
     version.cases.set(data.cases)
     return article
@@ -145,21 +149,30 @@ def article_edit(*, actor, article: Article, data: ArticleInput) -> ArticleVersi
             article.versions.order_by("-number").values_list("number", flat=True).first() or 0
         ) + 1
         version = ArticleVersion.objects.create(
-            article=article, number=number, written_by=actor, **_text_of(data)
+            article=article,
+            number=number,
+            written_by=actor,
+            visibility=data.visibility,
+            **_text_of(data),
         )
     else:
         for name, value in _text_of(data).items():
             setattr(version, name, value)
+        version.visibility = data.visibility
         version.written_by = actor
         version.save()
     version.cases.add(*data.cases)
     article = _article_update(
         actor=actor,
         article=article,
+        # Readers keep the published version's audience until the new one is approved.
         data={
-            "visibility": data.visibility,
             "owner_department": owner_department_for(data),
-            **({} if article.published_id else {"title": data.title.strip()}),
+            **(
+                {}
+                if article.published_id
+                else {"title": data.title.strip(), "visibility": data.visibility}
+            ),
         },
     )
     _set_links(article, data)
@@ -240,7 +253,12 @@ def version_review(
     _article_update(
         actor=actor,
         article=article,
-        data={"status": Article.Status.PUBLISHED, "published": version, "title": version.title},
+        data={
+            "status": Article.Status.PUBLISHED,
+            "published": version,
+            "title": version.title,
+            "visibility": version.visibility,
+        },
     )
     _reindex(article)
     _tell_writer(version, _("Support article %(number)s is published") % {"number": article.number})

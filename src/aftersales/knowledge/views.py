@@ -201,7 +201,7 @@ def article_edit(request, number: str):
                 cause=current.cause,
                 parts=current.parts,
                 safety=current.safety,
-                visibility=article.visibility,
+                visibility=current.visibility,
                 products=list(article.products.all()),
                 categories=list(article.categories.all()),
                 fault_codes=list(article.fault_codes.all()),

@@ -95,4 +95,4 @@ def case_repair_material(case) -> dict[str, list[str]]:
 
 def _part_text(line) -> str:
     name = line.part.name if line.part_id else line.description
-    return f"{name} × {line.quantity.normalize()}"
+    return f"{name} × {line.quantity.normalize():f}"

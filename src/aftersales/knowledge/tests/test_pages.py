@@ -180,7 +180,9 @@ def test_the_support_manual_prints_the_published_articles_with_contents(
     with no_missing_glyphs():
         pdf = client.get("/knowledge/manual.pdf", {"product": tv.pk})
         assert pdf["Content-Type"] == "application/pdf"
-        text = assert_pdf_reads_well(pdf.content, "技术支持手册", "目录", "显示屏出现条纹", "T-CON板")
+        text = assert_pdf_reads_well(
+            pdf.content, "技术支持手册", "目录", "显示屏出现条纹", "T-CON板"
+        )
     assert "草稿不应出现" not in text
     assert client.get("/knowledge/manual.pdf").status_code == 400
 

@@ -179,6 +179,28 @@ def test_an_edit_of_a_published_article_is_a_new_version_readers_see_once_approv
     assert "固件" in article.search_text.split()
 
 
+def test_a_wider_audience_waits_for_the_reviewer(writer, reviewer, tv, client):
+    """FB-4: a new version that would make an internal article public changes nothing for
+    the public until the owner department approves it."""
+    article = published_article(
+        writer, reviewer, title="压缩机更换工艺", problem="压缩机损坏", solution="更换压缩机",
+        products=[tv], visibility=Visibility.INTERNAL,
+    )  # fmt: skip
+    v2 = services.article_edit(
+        actor=writer,
+        article=article,
+        data=text(title="压缩机更换工艺", products=[tv], visibility=Visibility.PUBLIC),
+    )
+    article.refresh_from_db()
+    assert article.visibility == Visibility.INTERNAL
+    assert client.get(f"/help/a/{article.number}/").status_code == 404
+    services.version_submit(actor=writer, version=v2)
+    services.version_review(actor=reviewer, version=v2, approve=True)
+    article.refresh_from_db()
+    assert article.visibility == Visibility.PUBLIC
+    assert client.get(f"/help/a/{article.number}/").status_code == 200
+
+
 def test_an_archived_article_is_gone_for_readers(writer, reviewer, tv, api_as, dealer_person):
     """FB-4: the head withdraws an article: no list, no suggestion, the API says 404; a
     writer may not withdraw it."""

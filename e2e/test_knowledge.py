@@ -79,3 +79,15 @@ def test_a_suggestion_attached_sent_and_read_by_the_customer(page, shot, browser
     mobile.get_by_test_id(f"help-article-{expected.number}").wait_for()
     mobile.screenshot(path=str(ARTIFACTS / "146-help-centre-search.png"), full_page=True)
     phone.close()
+
+    # Back at the desk: the article counts the use and the customer's answer.
+    page.goto(f"/knowledge/{expected.number}/")
+    assert int(page.get_by_test_id("kb-used").inner_text()) >= 1
+    assert page.get_by_test_id("kb-helpful").inner_text().startswith(str(expected.helpful))
+    shot("147-knowledge-article")
+    page.goto("/knowledge/")
+    page.get_by_test_id("kb-table").wait_for()
+    shot("148-knowledge-list")
+    page.goto("/knowledge/common-problems/")
+    page.get_by_test_id("kb-problems").wait_for()
+    shot("149-knowledge-common-problems")

@@ -283,6 +283,7 @@ def prepare(world, api) -> dict:
     s, today = world.samples, timezone.localdate()
     refs = {f"user:{u.username}": u.pk for u in User.objects.filter(username__in=USERS)}
     refs.update(customer=s["customer"], sku=s["sku"], product=s["product"])
+    refs["kb_article"] = s["article"]  # a public support article (knowledge.demo)
 
     def call(user, url, body=None):
         answer = api(user).post(url, body or {}, format="json")
@@ -574,6 +575,9 @@ def recipes() -> dict[str, Recipe]:
             path={"number": "@fb_meeting", "id": "@fb_meeting_action"}
         ),
         "/api/v1/loaners/issues/": Recipe(body={"unit": "LN-TV-01"}),
+        "/api/v1/knowledge/uses/": Recipe(
+            body={"case": "@case_accepted", "action": "attach", "article": "@kb_article"}
+        ),
         "/api/v1/orders/{order_id}/submit/": Recipe(path={"order_id": "@order_draft"}),
         "/api/v1/orders/{order_id}/cancel/": Recipe(path={"order_id": "@order_draft"}),
         "/api/v1/orders/{order_id}/approve/": Recipe(

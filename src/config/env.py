@@ -64,6 +64,66 @@ def get_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def get_url(name: str, default: str) -> str:
+    """An http(s) address, ``default`` when unset or empty."""
+    value = get_str(name) or default
+    if not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{name}={value!r} is not an http:// or https:// address.")
+    return value
+
+
+SMS_TEMPLATE_KEYS = {"aliyun", "tencent", "params"}
+
+
+def get_sms_templates(name: str) -> dict[str, dict]:
+    """The SMS providers' template codes per customer message, as JSON:
+    ``{"case_received": {"aliyun": "SMS_123", "tencent": "123456", "params": ["name"]}}``.
+    ``params`` is a list of the message's fields in the provider template's order, or an object
+    ``{"provider_variable": "field"}`` where the provider template names them otherwise."""
+    import json
+
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} is not valid JSON: {exc}.") from None
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name} must be a JSON object of message names.")
+    templates = {}
+    for message, entry in value.items():
+        if not isinstance(entry, dict):
+            raise ConfigError(f'{name}: {message!r} must be an object such as {{"aliyun": ...}}.')
+        unknown = sorted(set(entry) - SMS_TEMPLATE_KEYS)
+        if unknown:
+            raise ConfigError(
+                f"{name}: {message!r} has unknown keys {unknown}; use aliyun, tencent, params."
+            )
+        codes = {}
+        for provider in ("aliyun", "tencent"):
+            code = entry.get(provider)
+            if code is None or code == "":
+                continue
+            if not isinstance(code, str | int) or isinstance(code, bool):
+                raise ConfigError(f"{name}: {message!r} has a {provider} code that is not text.")
+            codes[provider] = str(code)
+        params = entry.get("params")
+        if params is not None:
+            if isinstance(params, dict):
+                words = [*params.keys(), *params.values()]
+            else:
+                words = params if isinstance(params, list) else [None]
+            if not all(isinstance(word, str) and word for word in words):
+                raise ConfigError(
+                    f"{name}: {message!r} params must be a list of field names or an object "
+                    "of provider variables to field names."
+                )
+            codes["params"] = params
+        templates[message] = codes
+    return templates
+
+
 def require_str(name: str, *, why: str) -> str:
     value = get_str(name)
     if not value:

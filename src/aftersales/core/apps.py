@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
         from .api import refuse_numbers_as_text
         from .models import MessageTemplate
         from .navigation import NavItem, register_nav
+        from .sms import checks  # noqa: F401  (registers the SMS template check)
 
         refuse_numbers_as_text()
 

@@ -1,9 +1,13 @@
 """Messages to customers: SMS and e-mail, Chinese templates, sent after commit, retried.
 
 Backends are pluggable. E-mail uses Django's mail settings. SMS goes through
-``settings.SMS_BACKEND`` (a dotted path to a class with ``send(phone, text)``); the default,
-``OutboxSmsBackend``, delivers nothing outside: the message stays readable in the admin's
-outbox, which is where a company without an SMS contract looks.
+``settings.SMS_BACKEND``, a dotted path to a class with
+``send(phone, text, *, template=None, context=None)``: the text as the outbox shows it, and the
+message's template name with its fields as text, for providers that send approved templates
+only (``core.sms``: Alibaba Cloud, Tencent Cloud). A backend whose ``send`` takes
+``(phone, text)`` alone still works; it gets the text. The default, ``OutboxSmsBackend``,
+delivers nothing outside: the message stays readable in the admin's outbox, which is where a
+company without an SMS contract looks.
 
 Administrators may reword any message (``MessageTemplate``, in the admin); ``render`` then uses
 their active text instead of the built-in one. ``render`` runs for every message sent, so the
@@ -14,6 +18,7 @@ shared cache such as Redis) or reloads after a minute at the latest (with a per-
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 import time
@@ -33,17 +38,45 @@ from .times import local_text
 logger = logging.getLogger(__name__)
 
 
+DEFAULT_SMS_BACKEND = "aftersales.core.messaging.OutboxSmsBackend"
+
+
 class OutboxSmsBackend:
     """Keeps SMS in the outbox table only (readable in the admin)."""
 
-    def send(self, phone: str, text: str) -> None:
+    def send(
+        self, phone: str, text: str, *, template: str | None = None, context: dict | None = None
+    ) -> None:
         return None
 
 
 def sms_backend():
-    return import_string(
-        getattr(settings, "SMS_BACKEND", "aftersales.core.messaging.OutboxSmsBackend")
-    )()
+    return import_string(getattr(settings, "SMS_BACKEND", DEFAULT_SMS_BACKEND))()
+
+
+def _takes_templates(send) -> bool:
+    """Whether a backend's ``send`` accepts ``template`` and ``context`` (older backends take
+    the phone and the text only)."""
+    try:
+        parameters = inspect.signature(send).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    names = {p.name for p in parameters}
+    return {"template", "context"} <= names or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters
+    )
+
+
+def deliver_sms(message: OutboundMessage) -> None:
+    """Hand one queued SMS to the backend: its text, and its template and fields when the
+    backend takes them. Raises what the backend raises."""
+    backend = sms_backend()
+    if _takes_templates(backend.send):
+        backend.send(
+            message.to, message.body, template=message.template or None, context=message.context
+        )
+    else:
+        backend.send(message.to, message.body)
 
 
 _REGISTERED: dict[str, object] = {}
@@ -191,6 +224,13 @@ def _as_read(context: dict) -> dict:
     return {k: local_text(v) if isinstance(v, datetime) else v for k, v in context.items()}
 
 
+def _fields_as_text(context: dict) -> dict[str, str]:
+    """The message's fields as the customer reads them, as text (kept with the queued message:
+    a provider template is filled with them when it is sent)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {k: str(v) for k, v in _as_read(context).items()}
+
+
 def render(template: str, context: dict) -> str:
     """The template in Chinese: customers get Chinese whatever the staff member's language.
     An administrator's active wording of the message replaces the built-in one."""
@@ -236,6 +276,7 @@ def message_customer(
 ) -> list[OutboundMessage]:
     """Queue the message on every channel the customer has; send it once the use case commits."""
     text = render(template, context)
+    fields = _fields_as_text(context)
     rows = []
     if phone:
         rows.append(
@@ -243,6 +284,8 @@ def message_customer(
                 channel=OutboundMessage.Channel.SMS,
                 to=phone,
                 body=sms_text(text),
+                template=template,
+                context=fields,
                 related=related,
             )
         )
@@ -253,6 +296,8 @@ def message_customer(
                 to=email,
                 subject=text[:60],
                 body=text + email_signature(),
+                template=template,
+                context=fields,
                 related=related,
             )
         )

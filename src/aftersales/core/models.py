@@ -134,7 +134,8 @@ class OutboundMessage(models.Model):
     """A message to a customer (SMS or e-mail) and what became of it.
 
     The default SMS backend stops here: staff read the outbox in the admin until a provider
-    backend is configured (``SMS_BACKEND``). Retries update ``attempts`` and ``error``.
+    backend is configured (``SMS_BACKEND``). Retries update ``attempts`` and ``error``; a message
+    that cannot be sent as set up (no provider template for it) fails at once.
     """
 
     class Channel(models.TextChoices):
@@ -150,6 +151,9 @@ class OutboundMessage(models.Model):
     to = models.CharField(_("to"), max_length=200)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("message"))
+    # The message's key and fields: SMS providers send an approved template filled with them.
+    template = models.CharField(_("message template"), max_length=60, blank=True)
+    context = models.JSONField(_("message fields"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -357,6 +357,26 @@ LOGGING = {
 # The address customers reach the site at (tracking links in messages and QR codes).
 PUBLIC_BASE_URL = env.get_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 SMS_BACKEND = env.get_str("SMS_BACKEND", "aftersales.core.messaging.OutboxSmsBackend")
+# SMS providers (core.sms): SMS_BACKEND=aftersales.core.sms.AliyunSmsBackend or
+# aftersales.core.sms.TencentSmsBackend. Chinese providers send only templates they approved,
+# filled with parameters: SMS_TEMPLATES (JSON) gives each message's template codes, e.g.
+# {"case_received": {"aliyun": "SMS_123", "tencent": "123456", "params": ["name", "number"]}}.
+# A sign name left empty is the company profile's SMS signature.
+SMS_TEMPLATES = env.get_sms_templates("SMS_TEMPLATES")
+SMS_TIMEOUT_SECONDS = env.get_int("SMS_TIMEOUT_SECONDS", 10)
+SMS_ALIYUN_ACCESS_KEY_ID = env.get_str("SMS_ALIYUN_ACCESS_KEY_ID", "")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env.get_str("SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+SMS_ALIYUN_SIGN_NAME = env.get_str("SMS_ALIYUN_SIGN_NAME", "")
+SMS_ALIYUN_REGION = env.get_str("SMS_ALIYUN_REGION", "") or "cn-hangzhou"
+SMS_ALIYUN_ENDPOINT = env.get_url("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+SMS_TENCENT_SECRET_ID = env.get_str("SMS_TENCENT_SECRET_ID", "")
+SMS_TENCENT_SECRET_KEY = env.get_str("SMS_TENCENT_SECRET_KEY", "")
+SMS_TENCENT_SDK_APP_ID = env.get_str("SMS_TENCENT_SDK_APP_ID", "")
+SMS_TENCENT_SIGN_NAME = env.get_str("SMS_TENCENT_SIGN_NAME", "")
+SMS_TENCENT_REGION = env.get_str("SMS_TENCENT_REGION", "") or "ap-guangzhou"
+SMS_TENCENT_ENDPOINT = env.get_url("SMS_TENCENT_ENDPOINT", "https://sms.tencentcloudapi.com/")
+if SMS_TIMEOUT_SECONDS < 1:
+    raise env.ConfigError("SMS_TIMEOUT_SECONDS is at least 1.")
 
 # Shown in the page header and documents.
 COMPANY_NAME = env.get_str("COMPANY_NAME", "") or None

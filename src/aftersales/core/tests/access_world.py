@@ -35,8 +35,8 @@ def build_world() -> World:
     from aftersales.accounts.models import User
     from aftersales.accounts.tests.factories import UserFactory
     from aftersales.catalog.models import EmergencyRelease, Product, SerialNumber
-    from aftersales.knowledge.models import Article
     from aftersales.customers.models import Customer, Dealer, DealerMember
+    from aftersales.knowledge.models import Article
     from aftersales.quality.models import (
         Certificate,
         CorrectiveAction,

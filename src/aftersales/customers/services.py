@@ -177,6 +177,9 @@ def customer_phone_search_record(
     runs = hidden_digit_runs(query)
     if not runs or sees_full_phones(actor):
         return 0
+    if getattr(actor, "pk", None) is None:
+        # No person to record it against (a partner's API key, which reads its own cases).
+        return 0
     matches = Q()
     for run in runs:
         for name in phone_fields:

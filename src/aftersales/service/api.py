@@ -3,6 +3,8 @@ integrations (docs/api.md): its field names and status codes are a promise."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -211,18 +213,26 @@ class TicketCreateApi(APIView):
         parameters=[OpenApiParameter("Idempotency-Key", str, location="header")],
     )
     def post(self, request):
+        # A caller that is not a person (a partner's API key) takes cases in as itself.
+        outside = intake.outside_caller(request.user)
         data = IntakeSerializer(data=request.data)
         if not data.is_valid():
             # One answer names every bad field: the shape's errors and the business checks.
             raw = request.data if isinstance(request.data, dict) else {}
             fields = {
-                **intake.field_errors(actor=request.user, raw=raw),
+                **intake.field_errors(
+                    actor=request.user, raw=raw, dealer=outside.dealer if outside else None
+                ),
                 **flatten_fields(data.errors),
             }
             raise InvalidInput(fields=fields)
         v = data.validated_data
-        case, created = intake.case_intake(
-            actor=request.user,
+        taken = (
+            partial(intake.case_intake, actor=request.user)
+            if outside is None
+            else partial(intake.case_intake_outside, caller=outside)
+        )
+        case, created = taken(
             data=intake.IntakeInput(
                 channel=v["channel"],
                 kind=v["kind"],

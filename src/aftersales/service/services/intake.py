@@ -4,6 +4,7 @@ the SLA clocks started and the customer told the case number."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +19,7 @@ from aftersales.accounts.permissions import user_roles
 from aftersales.accounts.roles import Role
 from aftersales.catalog.models import FaultCode, Product, SerialNumber
 from aftersales.core.errors import InvalidInput, PermissionDenied, Unprocessable
+from aftersales.core.hooks import call_hook
 from aftersales.core.locks import name_lock
 from aftersales.core.messaging import message_customer
 from aftersales.core.notifications import notify
@@ -55,10 +57,11 @@ class IntakeInput:
     fault_code: str = ""
 
 
-def field_errors(*, actor, raw: dict) -> dict[str, list[str]]:
+def field_errors(*, actor, raw: dict, dealer=None) -> dict[str, list[str]]:
     """The business checks (phone, serial, SKU, order, category, dates) on a request whose
     shape was wrong elsewhere: the API then names every bad field in one answer. Values are
-    taken as far as they can be read; nothing is written."""
+    taken as far as they can be read; nothing is written. ``dealer``: an outside caller's
+    (``OutsideCaller.dealer``)."""
 
     def text(value) -> str:
         return value.strip() if isinstance(value, str) else ""
@@ -84,7 +87,7 @@ def field_errors(*, actor, raw: dict) -> dict[str, list[str]]:
         purchase_date=bought,
     )
     errors = _errors(data, phone_required=False)
-    _resolve(data, errors, actor)
+    _resolve(data, errors, actor, dealer)
     return errors
 
 
@@ -131,14 +134,15 @@ class _Links:
     fault_code: FaultCode | None = None
 
 
-def _resolve(data: IntakeInput, errors: dict, actor=None) -> _Links:
+def _resolve(data: IntakeInput, errors: dict, actor=None, dealer=None) -> _Links:
     """Product, serial, order and delivery from what the caller gave: the serial names the
     product and batch; the order names the delivery that carried the product. A dealer's
-    people reach only their own dealer's orders and units (SEC-1)."""
+    people (and an outside caller acting for a dealer) reach only their own dealer's orders
+    and units (SEC-1)."""
     links = _Links()
     serials, orders = SerialNumber.objects.all(), Order.objects.all()
-    if _dealer_actor(actor):
-        own = dealer_of(actor)
+    if dealer is not None or _dealer_actor(actor):
+        own = dealer or dealer_of(actor)
         serials = serials.filter(owner__dealer=own)
         orders = orders.filter(dealer=own) | orders.filter(customer__dealer=own)
     if data.serial_no.strip():
@@ -198,13 +202,16 @@ def _resolve(data: IntakeInput, errors: dict, actor=None) -> _Links:
     return links
 
 
-def _customer(data: IntakeInput, actor) -> Customer:
+def _customer(data: IntakeInput, actor, dealer=None) -> Customer:
     """Match by phone (mobile, second mobile or landline), else a new customer, not yet
-    saved (``pk`` is None): intake saves it with the case."""
+    saved (``pk`` is None): intake saves it with the case. ``dealer``: an outside caller's,
+    whose customers alone are matched, as a dealer's people's are."""
     phone = normalise_phone(data.customer_phone)
     mine = Customer.objects.filter(merged_into__isnull=True)
-    if _dealer_actor(actor):
-        mine = mine.filter(dealer=dealer_of(actor))
+    scoped = dealer is not None or _dealer_actor(actor)
+    if scoped:
+        dealer = dealer or dealer_of(actor)
+        mine = mine.filter(dealer=dealer)
     # A mobile match wins over a second mobile, which wins over a landline. One indexed
     # query per number (an OR of the three makes SQLite scan the table); of several records
     # on one number (a switchboard) the oldest, found on the index (MIN, not ORDER BY id,
@@ -218,7 +225,7 @@ def _customer(data: IntakeInput, actor) -> Customer:
         name=data.customer_name.strip()[:120],
         mobile=phone if is_mobile else "",
         landline="" if is_mobile else phone,
-        dealer=dealer_of(actor) if _dealer_actor(actor) else None,
+        dealer=dealer if scoped else None,
     )
     customer.mobile_reversed = customer.mobile[::-1]
     customer._history_user = actor
@@ -246,12 +253,54 @@ def case_intake_public(*, data: IntakeInput) -> Case:
     return case
 
 
+@dataclass(frozen=True)
+class OutsideCaller:
+    """A system that takes cases in with no staff member as their author (a partner's API
+    key; the app that knows it answers the ``intake_outside_caller`` hook). ``source`` keeps
+    its ``Idempotency-Key`` values apart from every other caller's; ``dealer`` (optional) is
+    the dealer it acts for: the case is that dealer's, and the customer, order and unit are
+    looked up among the dealer's own, as for a dealer's people. ``taken(case)`` is called
+    inside the intake's transaction once a new case is saved (to record who took it in)."""
+
+    source: str
+    dealer: object = None
+    taken: Callable[[Case], None] | None = None
+
+
+def outside_caller(user) -> OutsideCaller | None:
+    """The outside caller a request's user stands for, or None for a person."""
+    found = [c for c in call_hook("intake_outside_caller", user=user) if c is not None]
+    return found[0] if found else None
+
+
+def case_intake_outside(
+    *, caller: OutsideCaller, data: IntakeInput, idempotency_key: str = ""
+) -> tuple[Case, bool]:
+    """Take a case in for an outside caller: the same intake, with no staff member as its
+    author. Returns the case and whether it was created now (see ``case_intake``)."""
+    return _take(
+        None,
+        data,
+        idempotency_key=idempotency_key,
+        source=caller.source,
+        dealer=caller.dealer,
+        taken=caller.taken,
+    )
+
+
 def _dealer_actor(actor) -> bool:
     return actor is not None and is_dealer_user(actor)
 
 
 def _take(
-    actor, data: IntakeInput, *, idempotency_key: str = "", customer: Customer | None = None
+    actor,
+    data: IntakeInput,
+    *,
+    idempotency_key: str = "",
+    customer: Customer | None = None,
+    source: str = "",
+    dealer=None,
+    taken: Callable[[Case], None] | None = None,
 ) -> tuple[Case, bool]:
     key, fingerprint = "", ""
     if idempotency_key:
@@ -259,18 +308,18 @@ def _take(
             raise InvalidInput(
                 fields={"Idempotency-Key": [_("At most %(n)s characters.") % {"n": MAX_KEY_LENGTH}]}
             )
-        key = f"{actor.pk if actor else 0}:{idempotency_key}"
+        key = f"{source or (actor.pk if actor else 0)}:{idempotency_key}"
         fingerprint = _fingerprint(data, customer)
         earlier = Case.objects.filter(intake_key=key).first()
         if earlier is not None:
             return _same_request(earlier, fingerprint), False
     # A known customer (an e-mail sender, a delivery's customer) needs no phone to be found.
     errors = _errors(data, phone_required=customer is None)
-    links = _resolve(data, errors, actor)
+    links = _resolve(data, errors, actor, dealer)
     if errors:
         raise InvalidInput(fields=errors)
-    customer = customer or _customer(data, actor)
-    case = _new_case(data, actor, customer, links, key)
+    customer = customer or _customer(data, actor, dealer)
+    case = _new_case(data, actor, customer, links, key, dealer)
     if key:
         case.intake_fingerprint = fingerprint
     words = search_text_for(case)  # the number is added once it is given
@@ -285,12 +334,12 @@ def _take(
                 # Looked up again under the transaction and a lock on the number: two first
                 # calls from one number at the same moment make one customer, not two.
                 name_lock(f"customer-phone:{normalise_phone(data.customer_phone)}")
-                customer = _customer(data, actor)
+                customer = _customer(data, actor, dealer)
                 if customer.pk is None:
                     customer.save()
                 else:  # the other call's customer: its region and dealer count
                     case.region = customer.province
-                    if not _dealer_actor(actor) and customer.dealer_id:
+                    if dealer is None and not _dealer_actor(actor) and customer.dealer_id:
                         case.dealer = customer.dealer
                 case.customer = customer
             if rule is not None and not routing_still_fits(pick):
@@ -300,6 +349,8 @@ def _take(
             case.number = document_number_next(kind="case")
             case.search_text = f"{segment(case.number)} {words}"
             _save_new(case, key)
+            if taken is not None:
+                taken(case)
             CaseEvent.objects.create(
                 case=case,
                 actor=actor,
@@ -317,6 +368,8 @@ def _take(
                 context={"name": customer.name, "number": case.number, "url": tracking_url(case)},
                 related=case.number,
             )
+            # Other apps act on a new case after the commit (a partner's webhooks).
+            call_hook("case_created", case=case, actor=actor)
     except _SameKey as raced:
         # The same key raced in from a retry: the whole transaction is undone (no number
         # spent, no customer left behind) and the first case answers.
@@ -365,7 +418,9 @@ def _save_new(case: Case, key: str) -> None:
         raise _SameKey(earlier) from None
 
 
-def _new_case(data: IntakeInput, actor, customer: Customer, links: _Links, key: str) -> Case:
+def _new_case(
+    data: IntakeInput, actor, customer: Customer, links: _Links, key: str, dealer=None
+) -> Case:
     order = links.order
     case = Case(
         channel=data.channel,
@@ -377,7 +432,9 @@ def _new_case(data: IntakeInput, actor, customer: Customer, links: _Links, key: 
         contact_name=data.customer_name.strip()[:60],
         contact_phone=normalise_phone(data.customer_phone),
         dealer=(
-            dealer_of(actor)
+            dealer
+            if dealer is not None
+            else dealer_of(actor)
             if _dealer_actor(actor)
             else customer.dealer or (order.dealer if order else None)
         ),

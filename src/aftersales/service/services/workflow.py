@@ -214,6 +214,8 @@ def case_transition(
         sla.start_clocks(case, at=now, metrics=(Metric.RESOLUTION,))
         _escalate_rejection(case, note)
     sla.status_changed(case, at=now)
+    # Other apps act on the new status after the commit (a partner's webhooks).
+    call_hook("case_status_changed", case=case, actor=actor, before=before, action=action)
     if action == "reopen":
         call_hook("case_reopened", case=case, actor=actor, keep=reopened_by)
     if action == "close":
@@ -358,6 +360,7 @@ def case_merge(*, actor, source: Case, target: Case, note: str = "") -> Case:
     source.closed_at = timezone.now()
     _save(source, actor, ["status", "substatus", "merged_into", "closed_at"])
     sla.cancel_clocks(source)
+    call_hook("case_status_changed", case=source, actor=actor, before=before, action="merge")
     note = (note or "").strip()
     CaseEvent.objects.create(
         case=source,

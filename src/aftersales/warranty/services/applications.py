@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from aftersales.accounts.roles import Role
 from aftersales.core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
 from aftersales.core.files import save_uploads
+from aftersales.core.hooks import call_hook
 from aftersales.core.notifications import notify
 from aftersales.core.numbering import document_number_next
 from aftersales.customers.permissions import is_dealer_user
@@ -812,6 +813,8 @@ def application_refund(
         note += " · " + _("late: due %(due)s (WAR-12)") % {"due": app.refund_due_on}
     _done(app, actor, "refund", ["refund_total", "refunded_at", "outcome_at"], note=note)
     _unit_back_with_us(app, actor)
+    # Other apps act on the refund after the commit (a partner's webhooks).
+    call_hook("return_refunded", application=app, actor=actor)
     return app
 
 

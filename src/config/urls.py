@@ -32,6 +32,7 @@ api_v1 = [
     path("", include("aftersales.staff.api_urls")),
     path("", include("aftersales.management.api_urls")),
     path("", include("aftersales.knowledge.api_urls")),
+    path("", include("aftersales.partners.api_urls")),
     path("", include("aftersales.core.api_urls")),
 ]
 
@@ -55,6 +56,7 @@ urlpatterns = [
     path("management/", include("aftersales.management.urls")),
     path("knowledge/", include("aftersales.knowledge.urls")),
     path("help/", include("aftersales.knowledge.help_urls")),
+    path("partners/", include("aftersales.partners.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "aftersales.feedback",
     "aftersales.staff",
     "aftersales.knowledge",
+    "aftersales.partners",
     "aftersales.management",
 ]
 
@@ -218,7 +219,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "management.daily",
         "schedule": crontab(hour=env.get_int("MANAGEMENT_DAILY_HOUR", 8), minute=0),
     },
+    # Every minute: partners' webhook deliveries whose next attempt is due (back-off, 24 h).
+    "partners-webhook-retries": {"task": "partners.retry_webhooks", "schedule": 60},
 }
+
+# Partners' webhooks are not sent to addresses of this machine or of private networks
+# (10.x, 192.168.x, 127.x …) unless this is on: an internal integration on the company's own
+# network, or development.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.get_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 
 # Callers sending this in X-Healthz-Token see each health check's findings (monitoring).
 HEALTHZ_TOKEN = env.get_str("HEALTHZ_TOKEN", "") or ""
@@ -283,6 +291,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
         "aftersales.accounts.authentication.ExpiringTokenAuthentication",
+        # Partners' systems: Authorization: Api-Key <key> (only where partners.scopes allows).
+        "aftersales.partners.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -311,7 +321,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Sales and after-sales service management. Errors share one body: "
         '`{"code": "...", "message": "...", "fields": {"field": ["..."]}}`. '
-        "Authenticate with a session or with `Authorization: Token <key>`."
+        "Authenticate with a session or with `Authorization: Token <key>`; partners' "
+        "systems with `Authorization: Api-Key <key>` (docs/api.md, Partners)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

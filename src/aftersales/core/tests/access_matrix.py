@@ -334,6 +334,8 @@ PAGES: dict[str, Access] = {
     "repairs:maintenance-list": page(WORK_ORDER_VIEW),
     "repairs:maintenance-new": page(WORK_ORDER_CREATE),  # maintenance.can_manage_plans
     "repairs:charges-pdf": page(WORK_ORDER_VIEW, scoped=SCOPED),
+    # partners: API keys, webhooks and deliveries, administrators (partners.can_manage_partners)
+    "partners:home": page(ADMIN),
 }
 
 # -- API GET operations, by the schema's path ---------------------------------------------------
@@ -431,6 +433,11 @@ API: dict[str, Access] = {
     "GET /api/v1/parts/": api(PARTS_VIEW),
     "GET /api/v1/parts/alerts/": api(PARTS_VIEW),
     "GET /api/v1/parts/{part_no}/": api(PARTS_VIEW),
+    # partners: administrators (an API key with webhooks:manage reads its own webhooks; the
+    # matrix's readers are people)
+    "GET /api/v1/partner-keys/": api(ADMIN),
+    "GET /api/v1/webhooks/": api(ADMIN),
+    "GET /api/v1/webhooks/deliveries/": api(ADMIN),
 }
 
 # -- the navigation ------------------------------------------------------------------------------
@@ -616,4 +623,12 @@ NOT_WALKED: dict[str, str] = {
     "/api/v1/parts/work-orders/{number}/consume/": POST,
     "/api/v1/parts/{part_no}/receive/": POST,
     "/api/v1/parts/{part_no}/transfer/": POST,
+    "/api/v1/partner-keys/{key_id}/": "DELETE only (revoke a key)",
+    "/api/v1/webhooks/{webhook_id}/": "DELETE only (switch a webhook off)",
+    "/api/v1/webhooks/deliveries/{delivery_id}/resend/": POST,
+    "partners:key-create": POST + " (the key is shown on the answer only)",
+    "partners:key-revoke": POST,
+    "partners:webhook-create": POST,
+    "partners:webhook-off": POST,
+    "partners:delivery-resend": POST,
 }

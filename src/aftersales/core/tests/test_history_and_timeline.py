@@ -17,7 +17,9 @@ from aftersales.feedback.models import (
     SelfInspectionResult,
     Survey,
 )
+from aftersales.knowledge.models import ArticleVersion, HelpfulVote, SuggestionUse
 from aftersales.management.models import Fact, FactLedger, SummaryState
+from aftersales.partners.models import PartnerCase, WebhookAttempt, WebhookDelivery
 from aftersales.quality.models import Certificate, InspectionResult, RecallTask
 
 # Not business records: counters change on every allocation (the numbers live on documents,
@@ -37,12 +39,12 @@ from aftersales.repairs.models import (
 from aftersales.sales.models import AcceptancePhoto, OrderEvent
 from aftersales.service.models import CaseAttachment, CaseEvent
 from aftersales.sla.models import SlaEscalation, SlaPause
-from aftersales.knowledge.models import ArticleVersion, HelpfulVote, SuggestionUse
 from aftersales.staff.models import CourseMaterial, RecordView, ScorecardEvent, ScorecardLine
 from aftersales.warranty.models import ApplicationEvent, Evidence, Payment
 
 NO_HISTORY = {
-    ArticleVersion,  # the article's history is its versions: each one kept, never edited once submitted
+    # the article's history is its versions: each one kept, never edited once submitted
+    ArticleVersion,
     SuggestionUse,  # a suggestion put to use: append-only
     HelpfulVote,  # a reader's answer: append-only
     Fact,  # the cockpit's sums: derived from the records, rebuilt at will
@@ -83,6 +85,9 @@ NO_HISTORY = {
     ScorecardLine,  # part of its scorecard; each change is a scorecard event
     ScorecardEvent,  # a scorecard's steps: append-only
     RecordView,  # who opened whose record: append-only, like PhoneReveal
+    WebhookDelivery,  # the sender's log of one event to one webhook; its attempts tell it
+    WebhookAttempt,  # each try of a delivery: append-only
+    PartnerCase,  # which API key took a case in: written once with the case
 }
 
 

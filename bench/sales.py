@@ -47,8 +47,8 @@ def setup(name: str = "aftersales_bench_sales", *, fresh: bool = True) -> None:
     django.setup()
     from django.core.management import call_command
 
+    call_command("migrate", verbosity=0)  # a kept database catches up with the code
     if fresh:
-        call_command("migrate", verbosity=0)
         call_command("seed_demo", verbosity=0)
 
 

@@ -547,7 +547,8 @@ class MeetingListApi(APIView):
         held_on = serializers.DateField()
         title = serializers.CharField(max_length=120)
         attendees = serializers.ListField(
-            child=serializers.CharField(max_length=150),
+            # A blank entry (an empty row of a form) is skipped, not refused.
+            child=serializers.CharField(max_length=150, allow_blank=True),
             required=False,
             default=list,
             help_text="Usernames.",
@@ -602,7 +603,7 @@ class MeetingListApi(APIView):
             actions.append(ActionInput(text=a["text"], owner=owner, due_on=a["due_on"]))
         if errors:
             raise InvalidInput(fields=errors)
-        people = [(name, _person(name)) for name in dict.fromkeys(v["attendees"])]
+        people = [(name, _person(name)) for name in dict.fromkeys(v["attendees"]) if name]
         meeting = meeting_create(
             actor=request.user,
             data=MeetingInput(

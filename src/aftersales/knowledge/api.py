@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from aftersales.catalog.models import Category, FaultCode, Product
 from aftersales.core.api import Pagination
 from aftersales.core.errors import InvalidInput, NotFound, PermissionDenied
+from aftersales.core.schema import paginated
 from aftersales.service.selectors import case_get_for_user
 
 from . import permissions, selectors, services
@@ -112,7 +113,7 @@ class SuggestionsApi(APIView):
         if params.get("case"):
             case = case_get_for_user(request.user, number=params["case"])
             if case is None:
-                raise NotFound()
+                raise InvalidInput(fields={"case": [_("No case has this number.")]})
             text = text or case.description
             product, fault = case.product, case.fault_code
         errors = {}
@@ -146,7 +147,7 @@ class ArticleListApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="Words, all of them (Chinese).")],
-        responses={200: ArticleSummarySerializer(many=True)},
+        responses={200: paginated(ArticleSummarySerializer)},
         operation_id="knowledge_articles",
     )
     def get(self, request):

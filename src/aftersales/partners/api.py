@@ -187,7 +187,7 @@ class AttemptSerializer(serializers.Serializer):
     duration_ms = serializers.IntegerField()
 
 
-class DeliverySerializer(serializers.Serializer):
+class WebhookDeliverySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     webhook = serializers.IntegerField(source="webhook_id")
     event = serializers.CharField()
@@ -216,7 +216,7 @@ class WebhookDeliveriesApi(APIView):
 
     @extend_schema(
         parameters=[FilterSerializer],
-        responses={200: paginated(DeliverySerializer)},
+        responses={200: paginated(WebhookDeliverySerializer)},
         operation_id="webhooks_deliveries",
     )
     def get(self, request):
@@ -229,7 +229,7 @@ class WebhookDeliveriesApi(APIView):
             deliveries = deliveries.filter(status=filters.validated_data["status"])
         paginator = Pagination()
         page = paginator.paginate_queryset(deliveries, request, view=self)
-        return paginator.get_paginated_response(DeliverySerializer(page, many=True).data)
+        return paginator.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 
 
 class WebhookResendApi(APIView):
@@ -241,7 +241,7 @@ class WebhookResendApi(APIView):
 
     @extend_schema(
         request=None,
-        responses={201: DeliverySerializer},
+        responses={201: WebhookDeliverySerializer},
         parameters=[OpenApiParameter("delivery_id", int, OpenApiParameter.PATH)],
         operation_id="webhooks_delivery_resend",
     )
@@ -251,4 +251,4 @@ class WebhookResendApi(APIView):
             raise NotFound()
         again = services.delivery_resend(actor=request.user, delivery=delivery)
         again = selectors.delivery_get(request.user, delivery_id=again.pk)
-        return Response(DeliverySerializer(again).data, status=status.HTTP_201_CREATED)
+        return Response(WebhookDeliverySerializer(again).data, status=status.HTTP_201_CREATED)

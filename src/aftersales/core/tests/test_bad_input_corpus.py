@@ -77,6 +77,7 @@ NOT_WALKED = {
     "/api/v1/written-promises/{promise_id}/submit/": "no text property (a version)",
     "/api/v1/quality/liaison-forms/{form_id}/nonconformance/": "no body",
     "/api/v1/quality/recalls/{recall_id}/close/": "no body",
+    "/api/v1/webhooks/deliveries/{delivery_id}/resend/": "no body (a delivery sent again)",
     "/api/v1/tickets/{number}/attachments/": "a multipart upload of a file (form values pass "
     "core.input_guard's middleware)",
 }
@@ -467,6 +468,11 @@ def prepare(world, api) -> dict:
     )
     refs["fb_meeting"], refs["fb_meeting_action"] = meeting["number"], meeting["actions"][0]["id"]
 
+    # -- partners: an API key its webhooks belong to -------------------------------------------
+    refs["partner_key"] = call(
+        "admin", "/api/v1/partner-keys/", {"name": "商城", "scopes": ["tickets:read"]}
+    )["id"]
+
     # -- warranty: applications at each step ----------------------------------------------------
     def application(remedy, *steps):
         body = {**application_fields(), "customer_id": s["customer"], "product_sku": s["sku"]}
@@ -575,6 +581,13 @@ def recipes() -> dict[str, Recipe]:
             path={"number": "@fb_meeting", "id": "@fb_meeting_action"}
         ),
         "/api/v1/loaners/issues/": Recipe(body={"unit": "LN-TV-01"}),
+        "/api/v1/webhooks/": Recipe(
+            body={
+                "url": "https://partner.example.com/hooks",
+                "events": ["ticket.created"],
+                "key": "@partner_key",
+            }
+        ),
         "/api/v1/knowledge/uses/": Recipe(
             body={"case": "@case_accepted", "action": "attach", "article": "@kb_article"}
         ),

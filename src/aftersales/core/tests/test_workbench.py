@@ -582,20 +582,21 @@ def test_sparkline_is_an_inline_svg_scaled_to_the_largest_week():
 # follow-ups and proposals, eight with training and assessment, four with the self-inspection
 # checklists, self-inspections, service meetings and their action items, two with the
 # management cockpit's policy and reports, three with the fault codes, support articles and
-# their files; the vice-president sees the cockpit's four figures; the company's staff one
-# count of the support articles waiting for their review)
-# and the session. Pinned, so that a provider that starts to query per record shows up here.
+# their files, two with the partners' API keys and webhooks; the vice-president sees the
+# cockpit's four figures; the company's staff one count of the support articles waiting for
+# their review) and the session. Pinned, so that a provider that starts to query per record
+# shows up here.
 PAGE_QUERIES = {
-    "admin": 103,
-    "cs": 113,
-    "dealer": 104,
-    "dispatcher": 115,
-    "inspector": 104,
-    "logistics": 105,
-    "quality": 111,
-    "sales": 106,
-    "tech": 115,
-    "vp": 119,
+    "admin": 105,
+    "cs": 115,
+    "dealer": 106,
+    "dispatcher": 117,
+    "inspector": 106,
+    "logistics": 107,
+    "quality": 113,
+    "sales": 108,
+    "tech": 117,
+    "vp": 121,
 }
 
 

@@ -87,10 +87,14 @@ def test_an_overdue_clock_reaches_customer_service(page, shot, demo_company):
         policy=policy,
         started_at=timezone.now() - timedelta(hours=30),
     )
+    from aftersales.core.models import Notification
+
+    unread = Notification.objects.filter(recipient__username="sunli", read_at__isnull=True)
+    before = unread.count()  # the demo's own (this month's self-inspection)
     sla_sweep()
     sign_in(page, "sunli")
     page.wait_for_url("**/")
-    assert page.get_by_test_id("unread-count").inner_text() == "1"
+    assert page.get_by_test_id("unread-count").inner_text() == str(before + 1)
     page.get_by_test_id("bell").click()
     page.wait_for_url("**/notifications/")
     assert "已超时：首次响应 · 周静（第 2 级）" in page.get_by_test_id("notifications").inner_text()

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 
 from aftersales.catalog.models import FaultCode, Product
 from aftersales.service.models import Case
@@ -18,6 +26,8 @@ from .search import CANDIDATES, Query, postgres, ranked_by_text, text_match
 # only that it was done.
 INFORMATIVE_SOLUTION = 12
 SOLUTION_BOOST = 0.2
+# Similar cases are ranked among this many of the newest solved cases first.
+RECENT_CASES = 1000
 SOLVED = (Case.Status.RESOLVED, Case.Status.CONFIRMED, Case.Status.CLOSED)
 
 
@@ -90,84 +100,122 @@ def suggest_articles(user, query: Query, *, limit: int = 5) -> list[ArticleHit]:
     candidates = ranked_by_text(by_text, "knowledge_article", query)
     ids = list(candidates.values_list("pk", flat=True)[:CANDIDATES])
     if query.fault_ids:
+        # The newest written first: the primary key walks back and stops at the last one
+        # needed, where ordering by the last change sorted every article of the code.
         ids += list(
             visible.filter(fault_codes__in=query.fault_ids)
             .exclude(pk__in=ids)
+            .order_by("-pk")
             .values_list("pk", flat=True)[:CANDIDATES]
         )
-    articles = (
-        Article.objects.filter(pk__in=ids)
-        .select_related("published")
-        .prefetch_related(
-            Prefetch("fault_codes", queryset=FaultCode.objects.only("pk", "code", "name")),
-            Prefetch("products", queryset=Product.objects.only("pk", "category_id")),
-            "categories",
-        )
-    )
+    articles = Article.objects.filter(pk__in=ids).select_related("published")
+    if postgres():
+        # The candidates' links come as arrays in the same query, and only the articles
+        # shown get their related objects: building them for 120 candidates took longer
+        # than finding the candidates (bench/knowledge.py).
+        articles = articles.annotate(**_link_arrays())
+    else:
+        articles = articles.prefetch_related(*_article_links())
     hits = []
     for article in articles:
-        products = list(article.products.all())
+        fault_ids, product_ids, category_ids = _links_of(article)
         score = query.score(
             set(article.search_text.split()),
-            fault_ids={f.pk for f in article.fault_codes.all()},
-            product_ids={p.pk for p in products},
-            category_ids={c.pk for c in article.categories.all()}
-            | {p.category_id for p in products},
+            fault_ids=fault_ids,
+            product_ids=product_ids,
+            category_ids=category_ids,
         )
         if score > 0:
             hits.append(ArticleHit(article, score))
     hits.sort(key=lambda h: (-h.score, -h.article.used, h.article.number))
-    return hits[:limit]
+    hits = hits[:limit]
+    if postgres():
+        prefetch_related_objects([h.article for h in hits], *_article_links())
+    return hits
+
+
+def _article_links() -> tuple:
+    """What a suggested article comes with: its fault codes, products and categories."""
+    return (
+        Prefetch("fault_codes", queryset=FaultCode.objects.only("pk", "code", "name")),
+        Prefetch("products", queryset=Product.objects.only("pk", "category_id")),
+        "categories",
+    )
+
+
+def _link_arrays() -> dict:
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    def ids(through, column):
+        return ArraySubquery(through.objects.filter(article_id=OuterRef("pk")).values(column))
+
+    return {
+        "link_fault_ids": ids(Article.fault_codes.through, "faultcode_id"),
+        "link_product_ids": ids(Article.products.through, "product_id"),
+        "link_product_category_ids": ids(Article.products.through, "product__category_id"),
+        "link_category_ids": ids(Article.categories.through, "category_id"),
+    }
+
+
+def _links_of(article: Article) -> tuple[set[int], set[int], set[int]]:
+    """The article's fault codes, products, and categories (its own and its products')."""
+    if hasattr(article, "link_fault_ids"):
+        return (
+            set(article.link_fault_ids),
+            set(article.link_product_ids),
+            set(article.link_category_ids) | set(article.link_product_category_ids),
+        )
+    products = list(article.products.all())
+    return (
+        {f.pk for f in article.fault_codes.all()},
+        {p.pk for p in products},
+        {c.pk for c in article.categories.all()} | {p.category_id for p in products},
+    )
 
 
 def similar_cases(
     user, query: Query, *, exclude: int | None = None, limit: int = 5
 ) -> list[CaseHit]:
     """Solved cases of the same product or category (or, with neither, of the same fault
-    code) that the reader may see, closest first."""
+    code) that the reader may see, closest first.
+
+    On PostgreSQL the text rank is worked out over the newest ``RECENT_CASES`` solved cases
+    of the product (read from the index ``service_case_solved_idx`` alone), and over all of
+    them only when those give fewer than ``limit``: every case of a product has the
+    product's name among its words, so at a million cases a busy product's hundred thousand
+    all matched and ranking them took over half a second (bench/knowledge.py)."""
     from aftersales.service.selectors import case_list_for_user
 
     if query.empty:
         return []
-    solved = (
-        case_list_for_user(user)
-        .filter(status__in=SOLVED, resolved_at__isnull=False)
-        .exclude(solution="")
-    )
+    scope = case_list_for_user(user).filter(status__in=SOLVED, resolved_at__isnull=False)
     if exclude:
-        solved = solved.exclude(pk=exclude)
+        scope = scope.exclude(pk=exclude)
     if query.product_id is not None:
-        solved = solved.filter(product_id=query.product_id)
+        scope = scope.filter(product_id=query.product_id)
     elif query.category_ids:
-        solved = solved.filter(product__category_id__in=query.category_ids)
+        # The products by id, not a join: the planner then knows how many cases they have.
+        products = Product.objects.filter(category_id__in=query.category_ids)
+        scope = scope.filter(product_id__in=list(products.values_list("pk", flat=True)))
     elif query.fault_ids:
-        solved = solved.filter(fault_code_id__in=query.fault_ids)
+        scope = scope.filter(fault_code_id__in=query.fault_ids)
     else:
         return []
+    solved = scope.exclude(solution="")
     pool = text_match(solved, "service_case", query)
     if query.fault_ids:
         pool = pool | solved.filter(fault_code_id__in=query.fault_ids)
     if postgres():
-        pool = ranked_by_text(pool, "service_case", query)
+        recent = scope.order_by("-resolved_at").values("pk")[:RECENT_CASES]
+        lately = pool.filter(pk__in=recent).annotate(
+            older=Exists(scope.values("pk")[RECENT_CASES : RECENT_CASES + 1])
+        )
+        cases = _case_candidates(ranked_by_text(lately, "service_case", query))
+        if len(cases) < limit and (not cases or cases[0].older):
+            # Too few like it lately, and there is more history: all of it.
+            cases = _case_candidates(ranked_by_text(pool, "service_case", query))
     else:
-        pool = pool.order_by("-resolved_at")
-    cases = list(
-        pool.select_related(None)
-        .select_related("product")
-        .only(
-            "pk",
-            "number",
-            "description",
-            "solution",
-            "search_text",
-            "product_id",
-            "product__name",
-            "product__sku",
-            "product__category_id",
-            "fault_code_id",
-            "resolved_at",
-        )[:CANDIDATES]
-    )
+        cases = _case_candidates(pool.order_by("-resolved_at"))
     hits = []
     for case in cases:
         score = query.score(
@@ -183,6 +231,26 @@ def similar_cases(
             hits.append(CaseHit(case, score))
     hits.sort(key=lambda h: (-h.score, -(h.case.resolved_at.timestamp())))
     return hits[:limit]
+
+
+def _case_candidates(cases: QuerySet[Case]) -> list[Case]:
+    return list(
+        cases.select_related(None)
+        .select_related("product")
+        .only(
+            "pk",
+            "number",
+            "description",
+            "solution",
+            "search_text",
+            "product_id",
+            "product__name",
+            "product__sku",
+            "product__category_id",
+            "fault_code_id",
+            "resolved_at",
+        )[:CANDIDATES]
+    )
 
 
 def article_versions(article: Article) -> QuerySet[ArticleVersion]:

@@ -299,6 +299,14 @@ class Case(VersionedModel):
             ),
             # The scorecards' cases resolved in a month.
             models.Index(fields=["resolved_at"], name="service_case_resolved_idx"),
+            # Knowledge suggestions (FB-4): a product's newest solved cases, read from the
+            # index alone (the id is in it); similar cases are ranked among those first.
+            models.Index(
+                fields=["product", "-resolved_at"],
+                include=["id"],
+                name="service_case_solved_idx",
+                condition=Q(status__in=["resolved", "confirmed", "closed"]),
+            ),
         ]
 
     def __str__(self) -> str:

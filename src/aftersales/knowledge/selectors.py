@@ -111,8 +111,8 @@ def suggest_articles(user, query: Query, *, limit: int = 5) -> list[ArticleHit]:
     articles = Article.objects.filter(pk__in=ids).select_related("published")
     if postgres():
         # The candidates' links come as arrays in the same query, and only the articles
-        # shown get their related objects: building them for 120 candidates took longer
-        # than finding the candidates (bench/knowledge.py).
+        # shown get their related objects: building them for up to 120 candidates was a
+        # third of a suggestion's time (bench/knowledge.py).
         articles = articles.annotate(**_link_arrays())
     else:
         articles = articles.prefetch_related(*_article_links())
@@ -181,9 +181,10 @@ def similar_cases(
 
     On PostgreSQL the text rank is worked out over the newest ``RECENT_CASES`` solved cases
     of the product (read from the index ``service_case_solved_idx`` alone), and over all of
-    them only when those give fewer than ``limit``: every case of a product has the
-    product's name among its words, so at a million cases a busy product's hundred thousand
-    all matched and ranking them took over half a second (bench/knowledge.py)."""
+    them only when those give fewer than ``limit`` and there are more: every case of a
+    product has the product's name among its words, so at a million cases a busy product's
+    hundred thousand all matched and ranking them took over half a second
+    (bench/knowledge.py)."""
     from aftersales.service.selectors import case_list_for_user
 
     if query.empty:

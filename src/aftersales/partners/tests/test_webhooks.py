@@ -262,11 +262,14 @@ def test_the_page_is_for_administrators(client, make_user, admin_user, dealer_a)
 
 
 def test_a_refund_reaches_the_key_whose_case_it_is(
-    make_key, as_key, receiver, api_as, make_user, django_capture_on_commit_callbacks
+    make_key, as_key, receiver, api_as, make_user, django_capture_on_commit_callbacks, time_machine
 ):
     from decimal import Decimal
 
     from django.utils import timezone
+
+    # A working Tuesday with a published calendar: the 7-day return window is not the clock's.
+    time_machine.move_to(datetime(2026, 12, 15, 10, 0, tzinfo=SH))
 
     from aftersales.catalog.tests.factories import CategoryFactory, ProductFactory
 
